@@ -1,0 +1,115 @@
+package io.sonic.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sonic.engine.SecureSupport;
+import io.sonic.model.ModelGraph;
+import io.sonic.model.Shapes;
+import io.sonic.model.layer.Layer;
+import io.sonic.model.onnx.OnnxImporter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Import an ONNX model and list its layers: shapes, parameters, multiply-accumulates and"
+                + " whether a secure protocol exists for each.")
+final class InspectCommand implements Runnable {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "the .onnx file")
+    Path model;
+
+    @Option(names = "--json", description = "print JSON instead of a table")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        ModelGraph g = OnnxImporter.read(model);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(toJson(g));
+            return;
+        }
+        out.printf("model   %s (%s, opset %d)%n", g.name(), g.producer().isBlank() ? "unknown producer" : g.producer(),
+                g.opset());
+        out.printf("input   %s %s%n", g.inputName(), Shapes.format(g.inputShape()));
+        out.printf("output  %s %s%n", g.outputName(), Shapes.format(g.outputShape()));
+        out.printf("layers  %d, parameters %,d, multiply-accumulates %,d%n%n", g.layers().size(), g.parameterCount(),
+                g.multiplyAccumulates());
+        Table t = new Table(List.of("#", "name", "op", "input", "output", "params", "MACs", "secure"),
+                true, false, false, false, false, true, true, false);
+        List<Layer> layers = g.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            t.row(i, l.name(), l.sourceOp(), inputShapes(l), Shapes.format(l.outputShape()),
+                    String.format("%,d", l.parameterCount()), String.format("%,d", l.multiplyAccumulates()),
+                    SecureSupport.protocolFor(l).orElse("no"));
+        }
+        out.print(t.render());
+    }
+
+    private static String inputShapes(Layer l) {
+        return java.util.stream.IntStream.range(0, l.inputs().size()).mapToObj(i -> Shapes.format(l.inputShape(i)))
+                .collect(Collectors.joining(" + "));
+    }
+
+    static String toJson(ModelGraph g) {
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = m.createObjectNode();
+        root.put("name", g.name());
+        root.put("producer", g.producer());
+        root.put("opset", g.opset());
+        root.put("input", g.inputName());
+        root.set("inputShape", shape(m, g.inputShape()));
+        root.put("output", g.outputName());
+        root.set("outputShape", shape(m, g.outputShape()));
+        root.put("parameters", g.parameterCount());
+        root.put("multiplyAccumulates", g.multiplyAccumulates());
+        ArrayNode layers = root.putArray("layers");
+        for (int i = 0; i < g.layers().size(); i++) {
+            Layer l = g.layers().get(i);
+            ObjectNode n = layers.addObject();
+            n.put("index", i);
+            n.put("name", l.name());
+            n.put("op", l.sourceOp());
+            n.put("kind", l.kind());
+            ArrayNode ins = n.putArray("inputShapes");
+            for (int k = 0; k < l.inputs().size(); k++) {
+                ins.add(shape(m, l.inputShape(k)));
+            }
+            n.set("outputShape", shape(m, l.outputShape()));
+            n.put("parameters", l.parameterCount());
+            n.put("multiplyAccumulates", l.multiplyAccumulates());
+            var protocol = SecureSupport.protocolFor(l);
+            n.put("secure", protocol.isPresent());
+            if (protocol.isPresent()) {
+                n.put("protocol", protocol.get());
+            } else {
+                n.putNull("protocol");
+            }
+        }
+        try {
+            return m.writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ArrayNode shape(ObjectMapper m, int[] s) {
+        ArrayNode a = m.createArrayNode();
+        for (int d : s) {
+            a.add(d);
+        }
+        return a;
+    }
+}

@@ -1,0 +1,242 @@
+package io.sonic.model.eval;
+
+import io.sonic.model.ModelException;
+import io.sonic.model.ModelGraph;
+import io.sonic.model.Shapes;
+import io.sonic.model.geometry.ConvGeometry;
+import io.sonic.model.geometry.MatMulGeometry;
+import io.sonic.model.geometry.PoolGeometry;
+import io.sonic.model.layer.AddLayer;
+import io.sonic.model.layer.AffineLayer;
+import io.sonic.model.layer.AvgPoolLayer;
+import io.sonic.model.layer.BiasAddLayer;
+import io.sonic.model.layer.ConvLayer;
+import io.sonic.model.layer.Layer;
+import io.sonic.model.layer.MatMulLayer;
+import io.sonic.model.layer.MaxPoolLayer;
+import io.sonic.model.layer.ReluLayer;
+import io.sonic.model.layer.ReshapeLayer;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ideal functionality of the secure engine: the model evaluated in the ring Z_2^64 with exactly
+ * the encoding and the exact (floor) truncation that the secure protocols approximate.
+ * <ul>
+ * <li>products (MatMul, Conv, per-channel affine): {@code (Σ w·x + b·2^f) >> f} with w, x at 2^f
+ * and the bias at 2^2f;</li>
+ * <li>bias and residual additions: plain ring addition at 2^f;</li>
+ * <li>ReLU and max pooling: exact on the signed values;</li>
+ * <li>average pooling: {@code (Σ x · round(2^f / divisor)) >> f}, the divisor being public.</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class FixedPointEvaluator {
+    private final ModelGraph graph;
+    private final FixedPoint fp;
+    private final Map<Layer, long[][]> params = new HashMap<>();
+
+    public FixedPointEvaluator(ModelGraph graph, FixedPoint fp) {
+        this.graph = graph;
+        this.fp = fp;
+        int f = fp.fractionBits();
+        for (Layer l : graph.layers()) {
+            if (l instanceof MatMulLayer m) {
+                params.put(l, new long[][] {fp.encode(m.weight().values()),
+                        m.bias() == null ? null : fp.encodeAt(m.bias().values(), 2 * f)});
+            } else if (l instanceof ConvLayer c) {
+                params.put(l, new long[][] {fp.encode(c.weight().values()),
+                        c.bias() == null ? null : fp.encodeAt(c.bias().values(), 2 * f)});
+            } else if (l instanceof BiasAddLayer b) {
+                params.put(l, new long[][] {fp.encode(b.bias().values())});
+            } else if (l instanceof AffineLayer a) {
+                params.put(l, new long[][] {fp.encode(a.scale().values()), fp.encodeAt(a.shift().values(), 2 * f)});
+            } else if (l instanceof AvgPoolLayer ap) {
+                int[] d = ap.geometry().divisors();
+                long[] r = new long[d.length];
+                for (int i = 0; i < d.length; i++) {
+                    r[i] = fp.reciprocal(d[i]);
+                }
+                params.put(l, new long[][] {r});
+            }
+        }
+    }
+
+    public FixedPoint fixedPoint() {
+        return fp;
+    }
+
+    public ModelGraph graph() {
+        return graph;
+    }
+
+    /** Encodes a float input, evaluates, returns the decoded output. */
+    public double[] runDecoded(float[] input) {
+        return fp.decode(run(encodeInput(input), LayerListener.NONE));
+    }
+
+    public long[] encodeInput(float[] input) {
+        if (input.length != graph.inputSize()) {
+            throw new ModelException("input has " + input.length + " values, but model input '" + graph.inputName()
+                    + "' of shape " + Shapes.format(graph.inputShape()) + " needs " + graph.inputSize());
+        }
+        return fp.encode(input);
+    }
+
+    public long[] run(long[] input, LayerListener listener) {
+        Map<String, long[]> values = new HashMap<>();
+        values.put(graph.inputName(), input.clone());
+        List<Layer> layers = graph.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            long start = System.nanoTime();
+            values.put(l.output(), evaluate(l, values));
+            listener.layerDone(i, l, System.nanoTime() - start);
+        }
+        return values.get(graph.outputName());
+    }
+
+    private long[] evaluate(Layer l, Map<String, long[]> values) {
+        long[] x = values.get(l.inputs().get(0));
+        long[][] p = params.get(l);
+        if (l instanceof MatMulLayer m) {
+            return matmul(m, x, p[0], p[1]);
+        } else if (l instanceof ConvLayer c) {
+            return conv(c.geometry(), x, p[0], p[1]);
+        } else if (l instanceof ReluLayer) {
+            long[] y = new long[x.length];
+            for (int i = 0; i < x.length; i++) {
+                y[i] = Math.max(x[i], 0L);
+            }
+            return y;
+        } else if (l instanceof MaxPoolLayer mp) {
+            return maxPool(mp.geometry(), x);
+        } else if (l instanceof AvgPoolLayer ap) {
+            return avgPool(ap.geometry(), x, p[0]);
+        } else if (l instanceof BiasAddLayer b) {
+            return add(x, l.inputShape(0), p[0], b.bias().shape(), l.outputShape());
+        } else if (l instanceof AddLayer) {
+            return add(x, l.inputShape(0), values.get(l.inputs().get(1)), l.inputShape(1), l.outputShape());
+        } else if (l instanceof AffineLayer a) {
+            int inner = a.innerSize();
+            int ch = a.channels();
+            long[] y = new long[x.length];
+            for (int i = 0; i < x.length; i++) {
+                int c = (i / inner) % ch;
+                y[i] = fp.truncate(x[i] * p[0][c] + p[1][c]);
+            }
+            return y;
+        } else if (l instanceof ReshapeLayer) {
+            return x;
+        }
+        throw new IllegalStateException("no fixed-point kernel for " + l.kind());
+    }
+
+    private long[] matmul(MatMulLayer m, long[] x, long[] w, long[] bias) {
+        MatMulGeometry g = m.geometry();
+        long[] a = m.weightOnLeft() ? w : x;
+        long[] b = m.weightOnLeft() ? x : w;
+        long[] y = new long[g.batches() * g.m() * g.n()];
+        int[] biasIdx = bias == null ? null : Shapes.broadcastIndex(m.outputShape(), m.bias().shape());
+        int pos = 0;
+        for (int batch = 0; batch < g.batches(); batch++) {
+            for (int i = 0; i < g.m(); i++) {
+                for (int j = 0; j < g.n(); j++) {
+                    long acc = bias == null ? 0 : bias[biasIdx[pos]];
+                    for (int k = 0; k < g.k(); k++) {
+                        acc += a[g.aIndex(batch, i, k)] * b[g.bIndex(batch, k, j)];
+                    }
+                    y[pos++] = fp.truncate(acc);
+                }
+            }
+        }
+        return y;
+    }
+
+    private long[] conv(ConvGeometry g, long[] x, long[] w, long[] bias) {
+        int[] table = g.patchTable();
+        int len = g.patchLength();
+        int positions = g.outputPositions();
+        int groups = g.group();
+        int outPerGroup = g.outChannels() / groups;
+        int inPerGroup = g.inChannels() / groups;
+        int plane = g.inputPlane();
+        long[] y = new long[g.batch() * g.outChannels() * positions];
+        for (int n = 0; n < g.batch(); n++) {
+            for (int grp = 0; grp < groups; grp++) {
+                int base = (n * g.inChannels() + grp * inPerGroup) * plane;
+                for (int mo = 0; mo < outPerGroup; mo++) {
+                    int m = grp * outPerGroup + mo;
+                    int wBase = m * len;
+                    int yBase = (n * g.outChannels() + m) * positions;
+                    for (int p = 0; p < positions; p++) {
+                        long acc = bias == null ? 0 : bias[m];
+                        int t = p * len;
+                        for (int j = 0; j < len; j++) {
+                            int idx = table[t + j];
+                            if (idx >= 0) {
+                                acc += w[wBase + j] * x[base + idx];
+                            }
+                        }
+                        y[yBase + p] = fp.truncate(acc);
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    private static long[] maxPool(PoolGeometry g, long[] x) {
+        int[] table = g.windowTable();
+        int taps = g.taps();
+        int outPlane = g.outputPlane();
+        long[] y = new long[g.planes() * outPlane];
+        for (int q = 0; q < g.planes(); q++) {
+            int base = q * g.inputPlane();
+            for (int p = 0; p < outPlane; p++) {
+                long best = Long.MIN_VALUE;
+                for (int t = 0; t < taps; t++) {
+                    int idx = table[p * taps + t];
+                    if (idx >= 0) {
+                        best = Math.max(best, x[base + idx]);
+                    }
+                }
+                y[q * outPlane + p] = best;
+            }
+        }
+        return y;
+    }
+
+    private long[] avgPool(PoolGeometry g, long[] x, long[] reciprocals) {
+        int[] table = g.windowTable();
+        int taps = g.taps();
+        int outPlane = g.outputPlane();
+        long[] y = new long[g.planes() * outPlane];
+        for (int q = 0; q < g.planes(); q++) {
+            int base = q * g.inputPlane();
+            for (int p = 0; p < outPlane; p++) {
+                long sum = 0;
+                for (int t = 0; t < taps; t++) {
+                    int idx = table[p * taps + t];
+                    if (idx >= 0) {
+                        sum += x[base + idx];
+                    }
+                }
+                y[q * outPlane + p] = fp.truncate(sum * reciprocals[p]);
+            }
+        }
+        return y;
+    }
+
+    private static long[] add(long[] a, int[] aShape, long[] b, int[] bShape, int[] out) {
+        int[] ia = Shapes.broadcastIndex(out, aShape);
+        int[] ib = Shapes.broadcastIndex(out, bShape);
+        long[] y = new long[ia.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = a[ia[i]] + b[ib[i]];
+        }
+        return y;
+    }
+}
