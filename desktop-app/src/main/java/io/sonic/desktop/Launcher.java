@@ -5,8 +5,8 @@ import io.sonic.cli.SonicCli;
 import java.io.PrintWriter;
 
 /**
- * Entry point behind {@code ./sonic}: without arguments it opens the desktop app, with arguments it
- * runs the headless command line. (Not an {@code Application} subclass, so that JavaFX loads from the
+ * Entry point behind {@code ./sonic}: without arguments (or with {@code gui [--model=FILE]}) it opens
+ * the desktop app, with other arguments it runs the headless command line. (Not an {@code Application} subclass, so that JavaFX loads from the
  * class path.)
  */
 public final class Launcher {
@@ -16,7 +16,8 @@ public final class Launcher {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        if (args.length > 0) {
+        boolean gui = args.length == 0 || args[0].equals("gui");
+        if (!gui) {
             System.exit(SonicCli.execute(out, err, args));
         }
         if (!hasDisplay()) {
@@ -28,7 +29,7 @@ public final class Launcher {
             err.println("or start the app under a virtual display: xvfb-run -a ./sonic");
             System.exit(1);
         }
-        SonicApp.launchApp(args);
+        SonicApp.launchApp(args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length));
     }
 
     static boolean hasDisplay() {

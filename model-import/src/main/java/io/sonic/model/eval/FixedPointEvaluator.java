@@ -14,6 +14,7 @@ import io.sonic.model.layer.ConvLayer;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.MatMulLayer;
 import io.sonic.model.layer.MaxPoolLayer;
+import io.sonic.model.layer.PadLayer;
 import io.sonic.model.layer.ReluLayer;
 import io.sonic.model.layer.ReshapeLayer;
 
@@ -130,6 +131,14 @@ public final class FixedPointEvaluator {
             return y;
         } else if (l instanceof ReshapeLayer) {
             return x;
+        } else if (l instanceof PadLayer pad) {
+            int[] t = pad.sourceTable();
+            long v = fp.encode(pad.value());
+            long[] y = new long[t.length];
+            for (int i = 0; i < t.length; i++) {
+                y[i] = t[i] < 0 ? v : x[t[i]];
+            }
+            return y;
         }
         throw new IllegalStateException("no fixed-point kernel for " + l.kind());
     }

@@ -15,6 +15,7 @@ import io.sonic.model.layer.ConvLayer;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.MatMulLayer;
 import io.sonic.model.layer.MaxPoolLayer;
+import io.sonic.model.layer.PadLayer;
 import io.sonic.model.layer.ReluLayer;
 import io.sonic.model.layer.ReshapeLayer;
 
@@ -104,6 +105,13 @@ public final class FloatEvaluator {
             return y;
         } else if (l instanceof ReshapeLayer) {
             return x;
+        } else if (l instanceof PadLayer pad) {
+            int[] t = pad.sourceTable();
+            float[] y = new float[t.length];
+            for (int i = 0; i < t.length; i++) {
+                y[i] = t[i] < 0 ? pad.value() : x[t[i]];
+            }
+            return y;
         }
         throw new IllegalStateException("no float kernel for " + l.kind());
     }

@@ -14,6 +14,7 @@ import io.sonic.model.layer.BiasAddLayer;
 import io.sonic.model.layer.ConvLayer;
 import io.sonic.model.layer.MatMulLayer;
 import io.sonic.model.layer.MaxPoolLayer;
+import io.sonic.model.layer.PadLayer;
 import io.sonic.model.layer.ReluLayer;
 import io.sonic.model.layer.ReshapeLayer;
 import io.sonic.model.onnx.proto.OnnxProto.NodeProto;
@@ -145,6 +146,7 @@ final class Converters {
                 c.activation(0), c.output(), PoolGeometry.global(c.shape(0)))));
         REGISTRY.put("Flatten", Converters::flatten);
         REGISTRY.put("Reshape", Converters::reshape);
+        REGISTRY.put("Pad", Converters::pad);
         REGISTRY.put("Squeeze", Converters::squeeze);
         REGISTRY.put("Unsqueeze", Converters::unsqueeze);
         REGISTRY.put("BatchNormalization", Converters::batchNorm);
@@ -359,6 +361,45 @@ final class Converters {
         }
         int[] out = ConstantFolder.reshapeTarget(in, target, c.at.getInt("allowzero", 0) != 0, c.where);
         c.emit(new ReshapeLayer(c.layerName, "Reshape", c.activation(0), in, c.output(), out));
+    }
+
+    private static void pad(Context c) {
+        String mode = c.at.getString("mode", "constant");
+        if (!mode.equals("constant")) {
+            throw c.unsupported("Pad mode '" + mode + "'; Sonic supports constant padding");
+        }
+        int[] in = c.shape(0);
+        int[] pads;
+        float value;
+        if (c.opset() < 11) {
+            pads = c.at.getInts(c.opset() < 2 ? "paddings" : "pads", null);
+            value = c.at.getFloat("value", 0f);
+        } else {
+            if (!c.isConst(1) || (c.present(2) && !c.isConst(2)) || (c.present(3) && !c.isConst(3))) {
+                throw c.unsupported("Pad with pads, value or axes computed at run time; Sonic needs constants");
+            }
+            pads = c.constant(1).toInts(c.where + " pads");
+            value = c.present(2) ? (float) c.constant(2).values()[0] : 0f;
+            if (c.present(3)) {
+                int[] axes = c.constant(3).toInts(c.where + " axes");
+                int[] full = new int[2 * in.length];
+                for (int i = 0; i < axes.length; i++) {
+                    int ax = axes[i] < 0 ? axes[i] + in.length : axes[i];
+                    full[ax] = pads[i];
+                    full[ax + in.length] = pads[i + axes.length];
+                }
+                pads = full;
+            }
+        }
+        if (pads == null || pads.length != 2 * in.length) {
+            throw c.invalid("pads " + (pads == null ? "missing" : Shapes.format(pads)) + " do not match input "
+                    + Shapes.format(in));
+        }
+        if (Arrays.stream(pads).allMatch(p -> p == 0)) {
+            c.alias(c.output(), c.activation(0));
+            return;
+        }
+        c.emit(new PadLayer(c.layerName, "Pad", c.activation(0), in, c.output(), pads, value));
     }
 
     private static void squeeze(Context c) {

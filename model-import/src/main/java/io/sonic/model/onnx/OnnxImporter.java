@@ -162,7 +162,8 @@ public final class OnnxImporter {
             String output = chooseOutput();
             List<Layer> optimized = Rewrites.apply(layers, output);
             int[] inputShape = shapes.get(input);
-            return new ModelGraph(graph.getName().isEmpty() ? sourceName : graph.getName(),
+            String name = sourceName.endsWith(".onnx") ? sourceName.substring(0, sourceName.length() - 5) : sourceName;
+            return new ModelGraph(name,
                     model.getProducerName() + (model.getProducerVersion().isEmpty() ? "" : " " + model.getProducerVersion()),
                     opset, input, inputShape, output, shapes.get(output), optimized);
         }

@@ -1,0 +1,83 @@
+package io.sonic.model.data;
+
+import io.sonic.model.ModelException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Inputs as the sample models ship them: one sample per line, the flattened row-major floats exactly
+ * as the model takes them, comma-separated, no header. Blank lines are ignored.
+ */
+public final class InputCsv {
+    private InputCsv() {
+    }
+
+    /**
+     * @param expectedWidth values per sample (the model's input size), or -1 to accept any width
+     * @param limit         at most this many samples (-1 for all)
+     */
+    public static List<float[]> read(Path file, int expectedWidth, int limit) {
+        List<float[]> rows = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int lineNo = 0;
+            while ((line = r.readLine()) != null && (limit < 0 || rows.size() < limit)) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                rows.add(parse(line, expectedWidth, file, lineNo));
+            }
+        } catch (NoSuchFileException e) {
+            throw new ModelException("input file not found: " + file);
+        } catch (IOException e) {
+            throw new ModelException("cannot read " + file + ": " + e.getMessage());
+        }
+        if (rows.isEmpty()) {
+            throw new ModelException(file + " holds no samples (expected one sample per line, comma-separated)");
+        }
+        return rows;
+    }
+
+    static float[] parse(String line, int expectedWidth, Path file, int lineNo) {
+        String[] cells = line.split(",", -1);
+        if (expectedWidth >= 0 && cells.length != expectedWidth) {
+            throw new ModelException(file.getFileName() + " line " + lineNo + " has " + cells.length
+                    + " values, but the model's input needs " + expectedWidth
+                    + " (one sample per line, the flattened input)");
+        }
+        float[] v = new float[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            try {
+                v[i] = Float.parseFloat(cells[i].trim());
+            } catch (NumberFormatException e) {
+                throw new ModelException(file.getFileName() + " line " + lineNo + ", value " + (i + 1)
+                        + " is not a number");
+            }
+            if (!Float.isFinite(v[i])) {
+                throw new ModelException(file.getFileName() + " line " + lineNo + ", value " + (i + 1)
+                        + " is not finite");
+            }
+        }
+        return v;
+    }
+
+    /** Integer labels, one per line. */
+    public static int[] readLabels(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(s -> !s.isBlank())
+                    .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+        } catch (IOException e) {
+            throw new ModelException("cannot read labels " + file + ": " + e.getMessage());
+        } catch (NumberFormatException e) {
+            throw new ModelException(file + " holds a label that is not an integer");
+        }
+    }
+}
