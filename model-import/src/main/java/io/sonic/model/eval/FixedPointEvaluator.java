@@ -3,8 +3,6 @@ package io.sonic.model.eval;
 import io.sonic.model.ModelException;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.Shapes;
-import io.sonic.model.geometry.ConvGeometry;
-import io.sonic.model.geometry.MatMulGeometry;
 import io.sonic.model.geometry.PoolGeometry;
 import io.sonic.model.layer.AddLayer;
 import io.sonic.model.layer.AffineLayer;
@@ -103,9 +101,20 @@ public final class FixedPointEvaluator {
         long[] x = values.get(l.inputs().get(0));
         long[][] p = params.get(l);
         if (l instanceof MatMulLayer m) {
-            return matmul(m, x, p[0], p[1]);
+            long[] y = m.weightOnLeft() ? RingKernels.matmul(m.geometry(), p[0], x)
+                    : RingKernels.matmul(m.geometry(), x, p[0]);
+            return truncate(p[1] == null ? y : RingKernels.add(y, m.outputShape(), p[1], m.bias().shape(),
+                    m.outputShape()));
         } else if (l instanceof ConvLayer c) {
-            return conv(c.geometry(), x, p[0], p[1]);
+            long[] y = RingKernels.conv(c.geometry(), p[0], x);
+            if (p[1] != null) {
+                int positions = c.geometry().outputPositions();
+                int channels = c.geometry().outChannels();
+                for (int i = 0; i < y.length; i++) {
+                    y[i] += p[1][(i / positions) % channels];
+                }
+            }
+            return truncate(y);
         } else if (l instanceof ReluLayer) {
             long[] y = new long[x.length];
             for (int i = 0; i < x.length; i++) {
@@ -115,84 +124,29 @@ public final class FixedPointEvaluator {
         } else if (l instanceof MaxPoolLayer mp) {
             return maxPool(mp.geometry(), x);
         } else if (l instanceof AvgPoolLayer ap) {
-            return avgPool(ap.geometry(), x, p[0]);
+            return truncate(RingKernels.windowSums(ap.geometry(), x, p[0]));
         } else if (l instanceof BiasAddLayer b) {
-            return add(x, l.inputShape(0), p[0], b.bias().shape(), l.outputShape());
+            return RingKernels.add(x, l.inputShape(0), p[0], b.bias().shape(), l.outputShape());
         } else if (l instanceof AddLayer) {
-            return add(x, l.inputShape(0), values.get(l.inputs().get(1)), l.inputShape(1), l.outputShape());
+            return RingKernels.add(x, l.inputShape(0), values.get(l.inputs().get(1)), l.inputShape(1),
+                    l.outputShape());
         } else if (l instanceof AffineLayer a) {
-            int inner = a.innerSize();
-            int ch = a.channels();
-            long[] y = new long[x.length];
-            for (int i = 0; i < x.length; i++) {
-                int c = (i / inner) % ch;
-                y[i] = fp.truncate(x[i] * p[0][c] + p[1][c]);
+            long[] y = RingKernels.channelScale(p[0], x, a.innerSize());
+            for (int i = 0; i < y.length; i++) {
+                y[i] += p[1][(i / a.innerSize()) % a.channels()];
             }
-            return y;
+            return truncate(y);
         } else if (l instanceof ReshapeLayer) {
             return x;
         } else if (l instanceof PadLayer pad) {
-            int[] t = pad.sourceTable();
-            long v = fp.encode(pad.value());
-            long[] y = new long[t.length];
-            for (int i = 0; i < t.length; i++) {
-                y[i] = t[i] < 0 ? v : x[t[i]];
-            }
-            return y;
+            return RingKernels.gather(pad.sourceTable(), x, fp.encode(pad.value()));
         }
         throw new IllegalStateException("no fixed-point kernel for " + l.kind());
     }
 
-    private long[] matmul(MatMulLayer m, long[] x, long[] w, long[] bias) {
-        MatMulGeometry g = m.geometry();
-        long[] a = m.weightOnLeft() ? w : x;
-        long[] b = m.weightOnLeft() ? x : w;
-        long[] y = new long[g.batches() * g.m() * g.n()];
-        int[] biasIdx = bias == null ? null : Shapes.broadcastIndex(m.outputShape(), m.bias().shape());
-        int pos = 0;
-        for (int batch = 0; batch < g.batches(); batch++) {
-            for (int i = 0; i < g.m(); i++) {
-                for (int j = 0; j < g.n(); j++) {
-                    long acc = bias == null ? 0 : bias[biasIdx[pos]];
-                    for (int k = 0; k < g.k(); k++) {
-                        acc += a[g.aIndex(batch, i, k)] * b[g.bIndex(batch, k, j)];
-                    }
-                    y[pos++] = fp.truncate(acc);
-                }
-            }
-        }
-        return y;
-    }
-
-    private long[] conv(ConvGeometry g, long[] x, long[] w, long[] bias) {
-        int[] table = g.patchTable();
-        int len = g.patchLength();
-        int positions = g.outputPositions();
-        int groups = g.group();
-        int outPerGroup = g.outChannels() / groups;
-        int inPerGroup = g.inChannels() / groups;
-        int plane = g.inputPlane();
-        long[] y = new long[g.batch() * g.outChannels() * positions];
-        for (int n = 0; n < g.batch(); n++) {
-            for (int grp = 0; grp < groups; grp++) {
-                int base = (n * g.inChannels() + grp * inPerGroup) * plane;
-                for (int mo = 0; mo < outPerGroup; mo++) {
-                    int m = grp * outPerGroup + mo;
-                    int wBase = m * len;
-                    int yBase = (n * g.outChannels() + m) * positions;
-                    for (int p = 0; p < positions; p++) {
-                        long acc = bias == null ? 0 : bias[m];
-                        int t = p * len;
-                        for (int j = 0; j < len; j++) {
-                            int idx = table[t + j];
-                            if (idx >= 0) {
-                                acc += w[wBase + j] * x[base + idx];
-                            }
-                        }
-                        y[yBase + p] = fp.truncate(acc);
-                    }
-                }
-            }
+    private long[] truncate(long[] y) {
+        for (int i = 0; i < y.length; i++) {
+            y[i] = fp.truncate(y[i]);
         }
         return y;
     }
@@ -214,37 +168,6 @@ public final class FixedPointEvaluator {
                 }
                 y[q * outPlane + p] = best;
             }
-        }
-        return y;
-    }
-
-    private long[] avgPool(PoolGeometry g, long[] x, long[] reciprocals) {
-        int[] table = g.windowTable();
-        int taps = g.taps();
-        int outPlane = g.outputPlane();
-        long[] y = new long[g.planes() * outPlane];
-        for (int q = 0; q < g.planes(); q++) {
-            int base = q * g.inputPlane();
-            for (int p = 0; p < outPlane; p++) {
-                long sum = 0;
-                for (int t = 0; t < taps; t++) {
-                    int idx = table[p * taps + t];
-                    if (idx >= 0) {
-                        sum += x[base + idx];
-                    }
-                }
-                y[q * outPlane + p] = fp.truncate(sum * reciprocals[p]);
-            }
-        }
-        return y;
-    }
-
-    private static long[] add(long[] a, int[] aShape, long[] b, int[] bShape, int[] out) {
-        int[] ia = Shapes.broadcastIndex(out, aShape);
-        int[] ib = Shapes.broadcastIndex(out, bShape);
-        long[] y = new long[ia.length];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = a[ia[i]] + b[ib[i]];
         }
         return y;
     }

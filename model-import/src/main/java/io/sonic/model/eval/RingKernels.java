@@ -1,0 +1,128 @@
+package io.sonic.model.eval;
+
+import io.sonic.model.Shapes;
+import io.sonic.model.geometry.ConvGeometry;
+import io.sonic.model.geometry.MatMulGeometry;
+import io.sonic.model.geometry.PoolGeometry;
+
+/**
+ * Bilinear and linear maps over the ring Z_2^64 (wrap-around {@code long} arithmetic), without bias
+ * or truncation. The fixed-point reference and the secure engine both use them, so the secure
+ * products are the very sums the reference computes.
+ */
+public final class RingKernels {
+    private RingKernels() {
+    }
+
+    /** op(A)·op(B) as the geometry describes it. */
+    public static long[] matmul(MatMulGeometry g, long[] a, long[] b) {
+        long[] y = new long[g.batches() * g.m() * g.n()];
+        int pos = 0;
+        for (int batch = 0; batch < g.batches(); batch++) {
+            for (int i = 0; i < g.m(); i++) {
+                for (int j = 0; j < g.n(); j++) {
+                    long acc = 0;
+                    for (int k = 0; k < g.k(); k++) {
+                        acc += a[g.aIndex(batch, i, k)] * b[g.bIndex(batch, k, j)];
+                    }
+                    y[pos++] = acc;
+                }
+            }
+        }
+        return y;
+    }
+
+    /** Convolution of input x with weights w (no bias). */
+    public static long[] conv(ConvGeometry g, long[] w, long[] x) {
+        int[] table = g.patchTable();
+        int len = g.patchLength();
+        int positions = g.outputPositions();
+        int groups = g.group();
+        int outPerGroup = g.outChannels() / groups;
+        int inPerGroup = g.inChannels() / groups;
+        int plane = g.inputPlane();
+        long[] y = new long[g.batch() * g.outChannels() * positions];
+        long[] patch = new long[len];
+        for (int n = 0; n < g.batch(); n++) {
+            for (int grp = 0; grp < groups; grp++) {
+                int base = (n * g.inChannels() + grp * inPerGroup) * plane;
+                for (int p = 0; p < positions; p++) {
+                    int t = p * len;
+                    for (int j = 0; j < len; j++) {
+                        int idx = table[t + j];
+                        patch[j] = idx < 0 ? 0 : x[base + idx];
+                    }
+                    for (int mo = 0; mo < outPerGroup; mo++) {
+                        int m = grp * outPerGroup + mo;
+                        int wBase = m * len;
+                        long acc = 0;
+                        for (int j = 0; j < len; j++) {
+                            acc += w[wBase + j] * patch[j];
+                        }
+                        y[(n * g.outChannels() + m) * positions + p] = acc;
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    /** y[i] = s[channel(i)] · x[i], the channel being axis 1 with {@code inner} values per channel. */
+    public static long[] channelScale(long[] s, long[] x, int inner) {
+        int channels = s.length;
+        long[] y = new long[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = s[(i / inner) % channels] * x[i];
+        }
+        return y;
+    }
+
+    /** Sum over each pooling window, times the per-position public multiplier. */
+    public static long[] windowSums(PoolGeometry g, long[] x, long[] multipliers) {
+        int[] table = g.windowTable();
+        int taps = g.taps();
+        int outPlane = g.outputPlane();
+        long[] y = new long[g.planes() * outPlane];
+        for (int q = 0; q < g.planes(); q++) {
+            int base = q * g.inputPlane();
+            for (int p = 0; p < outPlane; p++) {
+                long sum = 0;
+                for (int t = 0; t < taps; t++) {
+                    int idx = table[p * taps + t];
+                    if (idx >= 0) {
+                        sum += x[base + idx];
+                    }
+                }
+                y[q * outPlane + p] = sum * multipliers[p];
+            }
+        }
+        return y;
+    }
+
+    /** a + b with numpy broadcasting onto {@code out}. */
+    public static long[] add(long[] a, int[] aShape, long[] b, int[] bShape, int[] out) {
+        int[] ia = Shapes.broadcastIndex(out, aShape);
+        int[] ib = Shapes.broadcastIndex(out, bShape);
+        long[] y = new long[ia.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = a[ia[i]] + b[ib[i]];
+        }
+        return y;
+    }
+
+    /** Each output element copies the input element the table names, or {@code fill} where it is -1. */
+    public static long[] gather(int[] table, long[] x, long fill) {
+        long[] y = new long[table.length];
+        for (int i = 0; i < table.length; i++) {
+            y[i] = table[i] < 0 ? fill : x[table[i]];
+        }
+        return y;
+    }
+
+    public static long[] addInPlace(long[] acc, long[] x) {
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] += x[i];
+        }
+        return acc;
+    }
+}
