@@ -1,0 +1,34 @@
+package io.sonic.engine;
+
+import io.sonic.engine.net.Traffic;
+
+import java.util.List;
+
+/**
+ * What one secure query produced and cost. {@code output} is the decoded output the user
+ * reconstructed (the logits, or a single label); traffic is as seen from server 0 (payload bytes
+ * both directions between the servers), offline bytes are dealer → servers. Times: online is the two
+ * servers' run, offline the dealer's work, total the whole query including the user's split.
+ */
+public record InferenceResult(double[] output, Integer label, long[] outputRing, List<LayerStat> layers,
+                              Traffic online, long offlineBytes, long onlineNanos, long offlineNanos, long nanos) {
+
+    /** One layer's protocol, online traffic, offline bytes and time. */
+    public record LayerStat(int index, String name, String op, String protocol, Traffic online, long offlineBytes,
+                            long nanos) {
+    }
+
+    /** The predicted label: the secure argmax, or the argmax of the reconstructed logits. */
+    public int predictedLabel() {
+        if (label != null) {
+            return label;
+        }
+        int best = 0;
+        for (int i = 1; i < output.length; i++) {
+            if (output[i] > output[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,101 @@
+package io.sonic.engine.protocol;
+
+import io.sonic.engine.dealer.Need;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Secure argmax of the output logits, so that only the label's shares leave the servers: the same
+ * pairwise tree as max pooling, carrying each candidate's index along. Per pair one DReLU bit d
+ * selects both the value and the index: max = b + d·(a − b), idx = i_b + d·(i_a − i_b) (two values
+ * per bit in one {@link SelectProtocol} round). Ties go to the lower index.
+ *
+ * <p>Cost for n logits: ⌈log2 n⌉ levels of 8 rounds; a level of p pairs costs
+ * 32·A·⌈p/64⌉ + 16·⌈p/64⌉ + 32·p bytes.
+ */
+public final class ArgmaxProtocol {
+    private ArgmaxProtocol() {
+    }
+
+    static int[] pairsPerLevel(int n) {
+        return MaxPoolProtocol.pairsPerLevel(new int[] {n});
+    }
+
+    public static List<Need> needs(int layer, int n) {
+        List<Need> needs = new ArrayList<>();
+        for (int pairs : pairsPerLevel(n)) {
+            needs.add(MsbProtocol.ands(layer, pairs));
+            needs.add(SelectProtocol.bitMults(layer, pairs, 2));
+        }
+        return needs;
+    }
+
+    public static long bytes(int n) {
+        long b = 0;
+        for (int pairs : pairsPerLevel(n)) {
+            long words = BitSlice.words(pairs);
+            b += 32L * MsbProtocol.ANDS_PER_LANE * words + 16 * words + 32L * pairs;
+        }
+        return b;
+    }
+
+    /** The ideal functionality: index of the first maximum of the signed values. */
+    public static int ideal(long[] x) {
+        int best = 0;
+        for (int i = 1; i < x.length; i++) {
+            if (x[i] > x[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** Returns a share of the index of the maximum. */
+    public static long argmax(PartyContext ctx, int layer, long[] x) {
+        long[] vals = x.clone();
+        long[] idx = new long[x.length];
+        if (ctx.isZero()) {
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = i;
+            }
+        }
+        while (vals.length > 1) {
+            int pairs = vals.length / 2;
+            long[] dv = new long[pairs];
+            long[] di = new long[pairs];
+            for (int p = 0; p < pairs; p++) {
+                // compare the higher-index candidate against the lower one so that ties keep the lower index
+                dv[p] = vals[2 * p + 1] - vals[2 * p];
+                di[p] = idx[2 * p + 1] - idx[2 * p];
+            }
+            long[] d = MsbProtocol.drelu(ctx, layer, negateMinusOne(ctx, dv));
+            long[][] sel = SelectProtocol.multiplyByBit(ctx, layer, d, dv, di);
+            int m = pairs + vals.length % 2;
+            long[] nv = new long[m];
+            long[] ni = new long[m];
+            for (int p = 0; p < pairs; p++) {
+                nv[p] = vals[2 * p] + sel[0][p];
+                ni[p] = idx[2 * p] + sel[1][p];
+            }
+            if (vals.length % 2 == 1) {
+                nv[m - 1] = vals[vals.length - 1];
+                ni[m - 1] = idx[idx.length - 1];
+            }
+            vals = nv;
+            idx = ni;
+        }
+        return idx[0];
+    }
+
+    /** Shares of v − 1, so that DReLU(v − 1) = [v > 0] for integers (strictly greater wins). */
+    private static long[] negateMinusOne(PartyContext ctx, long[] v) {
+        long[] r = v.clone();
+        if (ctx.isZero()) {
+            for (int i = 0; i < r.length; i++) {
+                r[i] -= 1;
+            }
+        }
+        return r;
+    }
+}
