@@ -44,7 +44,7 @@ public final class MaxPoolProtocol {
     }
 
     /** Number of pairs compared at each level for windows of the given sizes. */
-    static int[] pairsPerLevel(int[] sizes) {
+    public static int[] pairsPerLevel(int[] sizes) {
         List<Integer> levels = new ArrayList<>();
         int[] s = sizes.clone();
         while (Arrays.stream(s).anyMatch(x -> x > 1)) {
@@ -56,6 +56,11 @@ public final class MaxPoolProtocol {
             levels.add(pairs);
         }
         return levels.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Pairs compared at each level of the layer's tree. */
+    public static int[] pairsPerLevelOf(PoolGeometry g) {
+        return pairsPerLevel(Arrays.stream(windows(g)).mapToInt(w -> w.length).toArray());
     }
 
     public static List<Need> needs(int layer, PoolGeometry g) {

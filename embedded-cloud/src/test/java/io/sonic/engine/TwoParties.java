@@ -1,0 +1,99 @@
+package io.sonic.engine;
+
+import io.sonic.engine.dealer.Dealer;
+import io.sonic.engine.dealer.MaskSeeds;
+import io.sonic.engine.dealer.Need;
+import io.sonic.engine.dealer.Randomness;
+import io.sonic.engine.net.Channel;
+import io.sonic.engine.net.InMemoryChannel;
+import io.sonic.engine.net.MeteredChannel;
+import io.sonic.engine.protocol.PartyContext;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Test runner for two-party protocol code: both servers on two threads with a dealer-made plan, an
+ * in-memory channel (optionally wrapped, e.g. to record what a server receives) and a timeout that
+ * closes both ends when one side fails, so a failing test never hangs.
+ */
+public final class TwoParties {
+    public record Run<T>(T out0, T out1, MeteredChannel meter0, MeteredChannel meter1, Dealer.Dealt dealt) {
+    }
+
+    private TwoParties() {
+    }
+
+    public static <T> Run<T> run(List<Need> plan, SecureConfig cfg, Function<PartyContext, T> body) {
+        return run(plan, cfg, c -> c, body);
+    }
+
+    public static <T> Run<T> run(List<Need> plan, SecureConfig cfg, UnaryOperator<Channel> wrap,
+                                 Function<PartyContext, T> body) {
+        Dealer.Dealt dealt = Dealer.deal(plan, null, 64);
+        InMemoryChannel[] pair = InMemoryChannel.pair(Duration.ofSeconds(20));
+        MeteredChannel[] m = {new MeteredChannel(wrap.apply(pair[0])), new MeteredChannel(wrap.apply(pair[1]))};
+        ExecutorService ex = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<T>> f = new ArrayList<>();
+            for (int p = 0; p < 2; p++) {
+                int party = p;
+                f.add(ex.submit(() -> {
+                    try {
+                        m[party].scope("test");
+                        Randomness r = Randomness.forParty(party, plan, dealt, (MaskSeeds) null);
+                        T out = body.apply(new PartyContext(party, m[party], r, cfg));
+                        if (r.remaining() != 0) {
+                            throw new IllegalStateException(r.remaining() + " randomness items unused");
+                        }
+                        return out;
+                    } catch (RuntimeException | Error e) {
+                        pair[0].close();
+                        pair[1].close();
+                        throw e;
+                    }
+                }));
+            }
+            return new Run<>(f.get(0).get(60, TimeUnit.SECONDS), f.get(1).get(60, TimeUnit.SECONDS), m[0], m[1], dealt);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            pair[0].close();
+            pair[1].close();
+            ex.shutdownNow();
+        }
+    }
+
+    public static long[] sum(long[] a, long[] b) {
+        long[] r = new long[a.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = a[i] + b[i];
+        }
+        return r;
+    }
+
+    /** Splits plaintext values into two additive shares with a test-seeded (non-secret) generator. */
+    public static long[][] share(long[] x, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        long[] s1 = new long[x.length];
+        long[] s0 = new long[x.length];
+        for (int i = 0; i < x.length; i++) {
+            s1[i] = r.nextLong();
+            s0[i] = x[i] - s1[i];
+        }
+        return new long[][] {s0, s1};
+    }
+}
