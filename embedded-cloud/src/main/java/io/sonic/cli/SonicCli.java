@@ -10,7 +10,8 @@ import java.io.PrintWriter;
 @Command(name = "sonic", mixinStandardHelpOptions = true, versionProvider = SonicCli.Version.class,
         description = {"Secure neural-network inference outsourced to two cloud servers.",
                 "Run without a command to open the desktop app."},
-        subcommands = {InspectCommand.class, ConformanceCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, InferCommand.class, BenchCommand.class, ConformanceCommand.class,
+                CommandLine.HelpCommand.class})
 public final class SonicCli implements Runnable {
     /** Exit code for bad input: a model, file or option the user should fix. */
     public static final int EXIT_BAD_INPUT = 2;

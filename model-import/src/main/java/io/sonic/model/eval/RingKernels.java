@@ -16,16 +16,25 @@ public final class RingKernels {
 
     /** op(A)·op(B) as the geometry describes it. */
     public static long[] matmul(MatMulGeometry g, long[] a, long[] b) {
-        long[] y = new long[g.batches() * g.m() * g.n()];
-        int pos = 0;
+        int m = g.m();
+        int n = g.n();
+        long[] y = new long[g.batches() * m * n];
         for (int batch = 0; batch < g.batches(); batch++) {
-            for (int i = 0; i < g.m(); i++) {
-                for (int j = 0; j < g.n(); j++) {
-                    long acc = 0;
-                    for (int k = 0; k < g.k(); k++) {
-                        acc += a[g.aIndex(batch, i, k)] * b[g.bIndex(batch, k, j)];
+            for (int i = 0; i < m; i++) {
+                int row = (batch * m + i) * n;
+                for (int k = 0; k < g.k(); k++) {
+                    long aik = a[g.aIndex(batch, i, k)];
+                    int base = g.bIndex(batch, k, 0);
+                    int step = n > 1 ? g.bIndex(batch, k, 1) - base : 1;
+                    if (step == 1) {
+                        for (int j = 0; j < n; j++) {
+                            y[row + j] += aik * b[base + j];
+                        }
+                    } else {
+                        for (int j = 0; j < n; j++) {
+                            y[row + j] += aik * b[base + j * step];
+                        }
                     }
-                    y[pos++] = acc;
                 }
             }
         }

@@ -1,0 +1,251 @@
+package io.sonic.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sonic.engine.CostModel;
+import io.sonic.engine.InferenceResult;
+import io.sonic.engine.SecureConfig;
+import io.sonic.engine.SecureInference;
+import io.sonic.model.ModelGraph;
+import io.sonic.model.data.InputCsv;
+import io.sonic.model.layer.ConvLayer;
+import io.sonic.model.layer.Layer;
+import io.sonic.model.layer.MatMulLayer;
+import io.sonic.model.layer.MaxPoolLayer;
+import io.sonic.model.layer.ReluLayer;
+import io.sonic.model.onnx.OnnxImporter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure secure inference: online bytes and rounds, offline bytes, latency, throughput and"
+                + " ReLU cost, beside the paper's published cost formulas, for M1, M2, C1, C2 and any given model,"
+                + " in both linear modes.",
+                "Writes bench.json and bench.csv to --out. With --kernels, times the hot kernels instead."})
+final class BenchCommand implements Callable<Integer> {
+    /** ℓ, the ring's bit length. */
+    private static final int L = 64;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "also benchmark this .onnx (repeatable)")
+    List<Path> models = new ArrayList<>();
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "30", description = "measured runs per model and mode")
+    int runs;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "30", description = "unmeasured runs first")
+    int warmup;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where bench.json and bench.csv go"
+            + " (default: docs/benchmarks under the Sonic folder)")
+    Path out;
+
+    @Option(names = "--only-given", description = "skip the four paper networks")
+    boolean onlyGiven;
+
+    @Option(names = "--kernels", description = "time the hot kernels (PRG, share matmul and conv, carry tree)")
+    boolean kernels;
+
+    @Mixin
+    SecureOptions secure;
+
+    @Spec
+    CommandSpec spec;
+
+    record Row(String model, String linear, long onlineBytes, long rounds, long offlineBytes, double medianMs,
+               double p90Ms, double medianOfflineMs, double perSecond, long relus, double reluBytes,
+               long paperOnlineBytes, long paperOfflineBytes, long setupBytes) {
+    }
+
+    static Path root() {
+        String r = System.getProperty("sonic.root");
+        return Path.of(r == null ? "." : r).toAbsolutePath().normalize();
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        if (runs < 1 || warmup < 0) {
+            throw new UserInputException("--runs must be at least 1 and --warmup at least 0");
+        }
+        if (kernels) {
+            KernelBench.run(o);
+            return 0;
+        }
+        List<Path> all = new ArrayList<>();
+        if (!onlyGiven) {
+            for (String m : new String[] {"mnist-m1", "mnist-m2", "cifar-c1", "cifar-c2"}) {
+                all.add(root().resolve("sample-models").resolve(m).resolve(m + ".onnx"));
+            }
+        }
+        all.addAll(models);
+        if (all.isEmpty()) {
+            throw new UserInputException("nothing to benchmark: give --model FILE or drop --only-given");
+        }
+        SecureConfig base = secure.config();
+        List<Row> rows = new ArrayList<>();
+        o.printf("%d warm-up and %d measured runs per model and mode; truncation %s, output %s, f = %d%n%n", warmup,
+                runs, base.truncation().name().toLowerCase(), base.output().name().toLowerCase(), base.fractionBits());
+        for (Path p : all) {
+            ModelGraph g = OnnxImporter.read(p);
+            List<float[]> inputs = inputsFor(p, g);
+            for (SecureConfig.LinearMode mode : SecureConfig.LinearMode.values()) {
+                rows.add(bench(g, inputs, base.withLinear(mode)));
+                o.printf("  measured %s (%s)%n", g.name(), mode.cliName());
+                o.flush();
+            }
+        }
+        o.println();
+        o.print(table(rows));
+        o.println();
+        o.printf("Paper figures (SoK of PPML frameworks, for Sonic): ReLU %d bits online (20l-16, l = %d) in log2 l + 2"
+                + " rounds; a dot product of length n costs 4nl bits online and 6nl offline.%n", 20 * L - 16, L);
+        Path dir = out == null ? root().resolve("docs").resolve("benchmarks") : out;
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("bench.json"), json(rows));
+        Files.writeString(dir.resolve("bench.csv"), csv(rows));
+        o.printf("wrote %s and %s%n", dir.resolve("bench.json"), dir.resolve("bench.csv"));
+        return 0;
+    }
+
+    private static List<float[]> inputsFor(Path model, ModelGraph g) {
+        Path csv = model.resolveSibling("inputs.csv");
+        if (Files.isRegularFile(csv)) {
+            return InputCsv.read(csv, g.inputSize(), -1);
+        }
+        Random r = new Random(1);
+        List<float[]> in = new ArrayList<>();
+        for (int k = 0; k < 10; k++) {
+            float[] x = new float[g.inputSize()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.nextFloat();
+            }
+            in.add(x);
+        }
+        return in;
+    }
+
+    private Row bench(ModelGraph g, List<float[]> inputs, SecureConfig cfg) {
+        double[] online = new double[runs];
+        double[] offline = new double[runs];
+        double[] total = new double[runs];
+        InferenceResult last = null;
+        long setup;
+        try (SecureInference s = new SecureInference(g, cfg)) {
+            setup = s.setupTraffic().bytes();
+            for (int i = 0; i < warmup + runs; i++) {
+                InferenceResult r = s.infer(inputs.get(i % inputs.size()));
+                if (i >= warmup) {
+                    online[i - warmup] = r.onlineNanos() / 1e6;
+                    offline[i - warmup] = r.offlineNanos() / 1e6;
+                    total[i - warmup] = r.nanos() / 1e6;
+                }
+                last = r;
+            }
+        }
+        Arrays.sort(online);
+        Arrays.sort(offline);
+        Arrays.sort(total);
+        long relus = 0;
+        long reluBytes = 0;
+        long paperOnline = 0;
+        long paperOffline = 0;
+        for (int i = 0; i < g.layers().size(); i++) {
+            Layer l = g.layers().get(i);
+            long comparisons = 0;
+            if (l instanceof ReluLayer) {
+                comparisons = l.outputSize();
+            } else if (l instanceof MaxPoolLayer m) {
+                comparisons = Arrays.stream(io.sonic.engine.protocol.MaxPoolProtocol.pairsPerLevelOf(m.geometry())).sum();
+            }
+            if (comparisons > 0) {
+                relus += comparisons;
+                reluBytes += last.layers().get(i).online().bytes();
+                paperOnline += comparisons * (20L * L - 16) / 8;
+            }
+            long dot = dotLength(l);
+            if (dot > 0) {
+                paperOnline += (long) l.outputSize() * 4 * dot * L / 8;
+                paperOffline += (long) l.outputSize() * 6 * dot * L / 8;
+            }
+        }
+        CostModel.Cost c = CostModel.total(g, cfg);
+        return new Row(g.name(), cfg.linear().cliName(), last.online().bytes(), last.online().rounds(),
+                last.offlineBytes(), median(online), percentile(online, 0.9), median(offline), 1000.0 / median(total),
+                relus, relus == 0 ? 0 : reluBytes / (double) relus, paperOnline, paperOffline, setup);
+    }
+
+    private static long dotLength(Layer l) {
+        if (l instanceof MatMulLayer m) {
+            return m.geometry().k();
+        } else if (l instanceof ConvLayer c) {
+            return c.geometry().patchLength();
+        }
+        return 0;
+    }
+
+    private static double median(double[] sorted) {
+        return percentile(sorted, 0.5);
+    }
+
+    private static double percentile(double[] sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static String table(List<Row> rows) {
+        Table t = new Table(List.of("model", "linear", "online", "rounds", "offline", "median ms", "p90 ms",
+                "offline ms", "inf/s", "ReLUs", "bits/ReLU", "paper online", "paper offline"),
+                false, false, true, true, true, true, true, true, true, true, true, true, true);
+        for (Row r : rows) {
+            t.row(r.model(), r.linear(), Format.bytes(r.onlineBytes()), r.rounds(), Format.bytes(r.offlineBytes()),
+                    String.format("%.1f", r.medianMs()), String.format("%.1f", r.p90Ms()),
+                    String.format("%.1f", r.medianOfflineMs()), String.format("%.1f", r.perSecond()),
+                    String.format("%,d", r.relus()), String.format("%.1f", r.reluBytes() * 8),
+                    Format.bytes(r.paperOnlineBytes()), Format.bytes(r.paperOfflineBytes()));
+        }
+        return t.render();
+    }
+
+    private static String json(List<Row> rows) throws IOException {
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ArrayNode a = m.createArrayNode();
+        for (Row r : rows) {
+            ObjectNode n = m.valueToTree(r);
+            a.add(n);
+        }
+        ObjectNode root = m.createObjectNode();
+        root.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
+                + System.getProperty("java.version"));
+        root.set("results", a);
+        return m.writeValueAsString(root);
+    }
+
+    private static String csv(List<Row> rows) {
+        StringBuilder b = new StringBuilder("model,linear,online_bytes,rounds,offline_bytes,median_ms,p90_ms,"
+                + "median_offline_ms,inferences_per_s,relus,bytes_per_relu,paper_online_bytes,paper_offline_bytes,"
+                + "setup_bytes\n");
+        for (Row r : rows) {
+            b.append(String.join(",", r.model(), r.linear(), "" + r.onlineBytes(), "" + r.rounds(),
+                    "" + r.offlineBytes(), String.format("%.3f", r.medianMs()), String.format("%.3f", r.p90Ms()),
+                    String.format("%.3f", r.medianOfflineMs()), String.format("%.2f", r.perSecond()), "" + r.relus(),
+                    String.format("%.3f", r.reluBytes()), "" + r.paperOnlineBytes(), "" + r.paperOfflineBytes(),
+                    "" + r.setupBytes())).append('\n');
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,32 @@
+package io.sonic.cli;
+
+import io.sonic.engine.InferenceResult;
+
+import java.util.List;
+
+/** Human-readable figures for the command line. */
+final class Format {
+    private Format() {
+    }
+
+    static String bytes(long b) {
+        if (b < 1024) {
+            return b + " B";
+        } else if (b < 1024 * 1024) {
+            return String.format("%.1f KiB", b / 1024.0);
+        }
+        return String.format("%.2f MiB", b / (1024.0 * 1024));
+    }
+
+    static String layerTable(InferenceResult r) {
+        Table t = new Table(List.of("#", "layer", "op", "protocol", "online bytes", "rounds", "offline bytes", "ms"),
+                true, false, false, false, true, true, true, true);
+        for (InferenceResult.LayerStat s : r.layers()) {
+            t.row(s.index(), s.name(), s.op(), s.protocol(), String.format("%,d", s.online().bytes()),
+                    s.online().rounds(), String.format("%,d", s.offlineBytes()), String.format("%.2f", s.nanos() / 1e6));
+        }
+        t.row("", "total", "", "", String.format("%,d", r.online().bytes()), r.online().rounds(),
+                String.format("%,d", r.offlineBytes()), String.format("%.2f", r.onlineNanos() / 1e6));
+        return t.render();
+    }
+}

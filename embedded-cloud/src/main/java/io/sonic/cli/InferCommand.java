@@ -1,0 +1,171 @@
+package io.sonic.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sonic.engine.InferenceResult;
+import io.sonic.engine.SecureConfig;
+import io.sonic.engine.SecureInference;
+import io.sonic.model.FloatTensor;
+import io.sonic.model.ModelGraph;
+import io.sonic.model.Shapes;
+import io.sonic.model.data.InputCsv;
+import io.sonic.model.eval.FixedPoint;
+import io.sonic.model.eval.FixedPointEvaluator;
+import io.sonic.model.eval.FloatEvaluator;
+import io.sonic.model.eval.LayerListener;
+import io.sonic.model.onnx.OnnxImporter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "infer", mixinStandardHelpOptions = true,
+        description = {"Run secure inference: the model owner splits the model, the user splits each input, two"
+                + " servers and a dealer compute on shares, the user reconstructs.",
+                "Here all roles run in this process, the servers on two threads. Each result is checked against"
+                        + " the plaintext references."})
+final class InferCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "the .onnx file")
+    Path model;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE",
+            description = "CSV, one sample per line, the flattened input values (as sample-models/*/inputs.csv)")
+    Path input;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "-1", description = "run at most N samples")
+    int limit;
+
+    @Option(names = "--json", description = "one JSON object per sample instead of tables")
+    boolean json;
+
+    @Mixin
+    SecureOptions secure;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        SecureConfig cfg = secure.config();
+        ModelGraph g = OnnxImporter.read(model);
+        List<float[]> samples = InputCsv.read(input, g.inputSize(), limit);
+        PrintWriter out = spec.commandLine().getOut();
+        FloatEvaluator plain = new FloatEvaluator(g);
+        FixedPointEvaluator ideal = new FixedPointEvaluator(g, cfg.fixedPoint());
+        ObjectMapper mapper = new ObjectMapper();
+        int agree = 0;
+        List<Double> online = new ArrayList<>();
+        try (SecureInference s = new SecureInference(g, cfg)) {
+            if (!json) {
+                out.printf("model %s, input %s, %d sample(s); linear %s, truncation %s, output %s, f = %d%n%n",
+                        g.name(), Shapes.format(g.inputShape()), samples.size(), cfg.linear().cliName(),
+                        cfg.truncation().name().toLowerCase(), cfg.output().name().toLowerCase(), cfg.fractionBits());
+                if (cfg.linear() == SecureConfig.LinearMode.MASK_REUSE) {
+                    out.printf("once per model: W-A opened, %s, %d rounds%n%n", Format.bytes(s.setupTraffic().bytes()),
+                            s.setupTraffic().rounds());
+                }
+            }
+            for (int k = 0; k < samples.size(); k++) {
+                float[] x = samples.get(k);
+                InferenceResult r = s.infer(x);
+                FloatTensor p = plain.run(x);
+                int plainLabel = argmax(p);
+                int label = r.predictedLabel();
+                agree += label == plainLabel ? 1 : 0;
+                online.add(r.onlineNanos() / 1e6);
+                Double maxErr = null;
+                if (cfg.output() == SecureConfig.OutputMode.LOGITS) {
+                    double[] want = cfg.fixedPoint().decode(ideal.run(ideal.encodeInput(x), LayerListener.NONE));
+                    double m = 0;
+                    for (int i = 0; i < want.length; i++) {
+                        m = Math.max(m, Math.abs(want[i] - r.output()[i]));
+                    }
+                    maxErr = m;
+                }
+                if (json) {
+                    out.println(toJson(mapper, k, r, p, label, plainLabel, maxErr));
+                } else {
+                    if (k == 0) {
+                        out.print(Format.layerTable(r));
+                        out.println();
+                    }
+                    out.printf("sample %d: secure label %d, plain label %d %s%s, online %s in %d rounds, offline %s,"
+                                    + " %.1f ms online%n", k, label, plainLabel, label == plainLabel ? "(agree)" : "(DIFFER)",
+                            maxErr == null ? "" : String.format(", max |secure - fixed-point| %.2g", maxErr),
+                            Format.bytes(r.online().bytes()), r.online().rounds(), Format.bytes(r.offlineBytes()),
+                            r.onlineNanos() / 1e6);
+                }
+                out.flush();
+            }
+        }
+        if (!json) {
+            online.sort(Double::compare);
+            out.printf("%nlabels agree with the float model on %d of %d samples; median online time %.1f ms%n", agree,
+                    samples.size(), online.get(online.size() / 2));
+        }
+        return 0;
+    }
+
+    static int argmax(FloatTensor t) {
+        int best = 0;
+        for (int i = 1; i < t.size(); i++) {
+            if (t.get(i) > t.get(best)) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static String toJson(ObjectMapper m, int sample, InferenceResult r, FloatTensor plain, int label,
+                                 int plainLabel, Double maxErr) {
+        ObjectNode o = m.createObjectNode();
+        o.put("sample", sample);
+        ArrayNode sec = o.putArray("secure");
+        for (double v : r.output()) {
+            sec.add(v);
+        }
+        ArrayNode pl = o.putArray("plain");
+        for (int i = 0; i < plain.size(); i++) {
+            pl.add(plain.get(i));
+        }
+        o.put("label", label);
+        o.put("plainLabel", plainLabel);
+        if (maxErr == null) {
+            o.putNull("maxAbsError");
+        } else {
+            o.put("maxAbsError", maxErr);
+        }
+        ObjectNode on = o.putObject("online");
+        on.put("bytes", r.online().bytes());
+        on.put("rounds", r.online().rounds());
+        on.put("messages", r.online().messages());
+        o.putObject("offline").put("bytes", r.offlineBytes());
+        o.put("millis", r.nanos() / 1e6);
+        o.put("onlineMillis", r.onlineNanos() / 1e6);
+        ArrayNode layers = o.putArray("layers");
+        for (InferenceResult.LayerStat st : r.layers()) {
+            ObjectNode l = layers.addObject();
+            l.put("index", st.index());
+            l.put("name", st.name());
+            l.put("op", st.op());
+            l.put("protocol", st.protocol());
+            l.put("bytes", st.online().bytes());
+            l.put("rounds", st.online().rounds());
+            l.put("offlineBytes", st.offlineBytes());
+            l.put("millis", st.nanos() / 1e6);
+        }
+        try {
+            return m.writeValueAsString(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

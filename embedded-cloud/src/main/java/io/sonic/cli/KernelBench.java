@@ -1,0 +1,103 @@
+package io.sonic.cli;
+
+import io.sonic.engine.SecureConfig;
+import io.sonic.engine.crypto.Prg;
+import io.sonic.engine.dealer.Bilinear;
+import io.sonic.engine.dealer.Dealer;
+import io.sonic.engine.dealer.Need;
+import io.sonic.engine.dealer.Randomness;
+import io.sonic.engine.net.InMemoryChannel;
+import io.sonic.engine.net.MeteredChannel;
+import io.sonic.engine.protocol.PartyContext;
+import io.sonic.engine.protocol.ReluProtocol;
+import io.sonic.model.geometry.ConvGeometry;
+import io.sonic.model.geometry.MatMulGeometry;
+import io.sonic.model.geometry.Windows;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * Microbenchmarks of the hot kernels, each timed over repeated runs after a warm-up (the median is
+ * printed; the machine's noise shows in the spread between p10 and p90).
+ */
+final class KernelBench {
+    private static final int WARMUP = 20;
+    private static final int RUNS = 40;
+    /** Keeps the results alive so that the JIT cannot drop the measured work. */
+    static volatile long blackhole;
+
+    private KernelBench() {
+    }
+
+    static void run(PrintWriter out) {
+        Table t = new Table(List.of("kernel", "size", "median", "p10", "p90", "throughput"),
+                false, false, true, true, true, true);
+        Prg prg = Prg.fresh();
+        int n = 1 << 20;
+        double[] prgMs = time(() -> prg.longs(n)[0]);
+        t.row("AES-CTR PRG", "2^20 ring elements", ms(prgMs[1]), ms(prgMs[0]), ms(prgMs[2]),
+                String.format("%.0f MB/s", n * 8 / 1e6 / (prgMs[1] / 1e3)));
+
+        MatMulGeometry mg = MatMulGeometry.of(new int[] {1, 784}, false, new int[] {784, 128}, false);
+        Bilinear mm = Bilinear.matmul(mg, 784 * 128, 784, false);
+        long[] w = prg.longs(784 * 128);
+        long[] x = prg.longs(784);
+        double[] mmMs = time(() -> mm.apply(w, x)[0]);
+        t.row("share matmul (M1 layer 1)", "784x128", ms(mmMs[1]), ms(mmMs[0]), ms(mmMs[2]),
+                String.format("%.0f MMAC/s", 784 * 128 / 1e6 / (mmMs[1] / 1e3)));
+
+        Windows win = Windows.of(new int[] {12, 12}, new int[] {5, 5}, new int[] {1, 1}, new int[] {1, 1},
+                new int[4], "NOTSET", false);
+        ConvGeometry cg = new ConvGeometry(new int[] {1, 16, 12, 12}, new int[] {16, 16, 5, 5}, win, 1);
+        Bilinear conv = Bilinear.conv(cg, 16 * 16 * 25);
+        long[] cw = prg.longs(16 * 16 * 25);
+        long[] cx = prg.longs(16 * 144);
+        double[] convMs = time(() -> conv.apply(cw, cx)[0]);
+        t.row("share conv (M2 layer 4)", "16x12x12 * 16x16x5x5", ms(convMs[1]), ms(convMs[0]), ms(convMs[2]),
+                String.format("%.0f MMAC/s", cg.multiplyAccumulates() / 1e6 / (convMs[1] / 1e3)));
+
+        int relus = 4096;
+        long[] rx = prg.longs(relus);
+        double[] reluMs = time(() -> relu(rx));
+        t.row("MSB ReLU, two servers in-process", relus + " elements", ms(reluMs[1]), ms(reluMs[0]), ms(reluMs[2]),
+                String.format("%.0f ReLU/ms", relus / reluMs[1]));
+        out.print(t.render());
+    }
+
+    private static long relu(long[] x) {
+        List<Need> plan = ReluProtocol.needs(0, x.length);
+        Dealer.Dealt dealt = Dealer.deal(plan, null, 1);
+        InMemoryChannel[] pair = InMemoryChannel.pair(SecureConfig.DEFAULT.timeout());
+        CompletableFuture<long[]> other = CompletableFuture.supplyAsync(() -> ReluProtocol.relu(
+                new PartyContext(1, new MeteredChannel(pair[1]), Randomness.forParty(1, plan, dealt, null),
+                        SecureConfig.DEFAULT), 0, new long[x.length]));
+        long[] mine = ReluProtocol.relu(new PartyContext(0, new MeteredChannel(pair[0]),
+                Randomness.forParty(0, plan, dealt, null), SecureConfig.DEFAULT), 0, x);
+        return mine[0] + other.join()[0];
+    }
+
+    /** {p10, median, p90} in milliseconds. */
+    private static double[] time(LongSupplier body) {
+        long sink = 0;
+        for (int i = 0; i < WARMUP; i++) {
+            sink += body.getAsLong();
+        }
+        double[] t = new double[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            long s = System.nanoTime();
+            sink += body.getAsLong();
+            t[i] = (System.nanoTime() - s) / 1e6;
+        }
+        blackhole = sink;
+        Arrays.sort(t);
+        return new double[] {t[RUNS / 10], t[RUNS / 2], t[RUNS * 9 / 10]};
+    }
+
+    private static String ms(double v) {
+        return v < 1 ? String.format("%.0f us", v * 1000) : String.format("%.2f ms", v);
+    }
+}

@@ -1,0 +1,49 @@
+package io.sonic.cli;
+
+import io.sonic.engine.SecureConfig;
+import io.sonic.model.eval.FixedPoint;
+import picocli.CommandLine.Option;
+
+/** The secure-inference options shared by infer and bench. */
+final class SecureOptions {
+    @Option(names = "--linear", paramLabel = "MODE", defaultValue = "faithful",
+            description = "linear layers: faithful (open W-A and X-B every query, as the paper) or mask-reuse"
+                    + " (W-A opened once per model). Default: ${DEFAULT-VALUE}")
+    String linear;
+
+    @Option(names = "--output", paramLabel = "KIND", defaultValue = "logits",
+            description = "logits (the user reconstructs the output) or label (only the secure argmax leaves"
+                    + " the servers). Default: ${DEFAULT-VALUE}")
+    String output;
+
+    @Option(names = "--truncation", paramLabel = "MODE", defaultValue = "exact",
+            description = "exact (dealer-assisted, one round, never wraps) or local (SecureML, no communication,"
+                    + " the paper's variant). Default: ${DEFAULT-VALUE}")
+    String truncation;
+
+    @Option(names = "--fraction-bits", paramLabel = "F", defaultValue = "" + FixedPoint.DEFAULT_FRACTION_BITS,
+            description = "fixed-point fraction bits (1-30). Default: ${DEFAULT-VALUE}")
+    int fractionBits;
+
+    SecureConfig config() {
+        SecureConfig.LinearMode l = switch (linear) {
+            case "faithful" -> SecureConfig.LinearMode.FAITHFUL;
+            case "mask-reuse" -> SecureConfig.LinearMode.MASK_REUSE;
+            default -> throw new UserInputException("--linear must be faithful or mask-reuse, not '" + linear + "'");
+        };
+        SecureConfig.OutputMode o = switch (output) {
+            case "logits" -> SecureConfig.OutputMode.LOGITS;
+            case "label" -> SecureConfig.OutputMode.LABEL;
+            default -> throw new UserInputException("--output must be logits or label, not '" + output + "'");
+        };
+        SecureConfig.TruncationMode t = switch (truncation) {
+            case "exact" -> SecureConfig.TruncationMode.EXACT;
+            case "local" -> SecureConfig.TruncationMode.LOCAL;
+            default -> throw new UserInputException("--truncation must be exact or local, not '" + truncation + "'");
+        };
+        if (fractionBits < 1 || fractionBits > 30) {
+            throw new UserInputException("--fraction-bits must be between 1 and 30, not " + fractionBits);
+        }
+        return new SecureConfig(fractionBits, l, t, o, SecureConfig.DEFAULT.timeout());
+    }
+}

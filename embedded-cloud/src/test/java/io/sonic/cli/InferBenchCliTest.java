@@ -1,0 +1,104 @@
+package io.sonic.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sonic.engine.CostModel;
+import io.sonic.engine.SecureConfig;
+import io.sonic.model.onnx.OnnxImporter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.sonic.cli.SonicCliTest.run;
+import static io.sonic.cli.SonicCliTest.sample;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class InferBenchCliTest {
+    static Path inputs(String name) {
+        return sample(name).resolveSibling("inputs.csv");
+    }
+
+    @Test
+    void inferJsonHasOneObjectPerSampleWithTheDocumentedFields() throws Exception {
+        SonicCliTest.Run r = run("infer", "--model", sample("mnist-m2").toString(), "--input",
+                inputs("mnist-m2").toString(), "--limit", "3", "--json");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().strip().lines().toList();
+        assertEquals(3, lines.size());
+        ObjectMapper m = new ObjectMapper();
+        long expectedOnline = CostModel.total(OnnxImporter.read(sample("mnist-m2")), SecureConfig.DEFAULT)
+                .onlineBytes();
+        for (int k = 0; k < 3; k++) {
+            JsonNode o = m.readTree(lines.get(k));
+            assertEquals(k, o.get("sample").asInt());
+            assertEquals(10, o.get("secure").size());
+            assertEquals(10, o.get("plain").size());
+            assertEquals(o.get("plainLabel").asInt(), o.get("label").asInt());
+            assertTrue(o.get("maxAbsError").asDouble() < 1e-3);
+            assertEquals(expectedOnline, o.get("online").get("bytes").asLong());
+            assertEquals(64, o.get("online").get("rounds").asInt());
+            assertEquals(128, o.get("online").get("messages").asInt());
+            assertTrue(o.get("offline").get("bytes").asLong() > 0);
+            assertTrue(o.get("millis").asDouble() > 0);
+            JsonNode layer = o.get("layers").get(0);
+            for (String f : new String[] {"index", "name", "op", "protocol", "bytes", "rounds", "millis"}) {
+                assertTrue(layer.has(f), f);
+            }
+        }
+    }
+
+    @Test
+    void inferTableShowsLayersAndPrediction() {
+        SonicCliTest.Run r = run("infer", "--model", sample("breast-cancer").toString(), "--input",
+                inputs("breast-cancer").toString(), "--limit", "2", "--output", "label", "--linear", "mask-reuse");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("MSB ReLU") && r.out().contains("secure argmax"), r.out());
+        assertTrue(r.out().contains("labels agree with the float model on 2 of 2 samples"), r.out());
+        assertTrue(r.out().contains("once per model: W-A opened"), r.out());
+    }
+
+    @Test
+    void aWrongInputWidthNamesExpectedAndFoundCounts(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("bad.csv");
+        Files.writeString(csv, "0.1,0.2,0.3\n");
+        SonicCliTest.Run r = run("infer", "--model", sample("mnist-m1").toString(), "--input", csv.toString());
+        assertEquals(SonicCli.EXIT_BAD_INPUT, r.code());
+        assertTrue(r.err().contains("has 3 values") && r.err().contains("needs 784"), r.err());
+    }
+
+    @Test
+    void badOptionValuesAreRejected() {
+        SonicCliTest.Run r = run("infer", "--model", sample("mnist-m1").toString(), "--input",
+                inputs("mnist-m1").toString(), "--linear", "fast");
+        assertEquals(SonicCli.EXIT_BAD_INPUT, r.code());
+        assertTrue(r.err().contains("--linear must be faithful or mask-reuse"), r.err());
+    }
+
+    @Test
+    void benchWritesJsonAndCsvWithPaperFigures(@TempDir Path dir) throws Exception {
+        SonicCliTest.Run r = run("bench", "--only-given", "--model", sample("breast-cancer").toString(), "--runs", "3",
+                "--warmup", "1", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("breast-cancer") && r.out().contains("paper online"), r.out());
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("bench.json").toFile());
+        assertEquals(2, j.get("results").size(), "faithful and mask-reuse");
+        JsonNode faithful = j.get("results").get(0);
+        assertEquals(CostModel.total(OnnxImporter.read(sample("breast-cancer")), SecureConfig.DEFAULT).onlineBytes(),
+                faithful.get("onlineBytes").asLong());
+        assertEquals(16 + 8, faithful.get("relus").asLong());
+        List<String> csv = Files.readAllLines(dir.resolve("bench.csv"));
+        assertEquals(3, csv.size());
+        assertTrue(csv.get(0).startsWith("model,linear,online_bytes,rounds"));
+    }
+
+    @Test
+    void kernelBenchmarksPrintFigures() {
+        SonicCliTest.Run r = run("bench", "--kernels");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("AES-CTR PRG") && r.out().contains("MB/s") && r.out().contains("ReLU/ms"), r.out());
+    }
+}
