@@ -8,6 +8,7 @@ import io.sonic.engine.CostModel;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureInference;
+import io.sonic.engine.TruncationReport;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.data.InputCsv;
 import io.sonic.model.layer.ConvLayer;
@@ -60,6 +61,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--kernels", description = "time the hot kernels (PRG, share matmul and conv, carry tree)")
     boolean kernels;
 
+    @Option(names = "--truncation-report", description = "per truncating layer: the largest pre-truncation value on"
+            + " the model's inputs and the local truncation's failure probability")
+    boolean truncationReport;
+
     @Mixin
     SecureOptions secure;
 
@@ -97,6 +102,24 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserInputException("nothing to benchmark: give --model FILE or drop --only-given");
         }
         SecureConfig base = secure.config();
+        if (truncationReport) {
+            for (Path p : all) {
+                ModelGraph g = OnnxImporter.read(p);
+                TruncationReport.Report r = TruncationReport.of(g, base.fixedPoint(), inputsFor(p, g));
+                Table t = new Table(List.of("#", "layer", "op", "elements", "max |x| before truncation", "bits",
+                        "local failure / inference"), true, false, false, true, true, true, true);
+                for (TruncationReport.LayerLine l : r.layers()) {
+                    t.row(l.index(), l.name(), l.op(), l.elements(), String.format("%,d", l.maxMagnitude()), l.bits(),
+                            String.format("%.2e", l.localFailurePerInference()));
+                }
+                o.printf("%s, f = %d: local truncation fails with probability about %.2e per inference; exact"
+                        + " truncation needs |x| < 2^62 and has %d bits to spare%n", g.name(), base.fractionBits(),
+                        r.localFailurePerInference(), 62 - r.worstBits());
+                o.print(t.render());
+                o.println();
+            }
+            return 0;
+        }
         List<Row> rows = new ArrayList<>();
         o.printf("%d warm-up and %d measured runs per model and mode; truncation %s, output %s, f = %d%n%n", warmup,
                 runs, base.truncation().name().toLowerCase(), base.output().name().toLowerCase(), base.fractionBits());

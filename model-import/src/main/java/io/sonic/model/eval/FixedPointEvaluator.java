@@ -84,27 +84,40 @@ public final class FixedPointEvaluator {
         return fp.encode(input);
     }
 
+    /** Observes the values just before each truncation (at 2f fraction bits), per layer index. */
+    @FunctionalInterface
+    public interface TruncationObserver {
+        TruncationObserver NONE = (index, values) -> { };
+
+        void beforeTruncation(int layerIndex, long[] values);
+    }
+
     public long[] run(long[] input, LayerListener listener) {
+        return run(input, listener, TruncationObserver.NONE);
+    }
+
+    public long[] run(long[] input, LayerListener listener, TruncationObserver observer) {
         Map<String, long[]> values = new HashMap<>();
         values.put(graph.inputName(), input.clone());
         List<Layer> layers = graph.layers();
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             long start = System.nanoTime();
-            values.put(l.output(), evaluate(l, values));
+            int index = i;
+            values.put(l.output(), evaluate(l, values, y -> observer.beforeTruncation(index, y)));
             listener.layerDone(i, l, System.nanoTime() - start);
         }
         return values.get(graph.outputName());
     }
 
-    private long[] evaluate(Layer l, Map<String, long[]> values) {
+    private long[] evaluate(Layer l, Map<String, long[]> values, java.util.function.Consumer<long[]> seen) {
         long[] x = values.get(l.inputs().get(0));
         long[][] p = params.get(l);
         if (l instanceof MatMulLayer m) {
             long[] y = m.weightOnLeft() ? RingKernels.matmul(m.geometry(), p[0], x)
                     : RingKernels.matmul(m.geometry(), x, p[0]);
             return truncate(p[1] == null ? y : RingKernels.add(y, m.outputShape(), p[1], m.bias().shape(),
-                    m.outputShape()));
+                    m.outputShape()), seen);
         } else if (l instanceof ConvLayer c) {
             long[] y = RingKernels.conv(c.geometry(), p[0], x);
             if (p[1] != null) {
@@ -114,7 +127,7 @@ public final class FixedPointEvaluator {
                     y[i] += p[1][(i / positions) % channels];
                 }
             }
-            return truncate(y);
+            return truncate(y, seen);
         } else if (l instanceof ReluLayer) {
             long[] y = new long[x.length];
             for (int i = 0; i < x.length; i++) {
@@ -124,7 +137,7 @@ public final class FixedPointEvaluator {
         } else if (l instanceof MaxPoolLayer mp) {
             return maxPool(mp.geometry(), x);
         } else if (l instanceof AvgPoolLayer ap) {
-            return truncate(RingKernels.windowSums(ap.geometry(), x, p[0]));
+            return truncate(RingKernels.windowSums(ap.geometry(), x, p[0]), seen);
         } else if (l instanceof BiasAddLayer b) {
             return RingKernels.add(x, l.inputShape(0), p[0], b.bias().shape(), l.outputShape());
         } else if (l instanceof AddLayer) {
@@ -135,7 +148,7 @@ public final class FixedPointEvaluator {
             for (int i = 0; i < y.length; i++) {
                 y[i] += p[1][(i / a.innerSize()) % a.channels()];
             }
-            return truncate(y);
+            return truncate(y, seen);
         } else if (l instanceof ReshapeLayer) {
             return x;
         } else if (l instanceof PadLayer pad) {
@@ -144,7 +157,8 @@ public final class FixedPointEvaluator {
         throw new IllegalStateException("no fixed-point kernel for " + l.kind());
     }
 
-    private long[] truncate(long[] y) {
+    private long[] truncate(long[] y, java.util.function.Consumer<long[]> seen) {
+        seen.accept(y);
         for (int i = 0; i < y.length; i++) {
             y[i] = fp.truncate(y[i]);
         }
