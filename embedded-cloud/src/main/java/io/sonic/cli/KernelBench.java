@@ -63,7 +63,7 @@ final class KernelBench {
         int relus = 4096;
         long[] rx = prg.longs(relus);
         double[] reluMs = time(() -> relu(rx));
-        t.row("MSB ReLU, two servers in-process", relus + " elements", ms(reluMs[1]), ms(reluMs[0]), ms(reluMs[2]),
+        t.row("MSB ReLU incl. dealing, two threads", relus + " elements", ms(reluMs[1]), ms(reluMs[0]), ms(reluMs[2]),
                 String.format("%.0f ReLU/ms", relus / reluMs[1]));
         out.print(t.render());
     }

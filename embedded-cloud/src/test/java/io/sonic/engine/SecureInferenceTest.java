@@ -115,7 +115,7 @@ class SecureInferenceTest {
             }
         }
         // the rigorous bound is loose for deep networks; the measured envelope on the shipped inputs is far
-        // smaller (at most 58 units, docs/protocols/truncation.md), and a regression beyond 128 units fails
+        // smaller (about 60 units at most, docs/protocols/truncation.md), and a regression beyond 128 units fails
         assertTrue(worst <= 128, m + " " + cfg + ": worst difference " + worst + " units");
         System.out.printf("%s %s: worst difference %d units (bound %d), %d label disagreements of %d%n", m,
                 cfg.linear() + "/" + cfg.truncation() + "/f=" + cfg.fractionBits(), worst, bound, disagreements,
