@@ -77,7 +77,7 @@ final class InferCommand implements Callable<Integer> {
                 float[] x = samples.get(k);
                 InferenceResult r = s.infer(x);
                 FloatTensor p = plain.run(x);
-                int plainLabel = argmax(p);
+                int plainLabel = p.argmax();
                 int label = r.predictedLabel();
                 agree += label == plainLabel ? 1 : 0;
                 online.add(r.onlineNanos() / 1e6);
@@ -114,15 +114,6 @@ final class InferCommand implements Callable<Integer> {
         return 0;
     }
 
-    static int argmax(FloatTensor t) {
-        int best = 0;
-        for (int i = 1; i < t.size(); i++) {
-            if (t.get(i) > t.get(best)) {
-                best = i;
-            }
-        }
-        return best;
-    }
 
     private static String toJson(ObjectMapper m, int sample, InferenceResult r, FloatTensor plain, int label,
                                  int plainLabel, Double maxErr) {

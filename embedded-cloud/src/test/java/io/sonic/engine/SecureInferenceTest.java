@@ -26,15 +26,6 @@ class SecureInferenceTest {
         return SampleModels.ALL;
     }
 
-    private static int argmax(FloatTensor t) {
-        int best = 0;
-        for (int i = 1; i < t.size(); i++) {
-            if (t.get(i) > t.get(best)) {
-                best = i;
-            }
-        }
-        return best;
-    }
 
     @ParameterizedTest
     @MethodSource("models")
@@ -62,7 +53,7 @@ class SecureInferenceTest {
                 InferenceResult r = s.infer(x);
                 assertEquals(1, r.outputRing().length, "only the label leaves the servers");
                 if (!m.randomWeights()) {
-                    assertEquals(argmax(f.run(x)), r.label().intValue());
+                    assertEquals(f.run(x).argmax(), r.label().intValue());
                 }
                 long[] want = ideal.run(ideal.encodeInput(x), LayerListener.NONE);
                 long margin = topMargin(want);
@@ -105,7 +96,7 @@ class SecureInferenceTest {
                     assertTrue(d <= bound, m + " " + cfg + " sample " + k + " output " + i + " differs by " + d
                             + " units, bound " + bound);
                 }
-                int floatLabel = argmax(f.run(x));
+                int floatLabel = f.run(x).argmax();
                 if (r.predictedLabel() != floatLabel) {
                     disagreements++;
                     // only a near-tie of the random-weight networks may flip, never a trained model's label

@@ -48,6 +48,17 @@ public final class FloatTensor {
         return data.clone();
     }
 
+    /** Index of the first largest value (the predicted class of a logits vector). */
+    public int argmax() {
+        int best = 0;
+        for (int i = 1; i < data.length; i++) {
+            if (data[i] > data[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     public FloatTensor reshape(int... newShape) {
         return new FloatTensor(newShape, data);
     }

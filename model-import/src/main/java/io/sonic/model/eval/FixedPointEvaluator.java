@@ -3,7 +3,6 @@ package io.sonic.model.eval;
 import io.sonic.model.ModelException;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.Shapes;
-import io.sonic.model.geometry.PoolGeometry;
 import io.sonic.model.layer.AddLayer;
 import io.sonic.model.layer.AffineLayer;
 import io.sonic.model.layer.AvgPoolLayer;
@@ -135,7 +134,7 @@ public final class FixedPointEvaluator {
             }
             return y;
         } else if (l instanceof MaxPoolLayer mp) {
-            return maxPool(mp.geometry(), x);
+            return RingKernels.windowMax(mp.geometry(), x);
         } else if (l instanceof AvgPoolLayer ap) {
             return truncate(RingKernels.windowSums(ap.geometry(), x, p[0]), seen);
         } else if (l instanceof BiasAddLayer b) {
@@ -161,27 +160,6 @@ public final class FixedPointEvaluator {
         seen.accept(y);
         for (int i = 0; i < y.length; i++) {
             y[i] = fp.truncate(y[i]);
-        }
-        return y;
-    }
-
-    private static long[] maxPool(PoolGeometry g, long[] x) {
-        int[] table = g.windowTable();
-        int taps = g.taps();
-        int outPlane = g.outputPlane();
-        long[] y = new long[g.planes() * outPlane];
-        for (int q = 0; q < g.planes(); q++) {
-            int base = q * g.inputPlane();
-            for (int p = 0; p < outPlane; p++) {
-                long best = Long.MIN_VALUE;
-                for (int t = 0; t < taps; t++) {
-                    int idx = table[p * taps + t];
-                    if (idx >= 0) {
-                        best = Math.max(best, x[base + idx]);
-                    }
-                }
-                y[q * outPlane + p] = best;
-            }
         }
         return y;
     }

@@ -108,6 +108,28 @@ public final class RingKernels {
         return y;
     }
 
+    /** Maximum (of the signed values) over each pooling window; padding never wins. */
+    public static long[] windowMax(PoolGeometry g, long[] x) {
+        int[] table = g.windowTable();
+        int taps = g.taps();
+        int outPlane = g.outputPlane();
+        long[] y = new long[g.planes() * outPlane];
+        for (int q = 0; q < g.planes(); q++) {
+            int base = q * g.inputPlane();
+            for (int p = 0; p < outPlane; p++) {
+                long best = Long.MIN_VALUE;
+                for (int t = 0; t < taps; t++) {
+                    int idx = table[p * taps + t];
+                    if (idx >= 0) {
+                        best = Math.max(best, x[base + idx]);
+                    }
+                }
+                y[q * outPlane + p] = best;
+            }
+        }
+        return y;
+    }
+
     /** a + b with numpy broadcasting onto {@code out}. */
     public static long[] add(long[] a, int[] aShape, long[] b, int[] bShape, int[] out) {
         int[] ia = Shapes.broadcastIndex(out, aShape);

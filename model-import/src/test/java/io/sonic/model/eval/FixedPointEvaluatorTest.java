@@ -109,7 +109,7 @@ class FixedPointEvaluatorTest {
                         best = i;
                     }
                 }
-                int label = argmax(want);
+                int label = want.argmax();
                 if (best != label) {
                     double margin = want.get(label) - want.get(best);
                     assertTrue(!trained && margin <= 2 * sampleError, m + " f=" + bits + ": label " + best
@@ -120,13 +120,4 @@ class FixedPointEvaluatorTest {
         }
     }
 
-    private static int argmax(FloatTensor t) {
-        int best = 0;
-        for (int i = 1; i < t.size(); i++) {
-            if (t.get(i) > t.get(best)) {
-                best = i;
-            }
-        }
-        return best;
-    }
 }

@@ -85,20 +85,11 @@ class SampleModelsTest {
         FloatEvaluator eval = new FloatEvaluator(OnnxImporter.read(m.onnx()));
         SampleModels.TestSet t = m.testSet();
         long correct = IntStream.range(0, t.labels().length).parallel()
-                .filter(i -> argmax(eval.run(t.inputs().get(i))) == t.labels()[i]).count();
+                .filter(i -> eval.run(t.inputs().get(i)).argmax() == t.labels()[i]).count();
         assertEquals(m.card().get("accuracy").get("total").asInt(), t.labels().length, m + " test split size");
         assertEquals(m.card().get("accuracy").get("correct").asLong(), correct, m + " correct predictions");
     }
 
-    static int argmax(FloatTensor t) {
-        int best = 0;
-        for (int i = 1; i < t.size(); i++) {
-            if (t.get(i) > t.get(best)) {
-                best = i;
-            }
-        }
-        return best;
-    }
 
     private static void assertClose(double want, double got, String what) {
         double err = Math.abs(got - want) / Math.max(1.0, Math.abs(want));
