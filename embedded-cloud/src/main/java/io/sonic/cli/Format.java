@@ -18,14 +18,20 @@ final class Format {
         return String.format("%.2f MiB", b / (1024.0 * 1024));
     }
 
+    /** Wire bytes, or "-" where no socket was involved. */
+    static String wire(long b) {
+        return b < 0 ? "-" : String.format("%,d", b);
+    }
+
     static String layerTable(InferenceResult r) {
-        Table t = new Table(List.of("#", "layer", "op", "protocol", "online bytes", "rounds", "offline bytes", "ms"),
-                true, false, false, false, true, true, true, true);
+        Table t = new Table(List.of("#", "layer", "op", "protocol", "online bytes", "wire bytes", "rounds",
+                "offline bytes", "ms"), true, false, false, false, true, true, true, true, true);
         for (InferenceResult.LayerStat s : r.layers()) {
             t.row(s.index(), s.name(), s.op(), s.protocol(), String.format("%,d", s.online().bytes()),
-                    s.online().rounds(), String.format("%,d", s.offlineBytes()), String.format("%.2f", s.nanos() / 1e6));
+                    wire(s.wireBytes()), s.online().rounds(), String.format("%,d", s.offlineBytes()),
+                    String.format("%.2f", s.nanos() / 1e6));
         }
-        t.row("", "total", "", "", String.format("%,d", r.online().bytes()), r.online().rounds(),
+        t.row("", "total", "", "", String.format("%,d", r.online().bytes()), wire(r.wireBytes()), r.online().rounds(),
                 String.format("%,d", r.offlineBytes()), String.format("%.2f", r.onlineNanos() / 1e6));
         return t.render();
     }

@@ -3,6 +3,9 @@ package io.sonic.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sonic.cloud.client.CloudClient;
+import io.sonic.cloud.client.LocalCloud;
+import io.sonic.cloud.server.Tokens;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureInference;
@@ -46,6 +49,22 @@ final class InferCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object per sample instead of tables")
     boolean json;
 
+    @Option(names = "--servers", split = ",", paramLabel = "URL0,URL1",
+            description = "use these two servers (the model must be uploaded there, see upload); without it the"
+                    + " dealer and both servers start in this process on loopback ports and the model is uploaded to them")
+    List<java.net.URI> servers;
+
+    @Option(names = "--model-id", paramLabel = "ID", description = "the model's id on the servers (default: the"
+            + " file name without .onnx)")
+    String modelId;
+
+    @Option(names = "--ca", paramLabel = "FINGERPRINT", description = "pin the cluster CA (printed by serve)")
+    String ca;
+
+    @Option(names = "--in-memory", description = "run both servers on two threads joined by an in-memory channel"
+            + " instead of HTTPS/WebSocket (the engine alone, as bench does)")
+    boolean inMemory;
+
     @Mixin
     SecureOptions secure;
 
@@ -63,19 +82,17 @@ final class InferCommand implements Callable<Integer> {
         ObjectMapper mapper = new ObjectMapper();
         int agree = 0;
         List<Double> online = new ArrayList<>();
-        try (SecureInference s = new SecureInference(g, cfg)) {
+        try (Backend s = backend(g, cfg)) {
             if (!json) {
                 out.printf("model %s, input %s, %d sample(s); linear %s, truncation %s, output %s, f = %d%n%n",
                         g.name(), Shapes.format(g.inputShape()), samples.size(), cfg.linear().cliName(),
                         cfg.truncation().name().toLowerCase(), cfg.output().name().toLowerCase(), cfg.fractionBits());
-                if (cfg.linear() == SecureConfig.LinearMode.MASK_REUSE) {
-                    out.printf("once per model: W-A opened, %s, %d rounds%n%n", Format.bytes(s.setupTraffic().bytes()),
-                            s.setupTraffic().rounds());
-                }
+                out.println(s.describe());
+                out.println();
             }
             for (int k = 0; k < samples.size(); k++) {
                 float[] x = samples.get(k);
-                InferenceResult r = s.infer(x);
+                InferenceResult r = s.infer(x, cfg);
                 FloatTensor p = plain.run(x);
                 int plainLabel = p.argmax();
                 int label = r.predictedLabel();
@@ -115,6 +132,73 @@ final class InferCommand implements Callable<Integer> {
     }
 
 
+    /** Where the secure run happens: the engine in memory, local servers, or remote servers. */
+    interface Backend extends AutoCloseable {
+        InferenceResult infer(float[] x, SecureConfig cfg);
+
+        String describe();
+
+        @Override
+        void close();
+    }
+
+    private Backend backend(ModelGraph g, SecureConfig cfg) {
+        if (inMemory) {
+            if (servers != null) {
+                throw new UserInputException("--in-memory and --servers exclude each other");
+            }
+            SecureInference s = new SecureInference(g, cfg);
+            return new Backend() {
+                public InferenceResult infer(float[] x, SecureConfig c) {
+                    return s.infer(x);
+                }
+
+                public String describe() {
+                    return "engine in memory (two threads)" + (cfg.linear() == SecureConfig.LinearMode.MASK_REUSE
+                            ? String.format("; once per model: W-A opened, %s, %d rounds",
+                            Format.bytes(s.setupTraffic().bytes()), s.setupTraffic().rounds()) : "");
+                }
+
+                public void close() {
+                    s.close();
+                }
+            };
+        }
+        String id = modelId != null ? modelId : g.name();
+        LocalCloud local = null;
+        CloudClient client;
+        if (servers == null) {
+            try {
+                local = LocalCloud.start(null);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the local servers: " + e.getMessage(), e);
+            }
+            client = local.client();
+            client.upload(g, id, Tokens.newToken(), cfg.fixedPoint());
+        } else {
+            client = Remote.connect(servers, ca, spec.commandLine().getErr());
+        }
+        LocalCloud started = local;
+        String where = local == null ? "servers " + servers.get(0) + " and " + servers.get(1)
+                : "local servers " + local.serverUrls().get(0) + " and " + local.serverUrls().get(1)
+                + " and dealer " + local.dealerUrl() + " (HTTPS, WebSocket link over TLS)";
+        return new Backend() {
+            public InferenceResult infer(float[] x, SecureConfig c) {
+                return client.infer(id, x, c, null);
+            }
+
+            public String describe() {
+                return where + "; model '" + id + "'";
+            }
+
+            public void close() {
+                if (started != null) {
+                    started.close();
+                }
+            }
+        };
+    }
+
     private static String toJson(ObjectMapper m, int sample, InferenceResult r, FloatTensor plain, int label,
                                  int plainLabel, Double maxErr) {
         ObjectNode o = m.createObjectNode();
@@ -138,6 +222,7 @@ final class InferCommand implements Callable<Integer> {
         on.put("bytes", r.online().bytes());
         on.put("rounds", r.online().rounds());
         on.put("messages", r.online().messages());
+        on.put("wireBytes", r.wireBytes());
         o.putObject("offline").put("bytes", r.offlineBytes());
         o.put("millis", r.nanos() / 1e6);
         o.put("onlineMillis", r.onlineNanos() / 1e6);
@@ -150,6 +235,7 @@ final class InferCommand implements Callable<Integer> {
             l.put("protocol", st.protocol());
             l.put("bytes", st.online().bytes());
             l.put("rounds", st.online().rounds());
+            l.put("wireBytes", st.wireBytes());
             l.put("offlineBytes", st.offlineBytes());
             l.put("millis", st.nanos() / 1e6);
         }

@@ -10,7 +10,8 @@ import java.io.PrintWriter;
 @Command(name = "sonic", mixinStandardHelpOptions = true, versionProvider = SonicCli.Version.class,
         description = {"Secure neural-network inference outsourced to two cloud servers.",
                 "Run without a command to open the desktop app."},
-        subcommands = {InspectCommand.class, InferCommand.class, BenchCommand.class, ConformanceCommand.class,
+        subcommands = {InspectCommand.class, InferCommand.class, UploadCommand.class, ServeCommand.class,
+                DealerCommand.class, BenchCommand.class, ConformanceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SonicCli implements Runnable {
     /** Exit code for bad input: a model, file or option the user should fix. */
@@ -33,6 +34,10 @@ public final class SonicCli implements Runnable {
             if (ex instanceof ModelException || ex instanceof UserInputException) {
                 commandLine.getErr().println("error: " + ex.getMessage());
                 return EXIT_BAD_INPUT;
+            }
+            if (ex instanceof io.sonic.cloud.client.CloudException) {
+                commandLine.getErr().println("error: " + ex.getMessage());
+                return 1;
             }
             commandLine.getErr().println("internal error: " + ex);
             return 1;

@@ -11,11 +11,15 @@ import java.util.List;
  * servers' run, offline the dealer's work, total the whole query including the user's split.
  */
 public record InferenceResult(double[] output, Integer label, long[] outputRing, List<LayerStat> layers,
-                              Traffic online, long offlineBytes, long onlineNanos, long offlineNanos, long nanos) {
+                              Traffic online, long wireBytes, long offlineBytes, long onlineNanos, long offlineNanos,
+                              long nanos) {
 
-    /** One layer's protocol, online traffic, offline bytes and time. */
-    public record LayerStat(int index, String name, String op, String protocol, Traffic online, long offlineBytes,
-                            long nanos) {
+    /**
+     * One layer's protocol, online traffic (payload), bytes on the wire (TLS records and framing
+     * included; -1 when the servers share a process and no socket), offline bytes and time.
+     */
+    public record LayerStat(int index, String name, String op, String protocol, Traffic online, long wireBytes,
+                            long offlineBytes, long nanos) {
     }
 
     /** The predicted label: the secure argmax, or the argmax of the reconstructed logits. */

@@ -120,7 +120,7 @@ public final class SecureInference implements AutoCloseable {
             @Override
             public void finished(int index, Layer layer, String protocol, Traffic traffic, long nanos) {
                 stats.put(index, new InferenceResult.LayerStat(index, layer == null ? "output" : layer.name(),
-                        layer == null ? "ArgMax" : layer.sourceOp(), protocol, traffic,
+                        layer == null ? "ArgMax" : layer.sourceOp(), protocol, traffic, -1,
                         dealt.offlineBytesPerLayer()[index], nanos));
                 listener.finished(index, layer, protocol, traffic, nanos);
             }
@@ -142,10 +142,10 @@ public final class SecureInference implements AutoCloseable {
         long nanos = System.nanoTime() - start;
         List<InferenceResult.LayerStat> layerStats = new ArrayList<>(new java.util.TreeMap<>(stats).values());
         if (config.output() == SecureConfig.OutputMode.LABEL) {
-            return new InferenceResult(new double[0], (int) y[0], y, layerStats, ch[0].total(), dealt.offlineBytes(),
+            return new InferenceResult(new double[0], (int) y[0], y, layerStats, ch[0].total(), -1, dealt.offlineBytes(),
                     onlineNanos, offlineNanos, nanos);
         }
-        return new InferenceResult(fp.decode(y), null, y, layerStats, ch[0].total(), dealt.offlineBytes(),
+        return new InferenceResult(fp.decode(y), null, y, layerStats, ch[0].total(), -1, dealt.offlineBytes(),
                 onlineNanos, offlineNanos, nanos);
     }
 

@@ -83,6 +83,17 @@ public final class SecureParty {
         return "local";
     }
 
+    /** The opened E = W − A per layer after {@link #openMasks} (mask-reuse mode), to keep for later queries. */
+    public Map<Integer, long[]> openedMasks() {
+        return Map.copyOf(openedMasks);
+    }
+
+    /** Uses masks opened earlier for the same model and mask seeds. */
+    public void useOpenedMasks(Map<Integer, long[]> opened) {
+        openedMasks.clear();
+        openedMasks.putAll(opened);
+    }
+
     /** Mask-reuse setup, once per model: opens E = W − A for every layer with secret weights. */
     public void openMasks(MeteredChannel channel, byte[] maskSeed) {
         channel.scope("setup");

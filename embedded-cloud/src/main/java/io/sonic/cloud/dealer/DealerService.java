@@ -1,0 +1,229 @@
+package io.sonic.cloud.dealer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sonic.cloud.server.ApiException;
+import io.sonic.cloud.wire.GraphCodec;
+import io.sonic.engine.Plan;
+import io.sonic.engine.SecureConfig;
+import io.sonic.engine.crypto.Prg;
+import io.sonic.engine.dealer.Dealer;
+import io.sonic.engine.dealer.MaskSeeds;
+import io.sonic.engine.dealer.Need;
+import io.sonic.model.ModelGraph;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The dealer's logic, apart from HTTP: it knows public model structures, keeps each model's mask
+ * seeds (mask-reuse mode) in its data folder, and deals each session once: server 0 gets its seed,
+ * server 1 its seed and the corrections. Nothing private passes through it.
+ */
+public final class DealerService {
+    private static final Duration PENDING = Duration.ofMinutes(2);
+
+    private final Path dataDir;
+    private final Map<String, ModelGraph> structures = new ConcurrentHashMap<>();
+    private final Map<String, Masks> masks = new ConcurrentHashMap<>();
+    private final Map<UUID, Pending> deals = new ConcurrentHashMap<>();
+    private final ObjectMapper json = new ObjectMapper();
+
+    record Masks(String generation, MaskSeeds seeds) {
+    }
+
+    private static final class Pending {
+        final String key;
+        final Dealer.Dealt dealt;
+        final boolean[] fetched = new boolean[2];
+        final long created = System.nanoTime();
+
+        Pending(String key, Dealer.Dealt dealt) {
+            this.key = key;
+            this.dealt = dealt;
+        }
+    }
+
+    public DealerService(Path dataDir) {
+        this.dataDir = dataDir;
+        try {
+            Files.createDirectories(dataDir.resolve("masks"));
+            Files.createDirectories(dataDir.resolve("structures"));
+            try (var s = Files.list(dataDir.resolve("structures"))) {
+                for (Path p : s.toList()) {
+                    try {
+                        ModelGraph g = GraphCodec.publicGraph(Files.readAllBytes(p));
+                        structures.put(GraphCodec.structureHash(g), g);
+                    } catch (RuntimeException e) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot use the dealer's data folder " + dataDir + ": " + e.getMessage());
+        }
+    }
+
+    public int structureCount() {
+        return structures.size();
+    }
+
+    public int pendingDeals() {
+        return deals.size();
+    }
+
+    public boolean knows(String structureHash) {
+        return structures.containsKey(structureHash);
+    }
+
+    /** Registers a public structure; the hash must be the structure's. */
+    public void putStructure(String hash, byte[] structureJson) {
+        ModelGraph g = GraphCodec.publicGraph(structureJson);
+        if (!GraphCodec.structureHash(g).equals(hash)) {
+            throw new ApiException(400, "the structure does not have the hash " + hash);
+        }
+        structures.put(hash, g);
+        writeAtomically(dataDir.resolve("structures").resolve(hash + ".json"), structureJson);
+    }
+
+    /** A server's mask seed for a model (mask-reuse mode), created at the first request. */
+    public synchronized Masks masks(String structureHash) {
+        Masks m = masks.get(structureHash);
+        if (m != null) {
+            return m;
+        }
+        Path file = dataDir.resolve("masks").resolve(structureHash + ".json");
+        try {
+            if (Files.exists(file)) {
+                JsonNode n = json.readTree(file.toFile());
+                m = new Masks(n.get("generation").asText(), new MaskSeeds(
+                        Base64.getDecoder().decode(n.get("seed0").asText()),
+                        Base64.getDecoder().decode(n.get("seed1").asText())));
+            }
+        } catch (IOException | RuntimeException e) {
+            m = null;
+        }
+        if (m == null) {
+            m = new Masks(UUID.randomUUID().toString(), MaskSeeds.fresh());
+            var n = json.createObjectNode();
+            n.put("generation", m.generation());
+            n.put("seed0", Base64.getEncoder().encodeToString(m.seeds().seed(0)));
+            n.put("seed1", Base64.getEncoder().encodeToString(m.seeds().seed(1)));
+            try {
+                writeAtomically(file, json.writeValueAsBytes(n));
+            } catch (IOException e) {
+                throw new ApiException(507, "cannot store mask seeds: " + e.getMessage());
+            }
+        }
+        masks.put(structureHash, m);
+        return m;
+    }
+
+    /**
+     * Deals a session (once) and returns the requesting server's part:
+     * [16-byte seed][int count][per item: int length, length little-endian longs] (count 0 for server 0).
+     */
+    public byte[] deal(UUID session, DealRequest req) {
+        if (req.party() != 0 && req.party() != 1) {
+            throw new ApiException(400, "party must be 0 or 1");
+        }
+        ModelGraph g = structures.get(req.structureHash());
+        if (g == null) {
+            throw new ApiException(404, "unknown structure " + req.structureHash());
+        }
+        SecureConfig cfg;
+        try {
+            cfg = req.config(Duration.ofSeconds(10));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+        expire();
+        Pending p = deals.computeIfAbsent(session, k -> {
+            List<Need> plan = Plan.of(g, cfg);
+            MaskSeeds seeds = cfg.linear() == SecureConfig.LinearMode.MASK_REUSE
+                    ? masks(req.structureHash()).seeds() : null;
+            return new Pending(req.sessionKey(), Dealer.deal(plan, seeds, g.layers().size()));
+        });
+        synchronized (p) {
+            if (!p.key.equals(req.sessionKey())) {
+                throw new ApiException(409, "the two servers asked for different configurations of session " + session);
+            }
+            if (p.fetched[req.party()]) {
+                throw new ApiException(409, "server " + req.party() + " already fetched its randomness for session "
+                        + session + "; correlated randomness is never handed out twice");
+            }
+            p.fetched[req.party()] = true;
+            if (p.fetched[0] && p.fetched[1]) {
+                deals.remove(session);
+            }
+        }
+        return encode(req.party(), p.dealt);
+    }
+
+    private static byte[] encode(int party, Dealer.Dealt d) {
+        List<long[]> corr = party == 1 ? d.corrections() : List.of();
+        int size = Prg.SEED_BYTES + 4;
+        for (long[] c : corr) {
+            size += 4 + 8 * c.length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(party == 0 ? d.seed0() : d.seed1()).putInt(corr.size());
+        for (long[] c : corr) {
+            b.putInt(c.length);
+            b.asLongBuffer().put(c);
+            b.position(b.position() + 8 * c.length);
+        }
+        return b.array();
+    }
+
+    /** Decodes {@link #deal}'s answer: the seed and the corrections (empty for server 0). */
+    public static Object[] decode(byte[] bytes, int expectedItems, int party) {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < Prg.SEED_BYTES + 4) {
+            throw new IllegalStateException("the dealer's answer is truncated");
+        }
+        byte[] seed = new byte[Prg.SEED_BYTES];
+        b.get(seed);
+        int n = b.getInt();
+        if (party == 1 && n != expectedItems || party == 0 && n != 0) {
+            throw new IllegalStateException("the dealer sent " + n + " items, expected " + (party == 1 ? expectedItems : 0));
+        }
+        List<long[]> corr = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int len = b.getInt();
+            if (len < 0 || len > b.remaining() / 8) {
+                throw new IllegalStateException("the dealer's answer is truncated");
+            }
+            long[] c = new long[len];
+            b.asLongBuffer().get(c);
+            b.position(b.position() + 8 * len);
+            corr.add(c);
+        }
+        return new Object[] {seed, corr};
+    }
+
+    private void expire() {
+        long limit = System.nanoTime() - PENDING.toNanos();
+        deals.entrySet().removeIf(e -> e.getValue().created < limit);
+    }
+
+    private static void writeAtomically(Path file, byte[] data) {
+        try {
+            Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            Files.write(tmp, data);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new ApiException(507, "cannot write " + file.getFileName() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.sonic.cloud.link;
+
+import io.sonic.engine.net.ChannelException;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one persistent server-to-server link: a WebSocket over mutual TLS on which any number of
+ * sessions are multiplexed. A frame is [type (1 byte)][session id (16 bytes)][payload]: type 0 carries
+ * protocol data, type 1 aborts the session on the other side (payload: a reason without values).
+ * When the link drops, every session waiting on it fails at once with a clear message.
+ */
+public final class PeerLink {
+    static final byte DATA = 0;
+    static final byte ABORT = 1;
+    static final int HEADER = 17;
+    private static final byte[] LINK_LOST = new byte[0];
+
+    private final String peerName;
+    private final Map<UUID, Inbox> inboxes = new ConcurrentHashMap<>();
+    private volatile Session session;
+    private volatile SslConnection tls;
+    private volatile String lastError = "not connected yet";
+
+    /** Messages of one session, and why it ended if it did. */
+    static final class Inbox {
+        final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+        volatile String abortReason;
+        final long created = System.nanoTime();
+    }
+
+    public PeerLink(String peerName) {
+        this.peerName = peerName;
+    }
+
+    public String peerName() {
+        return peerName;
+    }
+
+    public boolean connected() {
+        Session s = session;
+        return s != null && s.isOpen();
+    }
+
+    /** Why the link is down, for status pages. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** The WebSocket endpoint object for Jetty (server accept or client connect). */
+    public Session.Listener.AutoDemanding endpoint(SslConnection tlsConnection) {
+        return new Endpoint(tlsConnection);
+    }
+
+    /** Bytes written to and read from the TCP socket of the link (TLS records included), or -1 if unknown. */
+    public long wireBytes() {
+        SslConnection c = tls;
+        return c == null ? -1 : c.getBytesIn() + c.getBytesOut();
+    }
+
+    /** Records the dialing side's TLS connection (for wire byte counts). */
+    public void useTls(SslConnection connection) {
+        tls = connection;
+    }
+
+    /** Records why the last attempt to connect failed. */
+    public void failedToConnect(String why) {
+        lastError = "cannot reach " + peerName + ": " + why;
+    }
+
+    /** A channel for one session on this link. */
+    public LinkChannel open(UUID sessionId, Duration timeout) {
+        inboxes.computeIfAbsent(sessionId, k -> new Inbox());
+        return new LinkChannel(this, sessionId, timeout);
+    }
+
+    void release(UUID sessionId) {
+        inboxes.remove(sessionId);
+    }
+
+    /** Drops buffered frames of sessions nobody opened within {@code maxAge}. */
+    public void expireUnclaimed(Duration maxAge) {
+        long limit = System.nanoTime() - maxAge.toNanos();
+        inboxes.entrySet().removeIf(e -> e.getValue().created < limit);
+    }
+
+    void send(UUID sessionId, byte type, byte[] payload, Duration timeout) {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            throw new ChannelException("the link to " + peerName + " is down (" + lastError + ")");
+        }
+        ByteBuffer frame = ByteBuffer.allocate(HEADER + payload.length);
+        frame.put(type).putLong(sessionId.getMostSignificantBits()).putLong(sessionId.getLeastSignificantBits())
+                .put(payload).flip();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (this) {
+            s.sendBinary(frame, Callback.from(() -> done.complete(null), done::completeExceptionally));
+        }
+        try {
+            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ChannelException("sending to " + peerName + " did not complete within " + timeout.toSeconds()
+                    + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChannelException("interrupted while sending to " + peerName);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new ChannelException("the link to " + peerName + " failed while sending: "
+                    + e.getCause().getClass().getSimpleName());
+        }
+    }
+
+    byte[] receive(UUID sessionId, Duration timeout) {
+        Inbox in = inboxes.computeIfAbsent(sessionId, k -> new Inbox());
+        byte[] m;
+        try {
+            m = in.queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChannelException("interrupted while waiting for " + peerName);
+        }
+        if (m == null) {
+            throw new ChannelException(peerName + " did not answer within " + timeout.toSeconds() + " s");
+        }
+        if (m == LINK_LOST) {
+            in.queue.add(LINK_LOST);
+            throw new ChannelException(in.abortReason != null ? in.abortReason
+                    : "the link to " + peerName + " was lost (" + lastError + ")");
+        }
+        return m;
+    }
+
+    /** Tells the peer that this side gave up on the session (the reason must carry no values). */
+    void abort(UUID sessionId, String reason, Duration timeout) {
+        try {
+            send(sessionId, ABORT, reason.getBytes(StandardCharsets.UTF_8), timeout);
+        } catch (ChannelException ignored) {
+            // the peer is unreachable anyway
+        }
+    }
+
+    private void onFrame(ByteBuffer buf) {
+        int length = buf.remaining();
+        if (length < HEADER) {
+            return;
+        }
+        byte type = buf.get();
+        UUID id = new UUID(buf.getLong(), buf.getLong());
+        byte[] payload = new byte[buf.remaining()];
+        buf.get(payload);
+        Inbox in = inboxes.computeIfAbsent(id, k -> new Inbox());
+        if (type == ABORT) {
+            in.abortReason = peerName + " ended the session: " + new String(payload, StandardCharsets.UTF_8);
+            in.queue.add(LINK_LOST);
+        } else {
+            in.queue.add(payload);
+        }
+    }
+
+    private void lost(String why) {
+        lastError = why;
+        session = null;
+        for (Inbox in : inboxes.values()) {
+            in.queue.add(LINK_LOST);
+        }
+    }
+
+    /** Closes the link (the peer sees it drop). */
+    public void close() {
+        Session s = session;
+        if (s != null) {
+            s.close();
+        }
+        lost("closed");
+    }
+
+    /** The WebSocket endpoint (public, as Jetty requires of listener classes). */
+    public final class Endpoint implements Session.Listener.AutoDemanding {
+        private final SslConnection tlsConnection;
+
+        Endpoint(SslConnection tlsConnection) {
+            this.tlsConnection = tlsConnection;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session s) {
+            Session old = session;
+            if (old != null && old != s && old.isOpen()) {
+                old.close();
+            }
+            if (tlsConnection != null) {
+                tls = tlsConnection;
+            }
+            session = s;
+            lastError = "connected";
+        }
+
+        @Override
+        public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+            onFrame(payload);
+            callback.succeed();
+        }
+
+        @Override
+        public void onWebSocketClose(int statusCode, String reason) {
+            lost(peerName + " closed the link" + (reason == null || reason.isBlank() ? "" : ": " + reason));
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            lost("link error: " + cause.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.sonic.cloud.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sonic.cloud.dealer.DealRequest;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+
+/** A server's client of the dealer service (mutual TLS with the server's node certificate). */
+final class DealerClient {
+    private final HttpClient http;
+    private final URI base;
+    private final Duration timeout;
+
+    DealerClient(URI base, SSLContext tls, Duration timeout) {
+        this.base = base;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().sslContext(tls).connectTimeout(timeout).build();
+    }
+
+    URI base() {
+        return base;
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder b) {
+        try {
+            return http.send(b.timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new ApiException(502, "the dealer at " + base + " is unreachable (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "interrupted while talking to the dealer");
+        }
+    }
+
+    private static String error(HttpResponse<byte[]> r) {
+        try {
+            JsonNode n = Http.JSON.readTree(r.body());
+            return n.has("error") ? n.get("error").asText() : "HTTP " + r.statusCode();
+        } catch (IOException e) {
+            return "HTTP " + r.statusCode();
+        }
+    }
+
+    boolean health() {
+        try {
+            return http.send(HttpRequest.newBuilder(base.resolve("/v1/health")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** This server's part of a session's correlated randomness; registers the structure if the dealer lacks it. */
+    byte[] deal(UUID session, DealRequest req, byte[] structureJson) {
+        byte[] body = Http.JSON.valueToTree(req).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            HttpResponse<byte[]> r = send(HttpRequest.newBuilder(base.resolve("/v1/deals/" + session))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+            if (r.statusCode() == 200) {
+                return r.body();
+            }
+            if (r.statusCode() == 404 && attempt == 0) {
+                HttpResponse<byte[]> p = send(HttpRequest.newBuilder(base.resolve("/v1/structures/" + req.structureHash()))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(structureJson)));
+                if (p.statusCode() / 100 != 2) {
+                    throw new ApiException(502, "the dealer refused the model structure: " + error(p));
+                }
+                continue;
+            }
+            throw new ApiException(502, "the dealer refused: " + error(r));
+        }
+        throw new ApiException(502, "the dealer did not accept the model structure");
+    }
+
+    /** {generation, seed} of this server's mask seed for a model (mask-reuse mode). */
+    Object[] masks(String structureHash, int party, byte[] structureJson) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            HttpResponse<byte[]> r = send(HttpRequest.newBuilder(
+                    base.resolve("/v1/masks/" + structureHash + "?party=" + party)).GET());
+            if (r.statusCode() == 200) {
+                try {
+                    JsonNode n = Http.JSON.readTree(r.body());
+                    return new Object[] {n.get("generation").asText(), Base64.getDecoder().decode(n.get("seed").asText())};
+                } catch (IOException | RuntimeException e) {
+                    throw new ApiException(502, "the dealer's mask answer is malformed");
+                }
+            }
+            if (r.statusCode() == 404 && attempt == 0) {
+                send(HttpRequest.newBuilder(base.resolve("/v1/structures/" + structureHash))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(structureJson)));
+                continue;
+            }
+            throw new ApiException(502, "the dealer refused the mask request: " + error(r));
+        }
+        throw new ApiException(502, "the dealer did not accept the model structure");
+    }
+}

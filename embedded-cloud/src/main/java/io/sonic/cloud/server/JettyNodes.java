@@ -1,0 +1,62 @@
+package io.sonic.cloud.server;
+
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The Jetty server every node uses: one HTTPS connector (TLS 1.2/1.3), client certificates wanted. */
+public final class JettyNodes {
+    private JettyNodes() {
+    }
+
+    /** A server plus a live map from remote address to its TLS connection (for wire byte counts). */
+    public record Built(Server server, ServerConnector connector, Map<SocketAddress, SslConnection> tls) {
+    }
+
+    public static Built newServer(String name, String host, int port, SslContextFactory.Server ssl) {
+        QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+        pool.setName(name);
+        pool.setDaemon(true);
+        Server server = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        SecureRequestCustomizer secure = new SecureRequestCustomizer(false);
+        http.addCustomizer(secure);
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        Map<SocketAddress, SslConnection> tls = new ConcurrentHashMap<>();
+        connector.addBean(new Connection.Listener() {
+            @Override
+            public void onOpened(Connection c) {
+                SocketAddress remote = c.getEndPoint().getRemoteSocketAddress();
+                if (c instanceof SslConnection s && remote != null) {
+                    tls.put(remote, s);
+                }
+            }
+
+            @Override
+            public void onClosed(Connection c) {
+                SocketAddress remote = c.getEndPoint().getRemoteSocketAddress();
+                if (c instanceof SslConnection && remote != null) {
+                    tls.remove(remote);
+                }
+            }
+        });
+        server.addConnector(connector);
+        server.setStopTimeout(2000);
+        return new Built(server, connector, tls);
+    }
+}

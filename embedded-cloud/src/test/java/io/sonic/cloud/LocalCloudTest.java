@@ -1,0 +1,56 @@
+package io.sonic.cloud;
+
+import io.sonic.cloud.client.CloudClient;
+import io.sonic.cloud.client.LocalCloud;
+import io.sonic.engine.CostModel;
+import io.sonic.engine.InferenceResult;
+import io.sonic.engine.SampleModels;
+import io.sonic.engine.SecureConfig;
+import io.sonic.model.ModelGraph;
+import io.sonic.model.eval.FixedPointEvaluator;
+import io.sonic.model.eval.LayerListener;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The three nodes in one JVM, over the real HTTPS and WebSocket path. */
+class LocalCloudTest {
+    static LocalCloud cloud;
+    static CloudClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cloud = LocalCloud.start(null);
+        client = cloud.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        cloud.close();
+    }
+
+    @Test
+    void uploadThenInferGivesTheReferenceAndTheFormulaTraffic() {
+        SampleModels m2 = new SampleModels("mnist-m2");
+        ModelGraph g = m2.graph();
+        client.upload(g, "m2", "owner-secret-token", SecureConfig.DEFAULT.fixedPoint());
+        FixedPointEvaluator ideal = new FixedPointEvaluator(g, SecureConfig.DEFAULT.fixedPoint());
+        List<float[]> inputs = m2.inputs().subList(0, 3);
+        for (float[] x : inputs) {
+            InferenceResult r = client.infer("m2", x, SecureConfig.DEFAULT, e -> { });
+            r.layers().forEach(l -> System.out.println("layer " + l.index() + " rounds " + l.online().rounds() + " ms " + l.nanos() / 1e6));
+            long[] want = ideal.run(ideal.encodeInput(x), LayerListener.NONE);
+            for (int i = 0; i < want.length; i++) {
+                assertTrue(Math.abs(want[i] - r.outputRing()[i]) <= 64, "output " + i);
+            }
+            assertEquals(CostModel.total(g, SecureConfig.DEFAULT).onlineBytes(), r.online().bytes());
+            assertTrue(r.wireBytes() > r.online().bytes(), "TLS and framing add to the payload: " + r.wireBytes());
+            System.out.println("online " + r.online().bytes() + " wire " + r.wireBytes() + " ms " + r.onlineNanos() / 1e6);
+        }
+    }
+}
