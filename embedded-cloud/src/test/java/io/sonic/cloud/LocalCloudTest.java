@@ -41,6 +41,10 @@ class LocalCloudTest {
         client.upload(g, "m2", "owner-secret-token", SecureConfig.DEFAULT.fixedPoint());
         FixedPointEvaluator ideal = new FixedPointEvaluator(g, SecureConfig.DEFAULT.fixedPoint());
         List<float[]> inputs = m2.inputs().subList(0, 3);
+        for (int k = 0; k < Integer.getInteger("sonic.warm", 0); k++) {
+            InferenceResult r = client.infer("m2", m2.inputs().get(k % 100), SecureConfig.DEFAULT, e -> { });
+            System.out.println("warm online ms " + r.onlineNanos() / 1e6 + " total " + r.nanos() / 1e6);
+        }
         for (float[] x : inputs) {
             InferenceResult r = client.infer("m2", x, SecureConfig.DEFAULT, e -> { });
             r.layers().forEach(l -> System.out.println("layer " + l.index() + " rounds " + l.online().rounds() + " ms " + l.nanos() / 1e6));

@@ -1,0 +1,341 @@
+package io.sonic.cloud;
+
+import io.sonic.cli.SonicCli;
+import io.sonic.cloud.client.CloudClient;
+import io.sonic.cloud.client.CloudException;
+import io.sonic.cloud.server.ModelStore;
+import io.sonic.cloud.tls.ClientTrust;
+import io.sonic.cloud.tls.ClusterTrust;
+import io.sonic.cloud.tls.NodeIdentity;
+import io.sonic.cloud.wire.GraphCodec;
+import io.sonic.engine.InferenceResult;
+import io.sonic.engine.SampleModels;
+import io.sonic.engine.SecureConfig;
+import io.sonic.engine.SecureInference;
+import io.sonic.model.ModelGraph;
+import io.sonic.model.eval.FloatEvaluator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dealer and both servers as three separate JVM processes on loopback, started with the real
+ * command line: upload, inference equal to the in-process run, tokens, foreign certificates,
+ * malformed payloads, a peer killed mid-inference and restarted, and concurrent sessions.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ClusterProcessesTest {
+    private static final Pattern LISTENING = Pattern.compile("listening on (https://\\S+)");
+
+    @TempDir
+    static Path dir;
+    static String secret;
+    static Node dealer;
+    static Node s0;
+    static Node s1;
+    static CloudClient client;
+    static HttpClient user;
+
+    /** A node process and the lines it prints. */
+    record Node(Process process, URI url, BlockingQueue<String> lines, List<String> args) {
+        void stop() {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void awaitLine(String contains) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                String l = lines.poll(200, TimeUnit.MILLISECONDS);
+                if (l != null && l.contains(contains)) {
+                    return;
+                }
+            }
+            throw new AssertionError("node did not print '" + contains + "'");
+        }
+    }
+
+    static Node start(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), SonicCli.class.getName()));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        BlockingQueue<String> first = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = r.readLine()) != null) {
+                    lines.add(l);
+                    first.add(l);
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            String l = first.poll(200, TimeUnit.MILLISECONDS);
+            if (l != null) {
+                Matcher m = LISTENING.matcher(l);
+                if (m.find()) {
+                    return new Node(p, URI.create(m.group(1)), lines, args);
+                }
+            }
+            if (!p.isAlive() && first.isEmpty()) {
+                break;
+            }
+        }
+        p.destroyForcibly();
+        throw new AssertionError("node " + args + " did not start: " + String.join(" | ", lines));
+    }
+
+    static Node startServer1(int port) throws Exception {
+        return start(List.of("serve", "--party", "1", "--port", "" + port, "--peer", s0.url().toString(), "--dealer",
+                dealer.url().toString(), "--data", dir.resolve("s1").toString(), "--secret", secret));
+    }
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        secret = ClusterTrust.newSecret();
+        dealer = start(List.of("dealer", "--port", "0", "--data", dir.resolve("dealer").toString(), "--secret", secret));
+        s0 = start(List.of("serve", "--party", "0", "--port", "0", "--dealer", dealer.url().toString(), "--data",
+                dir.resolve("s0").toString(), "--secret", secret));
+        s1 = startServer1(0);
+        s1.awaitLine("link to server 0 is up");
+        String ca = ClusterTrust.fromSecret(secret).caFingerprint();
+        client = CloudClient.connect(List.of(s0.url(), s1.url()), ca, Duration.ofSeconds(10), w -> { });
+        user = HttpClient.newBuilder().sslContext(ClientTrust.trusting(ClusterTrust.fromSecret(secret).caCertificate()))
+                .build();
+        client.upload(new SampleModels("mnist-m2").graph(), "m2", "owner-token-1", SecureConfig.DEFAULT.fixedPoint());
+        client.upload(new SampleModels("breast-cancer").graph(), "bc", "owner-token-1", SecureConfig.DEFAULT.fixedPoint());
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        for (Node n : new Node[] {s1, s0, dealer}) {
+            if (n != null) {
+                n.stop();
+            }
+        }
+    }
+
+    static HttpResponse<String> call(HttpRequest.Builder b) throws Exception {
+        return user.send(b.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(1)
+    void resultsAndOnlineBytesEqualTheInProcessRun() {
+        SampleModels m2 = new SampleModels("mnist-m2");
+        ModelGraph g = m2.graph();
+        FloatEvaluator f = new FloatEvaluator(g);
+        try (SecureInference local = new SecureInference(g, SecureConfig.DEFAULT)) {
+            for (float[] x : m2.inputs().subList(0, 3)) {
+                InferenceResult remote = client.infer("m2", x, SecureConfig.DEFAULT, e -> { });
+                InferenceResult inProcess = local.infer(x);
+                assertEquals(inProcess.online().bytes(), remote.online().bytes());
+                assertEquals(inProcess.online().rounds(), remote.online().rounds());
+                assertEquals(inProcess.offlineBytes(), remote.offlineBytes());
+                assertEquals(f.run(x).argmax(), remote.predictedLabel());
+                for (int i = 0; i < remote.output().length; i++) {
+                    assertEquals(inProcess.output()[i], remote.output()[i], 1e-3);
+                }
+                assertTrue(remote.wireBytes() > remote.online().bytes(), "wire bytes include TLS and framing");
+                assertEquals(inProcess.layers().size(), remote.layers().size());
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void wrongOrMissingTokensAreRefused() throws Exception {
+        String body = "{\"sessionId\":\"" + UUID.randomUUID() + "\",\"modelId\":\"bc\"}";
+        URI sessions = s0.url().resolve("/v1/sessions");
+        assertEquals(401, call(HttpRequest.newBuilder(sessions).POST(HttpRequest.BodyPublishers.ofString(body))).statusCode());
+        HttpResponse<String> ok = call(HttpRequest.newBuilder(sessions).header("Authorization", "Bearer right")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertEquals(201, ok.statusCode(), ok.body());
+        String id = body.substring(14, 50);
+        URI session = s0.url().resolve("/v1/sessions/" + id);
+        assertEquals(401, call(HttpRequest.newBuilder(session).GET()).statusCode());
+        HttpResponse<String> wrong = call(HttpRequest.newBuilder(session).header("Authorization", "Bearer wrong").GET());
+        assertEquals(403, wrong.statusCode());
+        assertTrue(wrong.body().contains("wrong token"), wrong.body());
+        assertEquals(200, call(HttpRequest.newBuilder(session).header("Authorization", "Bearer right").GET()).statusCode());
+        // the owner token guards the model
+        ModelGraph g = new SampleModels("breast-cancer").graph();
+        CloudException e = assertThrows(CloudException.class,
+                () -> client.upload(g, "bc", "another-owner", SecureConfig.DEFAULT.fixedPoint()));
+        assertTrue(e.getMessage().contains("HTTP 403"), e.getMessage());
+        assertThrows(CloudException.class, () -> client.delete("bc", "another-owner"));
+        assertEquals(401, call(HttpRequest.newBuilder(s0.url().resolve("/v1/models/bc")).DELETE()).statusCode());
+    }
+
+    @Test
+    @Order(3)
+    void malformedPayloadsGet4xxWithAMessage() throws Exception {
+        String id = UUID.randomUUID().toString();
+        call(HttpRequest.newBuilder(s1.url().resolve("/v1/sessions")).header("Authorization", "Bearer t")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sessionId\":\"" + id + "\",\"modelId\":\"bc\"}")));
+        URI input = s1.url().resolve("/v1/sessions/" + id + "/input");
+        HttpResponse<String> garbage = call(HttpRequest.newBuilder(input).header("Authorization", "Bearer t")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray("not a share".getBytes(StandardCharsets.UTF_8))));
+        assertEquals(400, garbage.statusCode());
+        assertTrue(garbage.body().contains("error"), garbage.body());
+        var wrongShape = io.sonic.cloud.wire.ShareCodec.encodeTensor(
+                new io.sonic.engine.ring.SharedTensor(1, new int[] {1, 29}, new long[29]));
+        HttpResponse<String> shape = call(HttpRequest.newBuilder(input).header("Authorization", "Bearer t")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(wrongShape)));
+        assertEquals(400, shape.statusCode(), shape.body());
+        byte[] right = io.sonic.cloud.wire.ShareCodec.encodeTensor(
+                new io.sonic.engine.ring.SharedTensor(1, new int[] {1, 30}, new long[30]));
+        HttpResponse<String> truncated = call(HttpRequest.newBuilder(input).header("Authorization", "Bearer t")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(right, right.length - 5))));
+        assertEquals(400, truncated.statusCode(), truncated.body());
+        HttpResponse<String> big = call(HttpRequest.newBuilder(input).header("Authorization", "Bearer t")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[65 * 1024 * 1024])));
+        assertEquals(413, big.statusCode(), big.body());
+        assertEquals(404, call(HttpRequest.newBuilder(s1.url().resolve("/v1/sessions/" + UUID.randomUUID()))
+                .header("Authorization", "Bearer t").GET()).statusCode());
+        assertEquals(400, call(HttpRequest.newBuilder(s1.url().resolve("/v1/sessions"))
+                .header("Authorization", "Bearer t").POST(HttpRequest.BodyPublishers.ofString("{oops"))).statusCode());
+        HttpResponse<String> badUpload = call(HttpRequest.newBuilder(s0.url().resolve("/v1/models/x1"))
+                .header("Authorization", "Bearer o").PUT(HttpRequest.BodyPublishers.ofByteArray(
+                        ModelStore.uploadBody("{}".getBytes(StandardCharsets.UTF_8), new byte[10]))));
+        assertEquals(400, badUpload.statusCode(), badUpload.body());
+    }
+
+    @Test
+    @Order(4)
+    void foreignCertificatesAndUsersAreKeptOffTheNodeEndpoints() throws Exception {
+        // a user (no client certificate) may not use the dealer
+        HttpResponse<String> dealerAsUser = call(HttpRequest.newBuilder(dealer.url().resolve("/v1/deals/"
+                + UUID.randomUUID())).POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertEquals(403, dealerAsUser.statusCode(), dealerAsUser.body());
+        // a node of another cluster is refused during the TLS handshake
+        ClusterTrust foreign = ClusterTrust.fromSecret(ClusterTrust.newSecret());
+        NodeIdentity impostor = foreign.issue("sonic-party-1", List.of(), List.of());
+        SSLContext ctx = io.sonic.cloud.tls.NodeIdentityTestAccess.contextTrusting(impostor,
+                ClusterTrust.fromSecret(secret).caCertificate());
+        HttpClient foreignClient = HttpClient.newBuilder().sslContext(ctx).build();
+        assertThrows(IOException.class, () -> foreignClient.send(HttpRequest.newBuilder(s0.url().resolve("/v1/link"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()));
+        assertThrows(IOException.class, () -> foreignClient.send(HttpRequest.newBuilder(dealer.url().resolve(
+                "/v1/health")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()));
+        // a user (trusting the cluster CA but without a node certificate) cannot open the peer link
+        org.eclipse.jetty.util.ssl.SslContextFactory.Client ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Client();
+        ssl.setSslContext(ClientTrust.trusting(ClusterTrust.fromSecret(secret).caCertificate()));
+        org.eclipse.jetty.io.ClientConnector connector = new org.eclipse.jetty.io.ClientConnector();
+        connector.setSslContextFactory(ssl);
+        org.eclipse.jetty.websocket.client.WebSocketClient ws = new org.eclipse.jetty.websocket.client.WebSocketClient(
+                new org.eclipse.jetty.client.HttpClient(
+                        new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(connector)));
+        ws.start();
+        try {
+            java.util.concurrent.ExecutionException refused = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> ws.connect(new org.eclipse.jetty.websocket.api.Session.Listener.AutoDemanding() { },
+                            URI.create(s0.url().toString().replace("https", "wss") + "/v1/link"))
+                            .get(10, TimeUnit.SECONDS));
+            assertTrue(String.valueOf(refused.getCause()).contains("403"), String.valueOf(refused.getCause()));
+        } finally {
+            ws.stop();
+        }
+        assertTrue(GraphCodec.structureHash(new SampleModels("breast-cancer").graph()).length() == 64);
+    }
+
+    @Test
+    @Order(5)
+    void twentyConcurrentSessionsAllGiveTheFloatLabel() throws Exception {
+        SampleModels m2 = new SampleModels("mnist-m2");
+        FloatEvaluator f = new FloatEvaluator(m2.graph());
+        List<float[]> inputs = m2.inputs();
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<int[]>> results = new ArrayList<>();
+            for (int k = 0; k < 20; k++) {
+                float[] x = inputs.get(10 + k);
+                results.add(pool.submit(() -> new int[] {client.infer("m2", x, SecureConfig.DEFAULT, e -> { })
+                        .predictedLabel(), f.run(x).argmax()}));
+            }
+            for (Future<int[]> r : results) {
+                int[] labels = r.get(3, TimeUnit.MINUTES);
+                assertEquals(labels[1], labels[0]);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aPeerKilledMidInferenceEndsTheSessionClearlyAndARestartedPeerRejoins() throws Exception {
+        client.upload(new SampleModels("cifar-c1").graph(), "c1", "owner-token-1", SecureConfig.DEFAULT.fixedPoint());
+        float[] x = new SampleModels("cifar-c1").inputs().get(0);
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            Future<InferenceResult> running = one.submit(() -> client.infer("c1", x, SecureConfig.DEFAULT, e -> { }));
+            Thread.sleep(400);
+            long killed = System.nanoTime();
+            s1.process().destroyForcibly();
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> running.get(30, TimeUnit.SECONDS));
+            double seconds = (System.nanoTime() - killed) / 1e9;
+            assertTrue(e.getCause() instanceof CloudException, String.valueOf(e.getCause()));
+            String m = e.getCause().getMessage();
+            assertTrue(m.contains("server 1") || m.contains("unreachable"), m);
+            assertTrue(seconds < 10, "the failure took " + seconds + " s");
+        } finally {
+            one.shutdownNow();
+        }
+        s1.process().waitFor(10, TimeUnit.SECONDS);
+        s1 = startServer1(s1.url().getPort());
+        s1.awaitLine("link to server 0 is up");
+        // the restarted server loaded its shares from its data folder
+        SampleModels m2 = new SampleModels("mnist-m2");
+        float[] y = m2.inputs().get(5);
+        assertEquals(new FloatEvaluator(m2.graph()).run(y).argmax(),
+                client.infer("m2", y, SecureConfig.DEFAULT, ev -> { }).predictedLabel());
+    }
+}
