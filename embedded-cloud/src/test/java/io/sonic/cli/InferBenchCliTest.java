@@ -58,7 +58,11 @@ class InferBenchCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("MSB ReLU") && r.out().contains("secure argmax"), r.out());
         assertTrue(r.out().contains("labels agree with the float model on 2 of 2 samples"), r.out());
-        assertTrue(r.out().contains("once per model: W-A opened"), r.out());
+        assertTrue(r.out().contains("local servers https://127.0.0.1:"), r.out());
+        SonicCliTest.Run mem = run("infer", "--model", sample("breast-cancer").toString(), "--input",
+                inputs("breast-cancer").toString(), "--limit", "1", "--linear", "mask-reuse", "--in-memory");
+        assertEquals(0, mem.code(), mem.err());
+        assertTrue(mem.out().contains("once per model: W-A opened"), mem.out());
     }
 
     @Test
