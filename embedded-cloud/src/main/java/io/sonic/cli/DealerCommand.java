@@ -28,6 +28,11 @@ final class DealerCommand implements Callable<Integer> {
             + " ~/.sonic/dealer")
     Path data;
 
+    @Option(names = "--name", split = ",", paramLabel = "HOST",
+            description = "further host names or addresses that clients use for this node (they go into its"
+                    + " certificate; needed with --host 0.0.0.0)")
+    java.util.List<String> names;
+
     @Mixin
     ClusterOptions cluster;
 
@@ -41,7 +46,8 @@ final class DealerCommand implements Callable<Integer> {
         String secret = cluster.resolve(dir, out);
         DealerServer d;
         try {
-            d = new DealerServer(new NodeConfig(-1, host, port, dir, secret, null, null, NodeConfig.DEFAULT_TIMEOUT))
+            d = new DealerServer(new NodeConfig(-1, host, port, dir, secret, null, null, NodeConfig.DEFAULT_TIMEOUT,
+                    names))
                     .start();
         } catch (java.io.IOException e) {
             throw new UserInputException("cannot listen on " + host + ":" + port + ": " + e.getMessage());

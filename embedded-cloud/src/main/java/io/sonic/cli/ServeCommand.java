@@ -38,6 +38,11 @@ final class ServeCommand implements Callable<Integer> {
             + " ~/.sonic/server<party>")
     Path data;
 
+    @Option(names = "--name", split = ",", paramLabel = "HOST",
+            description = "further host names or addresses that clients use for this node (they go into its"
+                    + " certificate; needed with --host 0.0.0.0)")
+    java.util.List<String> names;
+
     @Mixin
     ClusterOptions cluster;
 
@@ -57,7 +62,8 @@ final class ServeCommand implements Callable<Integer> {
         String secret = cluster.resolve(dir, out);
         CloudServer s;
         try {
-            s = new CloudServer(new NodeConfig(party, host, port, dir, secret, peer, dealer, NodeConfig.DEFAULT_TIMEOUT))
+            s = new CloudServer(new NodeConfig(party, host, port, dir, secret, peer, dealer,
+                    NodeConfig.DEFAULT_TIMEOUT, names))
                     .start();
         } catch (java.io.IOException e) {
             throw new UserInputException("cannot listen on " + host + ":" + port + ": " + e.getMessage());

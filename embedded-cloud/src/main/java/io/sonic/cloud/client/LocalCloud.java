@@ -40,11 +40,11 @@ public final class LocalCloud implements AutoCloseable {
         String secret = ClusterTrust.newSecret();
         Duration timeout = NodeConfig.DEFAULT_TIMEOUT;
         DealerServer dealer = new DealerServer(new NodeConfig(-1, "127.0.0.1", 0, dir.resolve("dealer"), secret, null,
-                null, timeout)).start();
+                null, timeout, null)).start();
         CloudServer s0 = new CloudServer(new NodeConfig(0, "127.0.0.1", 0, dir.resolve("server0"), secret, null,
-                dealer.url(), timeout)).start();
+                dealer.url(), timeout, null)).start();
         CloudServer s1 = new CloudServer(new NodeConfig(1, "127.0.0.1", 0, dir.resolve("server1"), secret, s0.url(),
-                dealer.url(), timeout)).start();
+                dealer.url(), timeout, null)).start();
         LocalCloud c = new LocalCloud(dir, owns, dealer, s0, s1);
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (!s0.link().connected() || !s1.link().connected()) {

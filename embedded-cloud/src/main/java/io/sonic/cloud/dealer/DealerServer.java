@@ -33,9 +33,8 @@ public final class DealerServer implements AutoCloseable {
     public DealerServer(NodeConfig config) {
         this.config = config;
         this.trust = ClusterTrust.fromSecret(config.secret());
-        this.identity = NodeIdentity.loadOrCreate(config.dataDir(), trust, "sonic-dealer",
-                io.sonic.cloud.server.CloudServer.sans(config.host()),
-                io.sonic.cloud.server.CloudServer.ips(config.host()));
+        this.identity = NodeIdentity.loadOrCreate(config.dataDir(), trust, "sonic-dealer", config.dnsNames(),
+                config.ipAddresses());
         this.service = new DealerService(config.dataDir());
         this.jetty = JettyNodes.newServer("sonic-dealer", config.host(), config.port(), identity.jettyServer());
         jetty.server().setHandler(new Api());

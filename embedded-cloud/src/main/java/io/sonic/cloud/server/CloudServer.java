@@ -92,8 +92,8 @@ public final class CloudServer implements AutoCloseable {
         this.config = config;
         this.party = config.party();
         this.trust = ClusterTrust.fromSecret(config.secret());
-        this.identity = NodeIdentity.loadOrCreate(config.dataDir(), trust, config.commonName(), sans(config.host()),
-                ips(config.host()));
+        this.identity = NodeIdentity.loadOrCreate(config.dataDir(), trust, config.commonName(), config.dnsNames(),
+                config.ipAddresses());
         this.store = new ModelStore(config.dataDir(), party);
         this.link = new PeerLink("server " + (1 - party));
         this.dealer = new DealerClient(config.dealer(), identity.mutualContext(), config.timeout());
@@ -124,26 +124,6 @@ public final class CloudServer implements AutoCloseable {
         } else {
             jetty.server().setHandler(api);
         }
-    }
-
-    public static List<String> sans(String host) {
-        List<String> l = new ArrayList<>();
-        if (!isIp(host) && !host.equals("localhost")) {
-            l.add(host);
-        }
-        return l;
-    }
-
-    public static List<String> ips(String host) {
-        List<String> l = new ArrayList<>();
-        if (isIp(host) && !host.equals("0.0.0.0")) {
-            l.add(host);
-        }
-        return l;
-    }
-
-    static boolean isIp(String host) {
-        return host.matches("[0-9.]+") || host.contains(":");
     }
 
     public CloudServer start() throws Exception {
@@ -668,8 +648,9 @@ public final class CloudServer implements AutoCloseable {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
             int next = 0;
+            long until = System.nanoTime() + KEEP_FINISHED.toNanos();
             try {
-                while (true) {
+                while (System.nanoTime() < until && sessions.containsKey(s.id)) {
                     List<Map<String, Object>> batch = s.eventsFrom(next, 15000);
                     StringBuilder b = new StringBuilder();
                     boolean end = false;
