@@ -197,11 +197,15 @@ public final class CloudClient implements AutoCloseable {
      * structure and share p only.
      */
     public Upload upload(ModelGraph g, String modelId, String ownerToken, FixedPoint fp) {
+        return upload(g, modelId, ownerToken, ModelShare.split(g, fp, Prg.fresh()));
+    }
+
+    /** Uploads shares the owner already made (for instance to show them first). */
+    public Upload upload(ModelGraph g, String modelId, String ownerToken, ModelShare[] shares) {
         if (!ModelStore.ID.matcher(modelId).matches()) {
             throw new CloudException("a model id has 1 to 64 letters, digits, '.', '_' or '-'");
         }
         byte[] structure = GraphCodec.structure(g);
-        ModelShare[] shares = ModelShare.split(g, fp, Prg.fresh());
         long[] sizes = new long[2];
         for (int p = 0; p < 2; p++) {
             byte[] body = ModelStore.uploadBody(structure, ShareCodec.encode(shares[p]));
