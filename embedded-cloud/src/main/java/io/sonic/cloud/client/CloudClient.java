@@ -231,6 +231,12 @@ public final class CloudClient implements AutoCloseable {
      * reconstructs. Throws a {@link CloudException} naming the server and the reason when either fails.
      */
     public InferenceResult infer(String modelId, float[] input, SecureConfig cfg, Consumer<JsonNode> events) {
+        return infer(modelId, input, cfg, events, shares -> { });
+    }
+
+    /** As {@link #infer(String, float[], SecureConfig, Consumer)}, also handing out the two input shares sent. */
+    public InferenceResult infer(String modelId, float[] input, SecureConfig cfg, Consumer<JsonNode> events,
+                                 Consumer<SharedTensor[]> sharesSent) {
         JsonNode info = getJson(0, "/v1/models/" + modelId);
         int[] inShape = ints(info.get("inputShape"));
         int[] outShape = ints(info.get("outputShape"));
@@ -260,6 +266,7 @@ public final class CloudClient implements AutoCloseable {
         }
         Thread follower = events == null ? null : follow(id, token, events);
         SharedTensor[] in = SharedTensor.split(new RingTensor(inShape, fp.encode(input)), Prg.fresh());
+        sharesSent.accept(in);
         for (int p = 0; p < 2; p++) {
             check(p, send(p, request(p, "/v1/sessions/" + id + "/input", token)
                     .header("Content-Type", "application/octet-stream")

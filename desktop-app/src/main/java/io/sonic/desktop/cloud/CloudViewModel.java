@@ -1,0 +1,167 @@
+package io.sonic.desktop.cloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sonic.cloud.client.CloudClient;
+import io.sonic.cloud.client.LocalCloud;
+import io.sonic.cloud.server.NodeConfig;
+import io.sonic.desktop.app.AppState;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.net.URI;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * State of the Cloud screen: local servers started here, or remote ones connected by URL; their
+ * health (status lights), certificate fingerprints and a log per server.
+ */
+public final class CloudViewModel {
+    private final AppState state;
+    private LocalCloud local;
+    private final StringProperty[] status = {new SimpleStringProperty("not started"), new SimpleStringProperty("not started")};
+    private final BooleanProperty[] healthy = {new SimpleBooleanProperty(), new SimpleBooleanProperty()};
+    private final StringProperty dealerStatus = new SimpleStringProperty("not started");
+    private final StringProperty fingerprints = new SimpleStringProperty("");
+    private final StringProperty error = new SimpleStringProperty("");
+    private final BooleanProperty connected = new SimpleBooleanProperty();
+    @SuppressWarnings("unchecked")
+    private final ObservableList<String>[] logs = new ObservableList[] {FXCollections.observableArrayList(),
+            FXCollections.observableArrayList()};
+
+    public CloudViewModel(AppState state) {
+        this.state = state;
+    }
+
+    public StringProperty statusProperty(int party) {
+        return status[party];
+    }
+
+    public BooleanProperty healthyProperty(int party) {
+        return healthy[party];
+    }
+
+    public StringProperty dealerStatusProperty() {
+        return dealerStatus;
+    }
+
+    public StringProperty fingerprintsProperty() {
+        return fingerprints;
+    }
+
+    public StringProperty errorProperty() {
+        return error;
+    }
+
+    public BooleanProperty connectedProperty() {
+        return connected;
+    }
+
+    public ObservableList<String> log(int party) {
+        return logs[party];
+    }
+
+    /** Starts the dealer and both servers in this process (background thread); returns the client. */
+    public CloudClient startLocal() throws Exception {
+        LocalCloud c = LocalCloud.start(null);
+        local = c;
+        return c.client();
+    }
+
+    public static CloudClient connectRemote(String url0, String url1, String ca) {
+        String pin = ca == null || ca.isBlank() ? null : ca.trim();
+        return CloudClient.connect(List.of(URI.create(url0.trim()), URI.create(url1.trim())), pin,
+                NodeConfig.DEFAULT_TIMEOUT, w -> { });
+    }
+
+    /** Adopts a connected client (FX thread). */
+    public void connected(CloudClient client, String how) {
+        error.set("");
+        state.cloudProperty().set(client);
+        state.cloudDescriptionProperty().set(how);
+        state.uploadedModelIdProperty().set(null);
+        connected.set(true);
+        fingerprints.set("cluster CA " + client.caFingerprint());
+        for (int p = 0; p < 2; p++) {
+            log(p, how + ": " + client.servers().get(p));
+        }
+    }
+
+    public void failed(String message) {
+        error.set(message);
+    }
+
+    /** Polls both servers' health (background thread); returns their status JSON or null. */
+    public static JsonNode[] poll(CloudClient client) {
+        JsonNode[] r = new JsonNode[2];
+        for (int p = 0; p < 2; p++) {
+            try {
+                r[p] = client.status(p);
+            } catch (RuntimeException e) {
+                r[p] = null;
+            }
+        }
+        return r;
+    }
+
+    /** Shows polled health (FX thread). */
+    public void showHealth(JsonNode[] s) {
+        for (int p = 0; p < 2; p++) {
+            boolean ok = s[p] != null && "ok".equals(s[p].path("status").asText());
+            String text = s[p] == null ? "unreachable" : String.format("%s — link %s, %d model(s), %d session(s) running,"
+                            + " certificate %s", s[p].path("url").asText(), s[p].path("peer").asText(),
+                    s[p].path("models").asInt(), s[p].path("sessionsRunning").asInt(),
+                    abbreviate(s[p].path("fingerprint").asText()));
+            if (healthy[p].get() != ok || !text.equals(status[p].get())) {
+                if (healthy[p].get() != ok) {
+                    log(p, ok ? "healthy" : "not answering");
+                }
+                healthy[p].set(ok);
+                status[p].set(text);
+            }
+        }
+        if (s[0] != null) {
+            dealerStatus.set(s[0].path("dealerReachable").asBoolean() ? "dealer " + s[0].path("dealer").asText()
+                    + " reachable" : "dealer " + s[0].path("dealer").asText() + " NOT reachable");
+        }
+    }
+
+    public void log(int party, String line) {
+        ObservableList<String> l = logs[party];
+        l.add(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "  " + line);
+        if (l.size() > 500) {
+            l.remove(0, l.size() - 500);
+        }
+    }
+
+    private static String abbreviate(String fp) {
+        return fp.length() > 24 ? fp.substring(0, 24) + "…" : fp;
+    }
+
+    public LocalCloud localCloud() {
+        return local;
+    }
+
+    /** Stops local servers (if any) and forgets the connection. */
+    public void stop() {
+        if (local != null) {
+            local.close();
+            local = null;
+        }
+        state.cloudProperty().set(null);
+        state.cloudDescriptionProperty().set("no servers");
+        state.uploadedModelIdProperty().set(null);
+        connected.set(false);
+        for (int p = 0; p < 2; p++) {
+            healthy[p].set(false);
+            status[p].set("stopped");
+            log(p, "stopped");
+        }
+        dealerStatus.set("stopped");
+    }
+}
