@@ -25,6 +25,7 @@ public final class MainWindow {
         inference = new InferenceView(state);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.getTabs().add(tab("1 Model", "tabModel", model.view()));
+        tabs.getTabs().add(tab("2 Split", "tabSplit", new io.sonic.desktop.split.SplitView(state).view()));
         tabs.getTabs().add(tab("3 Cloud", "tabCloud", cloud.view()));
         tabs.getTabs().add(tab("4 Inference", "tabInference", inference.view()));
         tabs.getTabs().add(tab("Learn", "tabLearn", new LearnView().view()));

@@ -109,9 +109,24 @@ public final class CloudViewModel {
         return r;
     }
 
+    private final int[] lastModels = {-1, -1};
+    private final int[] lastRunning = {-1, -1};
+
     /** Shows polled health (FX thread). */
     public void showHealth(JsonNode[] s) {
         for (int p = 0; p < 2; p++) {
+            if (s[p] != null) {
+                int models = s[p].path("models").asInt();
+                int running = s[p].path("sessionsRunning").asInt();
+                if (lastModels[p] >= 0 && models != lastModels[p]) {
+                    log(p, "holds " + models + " model share(s)");
+                }
+                if (lastRunning[p] >= 0 && running != lastRunning[p]) {
+                    log(p, running + " session(s) running");
+                }
+                lastModels[p] = models;
+                lastRunning[p] = running;
+            }
             boolean ok = s[p] != null && "ok".equals(s[p].path("status").asText());
             String text = s[p] == null ? "unreachable" : String.format("%s — link %s, %d model(s), %d session(s) running,"
                             + " certificate %s", s[p].path("url").asText(), s[p].path("peer").asText(),

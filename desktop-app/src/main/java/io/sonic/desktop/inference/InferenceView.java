@@ -126,7 +126,11 @@ public final class InferenceView {
         result.textProperty().bind(vm.resultProperty());
         Label badge = new Label();
         badge.setId("badge");
-        badge.textProperty().bind(vm.badgeProperty());
+        badge.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
+                vm.badgeProperty().get().equals("agree") ? "✓ agrees with the plaintext model"
+                        : vm.badgeProperty().get().equals("differ") ? "✗ differs from the plaintext model" : "",
+                vm.badgeProperty()));
+        badge.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         badge.styleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
                 vm.badgeProperty().get().isEmpty() ? "" : "-fx-padding: 3 10; -fx-background-radius: 10; -fx-text-fill: white;"
                         + (vm.badgeProperty().get().equals("agree") ? "-fx-background-color: #2e7d32;"
@@ -135,6 +139,8 @@ public final class InferenceView {
         chart.setId("probabilities");
         chart.setTitle("Class probabilities (softmax of the logits)");
         chart.setAnimated(false);
+        chart.setBarGap(1);
+        chart.setCategoryGap(12);
         chart.setPrefHeight(220);
         vm.probabilitiesProperty().addListener((o, a, p) -> showProbabilities(chart));
         TextArea stepText = new TextArea();

@@ -1,0 +1,542 @@
+package io.sonic.desktop.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sonic.desktop.app.AppState;
+import io.sonic.desktop.app.AppState.Run;
+import io.sonic.desktop.app.Background;
+import io.sonic.engine.InferenceResult;
+import io.sonic.engine.InferenceResult.LayerStat;
+import io.sonic.engine.SecureConfig;
+import io.sonic.engine.SecureConfig.LinearMode;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * State of the report screen: where the bytes and the time of a secure run went. It follows the
+ * app's list of secure runs (newest first; a new run is selected as it arrives) and, for the
+ * selected run, offers the per-layer rows, the totals, the data of three charts and the exports.
+ * Plain properties and lists only, so it is tested without a GUI; change it on the FX thread.
+ *
+ * <p>Traffic figures are those of {@link InferenceResult}: online bytes are the payload between the
+ * two servers in both directions as seen from server 0; wire bytes include TLS records and framing
+ * and are unknown (-1) when both servers run in one process; offline bytes go from the dealer to the
+ * servers. The online bytes, rounds and messages of the layers add up to the run's totals; the
+ * offline total also holds the dealer's two PRG seeds, and the wire total the link framing between
+ * layers, which belong to no layer: {@link #outsideLayers} is that remainder.
+ */
+public final class ReportViewModel {
+    public static final String EMPTY_TEXT = "No secure runs yet: run an inference on the Inference tab.";
+    public static final String COMPARE_HINT = "Run the model in both linear modes to compare.";
+
+    /** One layer of a run, as the table shows it. {@code wireBytes} is -1 when no socket was involved. */
+    public record LayerRow(int index, String name, String op, String protocol, long onlineBytes, long wireBytes,
+                           long rounds, long messages, long offlineBytes, double millis) {
+        static LayerRow of(LayerStat s) {
+            return new LayerRow(s.index(), s.name(), s.op(), s.protocol(), s.online().bytes(), s.wireBytes(),
+                    s.online().rounds(), s.online().messages(), s.offlineBytes(), s.nanos() / 1e6);
+        }
+
+        /** The label of this layer on a chart's category axis. */
+        public String category() {
+            return index + " " + name;
+        }
+    }
+
+    /** A run's totals. {@code wireBytes} is -1 when no socket was involved. */
+    public record Totals(long onlineBytes, long wireBytes, long rounds, long messages, long offlineBytes,
+                         double onlineMillis, double totalMillis, int label, int plainLabel) {
+        public static Totals of(Run run) {
+            InferenceResult r = run.result();
+            return new Totals(r.online().bytes(), r.wireBytes(), r.online().rounds(), r.online().messages(),
+                    r.offlineBytes(), r.onlineNanos() / 1e6, r.nanos() / 1e6, r.predictedLabel(), run.plainLabel());
+        }
+
+        /** Whether the secure run and the float model predict the same label. */
+        public boolean agree() {
+            return label == plainLabel;
+        }
+    }
+
+    /** One bar of a chart. */
+    public record Bar(String category, double value) {
+    }
+
+    /** One named series of bars. */
+    public record Series(String name, List<Bar> bars) {
+        public Series {
+            bars = List.copyOf(bars);
+        }
+    }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ObservableList<Run> source;
+    private final ObservableList<Run> runs = FXCollections.observableArrayList();
+    private final ObservableList<Run> runsView = FXCollections.unmodifiableObservableList(runs);
+    private final ObjectProperty<Run> selected = new SimpleObjectProperty<>(this, "selectedRun");
+    private final ReadOnlyBooleanWrapper empty = new ReadOnlyBooleanWrapper(true);
+    private final ObservableList<LayerRow> layers = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<Totals> totals = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyStringWrapper headline = new ReadOnlyStringWrapper(EMPTY_TEXT);
+    private final ReadOnlyStringWrapper onlineText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper offlineText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper timeText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper labelText = new ReadOnlyStringWrapper("");
+    private final ObservableList<Series> bytesSeries = FXCollections.observableArrayList();
+    private final ObservableList<Series> timeSeries = FXCollections.observableArrayList();
+    private final ObservableList<Series> comparisonSeries = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper comparisonText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
+
+    public ReportViewModel(AppState state) {
+        this(state.runs());
+    }
+
+    /** Follows a list of runs in the order they finished (oldest first), as {@link AppState#runs()} holds them. */
+    public ReportViewModel(ObservableList<Run> runs) {
+        this.source = runs;
+        source.addListener((ListChangeListener<Run>) this::sourceChanged);
+        selected.addListener((o, was, now) -> refresh());
+        mirror();
+        selected.set(this.runs.isEmpty() ? null : this.runs.get(0));
+        refresh();
+    }
+
+    // ---- properties ----
+
+    /** The runs, newest first. */
+    public ObservableList<Run> runs() {
+        return runsView;
+    }
+
+    public ObjectProperty<Run> selectedRunProperty() {
+        return selected;
+    }
+
+    public Run getSelectedRun() {
+        return selected.get();
+    }
+
+    /** True while there is no run at all. */
+    public ReadOnlyBooleanProperty emptyProperty() {
+        return empty.getReadOnlyProperty();
+    }
+
+    /** The selected run's layers. */
+    public ObservableList<LayerRow> layers() {
+        return layers;
+    }
+
+    /** The selected run's totals, or null. */
+    public ReadOnlyObjectProperty<Totals> totalsProperty() {
+        return totals.getReadOnlyProperty();
+    }
+
+    /** Which run is shown: model, configuration, time; or the empty-state text. */
+    public ReadOnlyStringProperty headlineProperty() {
+        return headline.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty onlineTextProperty() {
+        return onlineText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty offlineTextProperty() {
+        return offlineText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty timeTextProperty() {
+        return timeText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty labelTextProperty() {
+        return labelText.getReadOnlyProperty();
+    }
+
+    /** Online and offline bytes per layer (two series). */
+    public ObservableList<Series> bytesSeries() {
+        return bytesSeries;
+    }
+
+    /** Milliseconds per layer (one series). */
+    public ObservableList<Series> timeSeries() {
+        return timeSeries;
+    }
+
+    /**
+     * Online bytes per layer of the latest faithful and the latest mask-reuse run of the selected run's
+     * model (two series), or empty when the runs do not hold both modes.
+     */
+    public ObservableList<Series> comparisonSeries() {
+        return comparisonSeries;
+    }
+
+    /** What the comparison shows, or {@link #COMPARE_HINT} when it is empty. */
+    public ReadOnlyStringProperty comparisonTextProperty() {
+        return comparisonText.getReadOnlyProperty();
+    }
+
+    /** The outcome of the last export. */
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    /** Why the last export failed, or "". */
+    public ReadOnlyStringProperty errorProperty() {
+        return error.getReadOnlyProperty();
+    }
+
+    // ---- following the runs ----
+
+    private void sourceChanged(ListChangeListener.Change<? extends Run> c) {
+        Run newest = null;
+        while (c.next()) {
+            if (c.wasAdded()) {
+                newest = c.getAddedSubList().get(c.getAddedSize() - 1);
+            }
+        }
+        mirror();
+        Run sel = selected.get();
+        if (newest != null) {
+            sel = newest;
+        } else if (sel != null && !runs.contains(sel)) {
+            sel = runs.isEmpty() ? null : runs.get(0);
+        }
+        if (sel == selected.get()) {
+            refresh(); // the comparison may have changed
+        } else {
+            selected.set(sel);
+        }
+    }
+
+    private void mirror() {
+        List<Run> reversed = new ArrayList<>(source);
+        Collections.reverse(reversed);
+        runs.setAll(reversed);
+        empty.set(runs.isEmpty());
+    }
+
+    private void refresh() {
+        Run run = selected.get();
+        if (run == null) {
+            layers.clear();
+            totals.set(null);
+            headline.set(runs.isEmpty() ? EMPTY_TEXT : "Select a run.");
+            onlineText.set("");
+            offlineText.set("");
+            timeText.set("");
+            labelText.set("");
+            bytesSeries.clear();
+            timeSeries.clear();
+            comparisonSeries.clear();
+            comparisonText.set("");
+            return;
+        }
+        List<LayerRow> rows = rows(run);
+        layers.setAll(rows);
+        Totals t = Totals.of(run);
+        totals.set(t);
+        headline.set(run.model() + " · " + describe(run.config()) + " · " + TIME.format(run.at().atZone(
+                ZoneId.systemDefault())));
+        onlineText.set(String.format("Online, between the servers: %s in %,d rounds, %,d messages; on the wire: %s",
+                exact(t.onlineBytes()), t.rounds(), t.messages(),
+                t.wireBytes() < 0 ? "not measured (both servers in one process)" : exact(t.wireBytes())));
+        LayerRow outside = outsideLayers(run);
+        offlineText.set(String.format("Offline, dealer to servers: %s%s", exact(t.offlineBytes()),
+                outside.offlineBytes() == 0 ? ""
+                        : String.format(", of which %,d B are the two PRG seeds", outside.offlineBytes())));
+        timeText.set(String.format("Time: %.1f ms online, %.1f ms for the whole query", t.onlineMillis(),
+                t.totalMillis()));
+        labelText.set(String.format("Secure label %d, plain label %d: %s", t.label(), t.plainLabel(),
+                t.agree() ? "they agree" : "they DIFFER"));
+        bytesSeries.setAll(
+                series("online bytes", rows, LayerRow::onlineBytes),
+                series("offline bytes", rows, LayerRow::offlineBytes));
+        timeSeries.setAll(series("online ms", rows, LayerRow::millis));
+        compare(run);
+    }
+
+    private void compare(Run run) {
+        Run faithful = latest(run.model(), LinearMode.FAITHFUL);
+        Run reuse = latest(run.model(), LinearMode.MASK_REUSE);
+        if (faithful == null || reuse == null) {
+            comparisonSeries.clear();
+            comparisonText.set(COMPARE_HINT);
+            return;
+        }
+        comparisonSeries.setAll(
+                series("faithful", rows(faithful), LayerRow::onlineBytes),
+                series("mask-reuse", rows(reuse), LayerRow::onlineBytes));
+        long fb = faithful.result().online().bytes();
+        long rb = reuse.result().online().bytes();
+        StringBuilder s = new StringBuilder(String.format(
+                "Online bytes of %s, latest faithful run (%s) vs latest mask-reuse run (%s): %s vs %s per query",
+                run.model(), TIME.format(faithful.at().atZone(ZoneId.systemDefault())),
+                TIME.format(reuse.at().atZone(ZoneId.systemDefault())), human(fb), human(rb)));
+        if (fb > 0 && rb < fb) {
+            s.append(String.format(Locale.ROOT, ", %.1f%% less", 100.0 * (fb - rb) / fb));
+        }
+        s.append(". Mask-reuse opens W - A once per model, so a query opens only X - B.");
+        SecureConfig a = faithful.config();
+        SecureConfig b = reuse.config();
+        if (a.truncation() != b.truncation() || a.output() != b.output() || a.fractionBits() != b.fractionBits()) {
+            s.append(" The two runs differ in other settings too: ").append(describe(a)).append(" vs ")
+                    .append(describe(b)).append('.');
+        }
+        comparisonText.set(s.toString());
+    }
+
+    /** The latest run of a model in a linear mode (by time; of equal times, the later in the list). */
+    private Run latest(String model, LinearMode mode) {
+        Run best = null;
+        for (Run r : source) {
+            if (r.model().equals(model) && r.config().linear() == mode
+                    && (best == null || !r.at().isBefore(best.at()))) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    private static Series series(String name, List<LayerRow> rows, java.util.function.ToDoubleFunction<LayerRow> f) {
+        return new Series(name, rows.stream().map(r -> new Bar(r.category(), f.applyAsDouble(r))).toList());
+    }
+
+    // ---- exports (the view runs them in the background) ----
+
+    /** The work of saving the selected run as CSV; null when no run is selected. */
+    public Callable<Path> csvExport(Path target) {
+        Run run = selected.get();
+        return run == null ? null : () -> {
+            writeCsv(run, target);
+            return target;
+        };
+    }
+
+    /** The work of saving the selected run as JSON; null when no run is selected. */
+    public Callable<Path> jsonExport(Path target) {
+        Run run = selected.get();
+        return run == null ? null : () -> {
+            writeJson(run, target);
+            return target;
+        };
+    }
+
+    /** A file name for exporting the selected run, such as {@code mnist-m1-mask-reuse-20250101-120000.csv}. */
+    public String suggestedFileName(String extension) {
+        Run run = selected.get();
+        if (run == null) {
+            return "sonic-report." + extension;
+        }
+        String model = run.model().replaceAll("[^A-Za-z0-9._-]+", "-");
+        return model + "-" + run.config().linear().cliName() + "-"
+                + STAMP.format(run.at().atZone(ZoneId.systemDefault())) + "." + extension;
+    }
+
+    public void exported(Path file) {
+        error.set("");
+        status.set("Saved " + file);
+    }
+
+    public void exportFailed(Path file, Throwable t) {
+        status.set("");
+        error.set("Could not save " + file.getFileName() + ": " + reason(t));
+    }
+
+    /** A short reason for a failed file operation, never a stack trace. */
+    static String reason(Throwable t) {
+        if (t instanceof AccessDeniedException e) {
+            return "no permission to write " + e.getFile();
+        } else if (t instanceof NoSuchFileException e) {
+            return e.getReason() != null ? e.getReason() + ": " + e.getFile() : "no such file or folder: " + e.getFile();
+        } else if (t instanceof FileSystemException e && e.getReason() != null) {
+            return e.getReason();
+        }
+        return Background.message(t);
+    }
+
+    // ---- pure functions ----
+
+    public static List<LayerRow> rows(Run run) {
+        return run.result().layers().stream().map(LayerRow::of).toList();
+    }
+
+    /**
+     * What belongs to no layer: the run's totals minus the sum of its layers (the dealer's seeds, link
+     * framing between layers). Index -1; wire bytes -1 when they are not measured; no time.
+     */
+    public static LayerRow outsideLayers(Run run) {
+        InferenceResult r = run.result();
+        long online = r.online().bytes();
+        long rounds = r.online().rounds();
+        long messages = r.online().messages();
+        long offline = r.offlineBytes();
+        long wire = r.wireBytes();
+        for (LayerStat s : r.layers()) {
+            online -= s.online().bytes();
+            rounds -= s.online().rounds();
+            messages -= s.online().messages();
+            offline -= s.offlineBytes();
+            wire = wire < 0 || s.wireBytes() < 0 ? -1 : wire - s.wireBytes();
+        }
+        return new LayerRow(-1, "outside layers", "", "dealer seeds and link framing", online, wire, rounds, messages,
+                offline, 0);
+    }
+
+    /** "linear mask-reuse, truncation exact, output logits, f = 16". */
+    public static String describe(SecureConfig c) {
+        return "linear " + c.linear().cliName() + ", truncation " + c.truncation().name().toLowerCase(Locale.ROOT)
+                + ", output " + c.output().name().toLowerCase(Locale.ROOT) + ", f = " + c.fractionBits();
+    }
+
+    /** Two lines for the list of runs: model and mode; time, online bytes and label. */
+    public static String describe(Run run) {
+        Totals t = Totals.of(run);
+        return String.format("%s · %s%n%s · %s online · label %d%s", run.model(), run.config().linear().cliName(),
+                TIME.format(run.at().atZone(ZoneId.systemDefault())), human(t.onlineBytes()), t.label(),
+                t.agree() ? "" : " (plain " + t.plainLabel() + ")");
+    }
+
+    /** Bytes for people: B, KiB, MiB. */
+    public static String human(long b) {
+        if (b < 1024) {
+            return b + " B";
+        } else if (b < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
+        }
+        return String.format(Locale.ROOT, "%.2f MiB", b / (1024.0 * 1024));
+    }
+
+    /** Bytes for people with the exact count: "47.1 KiB (48,224 B)", or "700 B". */
+    public static String exact(long b) {
+        return b < 1024 ? human(b) : human(b) + String.format(" (%,d B)", b);
+    }
+
+    static final String CSV_HEADER = "index,name,op,protocol,online_bytes,wire_bytes,rounds,messages,offline_bytes,millis";
+
+    /**
+     * The run as CSV: a header, one line per layer, a line for what belongs to no layer, and a total
+     * line, so that every count column adds up to the total. Wire bytes are empty where not measured;
+     * the total's milliseconds are the online time.
+     */
+    public static String toCsv(Run run) {
+        StringBuilder s = new StringBuilder(CSV_HEADER).append('\n');
+        for (LayerRow r : rows(run)) {
+            csvLine(s, Integer.toString(r.index()), r, String.format(Locale.ROOT, "%.3f", r.millis()));
+        }
+        csvLine(s, "", outsideLayers(run), "");
+        Totals t = Totals.of(run);
+        csvLine(s, "", new LayerRow(-1, "total", "", "", t.onlineBytes(), t.wireBytes(), t.rounds(), t.messages(),
+                t.offlineBytes(), t.onlineMillis()), String.format(Locale.ROOT, "%.3f", t.onlineMillis()));
+        return s.toString();
+    }
+
+    private static void csvLine(StringBuilder s, String index, LayerRow r, String millis) {
+        s.append(index).append(',').append(csv(r.name())).append(',').append(csv(r.op())).append(',')
+                .append(csv(r.protocol())).append(',').append(r.onlineBytes()).append(',')
+                .append(r.wireBytes() < 0 ? "" : Long.toString(r.wireBytes())).append(',').append(r.rounds())
+                .append(',').append(r.messages()).append(',').append(r.offlineBytes()).append(',').append(millis)
+                .append('\n');
+    }
+
+    private static String csv(String v) {
+        if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
+            return '"' + v.replace("\"", "\"\"") + '"';
+        }
+        return v;
+    }
+
+    /**
+     * The run as JSON, with the fields of {@code sonic infer --json} (without the sample number and
+     * the error against the fixed-point reference) plus the model, the configuration and the time.
+     */
+    public static String toJson(Run run) {
+        InferenceResult r = run.result();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("model", run.model());
+        o.put("at", run.at().toString());
+        SecureConfig c = run.config();
+        ObjectNode cfg = o.putObject("config");
+        cfg.put("linear", c.linear().cliName());
+        cfg.put("truncation", c.truncation().name().toLowerCase(Locale.ROOT));
+        cfg.put("output", c.output().name().toLowerCase(Locale.ROOT));
+        cfg.put("fractionBits", c.fractionBits());
+        ArrayNode sec = o.putArray("secure");
+        for (double v : r.output()) {
+            sec.add(v);
+        }
+        if (run.plain() != null) {
+            ArrayNode pl = o.putArray("plain");
+            for (float v : run.plain()) {
+                pl.add(v);
+            }
+        }
+        o.put("label", r.predictedLabel());
+        o.put("plainLabel", run.plainLabel());
+        ObjectNode on = o.putObject("online");
+        on.put("bytes", r.online().bytes());
+        on.put("rounds", r.online().rounds());
+        on.put("messages", r.online().messages());
+        on.put("wireBytes", r.wireBytes());
+        o.putObject("offline").put("bytes", r.offlineBytes());
+        o.put("millis", r.nanos() / 1e6);
+        o.put("onlineMillis", r.onlineNanos() / 1e6);
+        ArrayNode layerArray = o.putArray("layers");
+        for (LayerStat st : r.layers()) {
+            ObjectNode l = layerArray.addObject();
+            l.put("index", st.index());
+            l.put("name", st.name());
+            l.put("op", st.op());
+            l.put("protocol", st.protocol());
+            l.put("bytes", st.online().bytes());
+            l.put("rounds", st.online().rounds());
+            l.put("wireBytes", st.wireBytes());
+            l.put("offlineBytes", st.offlineBytes());
+            l.put("millis", st.nanos() / 1e6);
+        }
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes {@link #toCsv} to a file atomically (UTF-8). */
+    public static void writeCsv(Run run, Path file) throws IOException {
+        AtomicWrite.write(file, toCsv(run).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes {@link #toJson} to a file atomically (UTF-8). */
+    public static void writeJson(Run run, Path file) throws IOException {
+        AtomicWrite.write(file, toJson(run).getBytes(StandardCharsets.UTF_8));
+    }
+}
