@@ -125,8 +125,10 @@ final class InferCommand implements Callable<Integer> {
         }
         if (!json) {
             online.sort(Double::compare);
+            int n = online.size();
+            double median = n % 2 == 1 ? online.get(n / 2) : (online.get(n / 2 - 1) + online.get(n / 2)) / 2;
             out.printf("%nlabels agree with the float model on %d of %d samples; median online time %.1f ms%n", agree,
-                    samples.size(), online.get(online.size() / 2));
+                    samples.size(), median);
         }
         return 0;
     }

@@ -82,12 +82,16 @@ final class ServeCommand implements Callable<Integer> {
             stop.countDown();
         }));
         boolean reported = false;
+        String lastReason = "";
         while (stop.getCount() > 0) {
-            if (s.link().connected() != reported) {
-                reported = s.link().connected();
-                out.println(reported ? "link to server " + (1 - party) + " is up" : "link to server " + (1 - party)
-                        + " is down: " + s.link().lastError());
+            boolean up = s.link().connected();
+            String reason = s.link().lastError();
+            if (up != reported || !up && !reason.equals(lastReason) && !reason.startsWith("not connected")) {
+                out.println(up ? "link to server " + (1 - party) + " is up" : "link to server " + (1 - party)
+                        + " is down: " + reason);
                 out.flush();
+                reported = up;
+                lastReason = reason;
             }
             Thread.sleep(250);
         }

@@ -338,4 +338,39 @@ class ClusterProcessesTest {
         assertEquals(new FloatEvaluator(m2.graph()).run(y).argmax(),
                 client.infer("m2", y, SecureConfig.DEFAULT, ev -> { }).predictedLabel());
     }
+
+    @Test
+    @Order(7)
+    void aSecondLinkConnectionThatComesAndGoesDoesNotBreakTheLink() throws Exception {
+        NodeIdentity s1Identity = NodeIdentity.loadOrCreate(dir.resolve("s1"), ClusterTrust.fromSecret(secret),
+                "sonic-party-1", List.of(), List.of());
+        org.eclipse.jetty.io.ClientConnector connector = new org.eclipse.jetty.io.ClientConnector();
+        connector.setSslContextFactory(s1Identity.jettyClient(false));
+        org.eclipse.jetty.websocket.client.WebSocketClient ws = new org.eclipse.jetty.websocket.client.WebSocketClient(
+                new org.eclipse.jetty.client.HttpClient(
+                        new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(connector)));
+        ws.start();
+        try {
+            org.eclipse.jetty.websocket.api.Session extra = ws.connect(
+                    new org.eclipse.jetty.websocket.api.Session.Listener.AutoDemanding() { },
+                    URI.create(s0.url().toString().replace("https", "wss") + "/v1/link")).get(10, TimeUnit.SECONDS);
+            // server 1 notices it was replaced and dials again, replacing this connection in turn; only then
+            // does this (now old) connection close, which must not take the current link down
+            Thread.sleep(3000);
+            extra.close();
+            Thread.sleep(1000);
+        } finally {
+            ws.stop();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!(client.status(0).path("peer").asText().equals("connected")
+                && client.status(1).path("peer").asText().equals("connected"))) {
+            assertTrue(System.nanoTime() < deadline, "the link did not recover: " + client.status(0));
+            Thread.sleep(200);
+        }
+        SampleModels bc = new SampleModels("breast-cancer");
+        float[] x = bc.inputs().get(3);
+        assertEquals(new FloatEvaluator(bc.graph()).run(x).argmax(),
+                client.infer("bc", x, SecureConfig.DEFAULT, e -> { }).predictedLabel());
+    }
 }

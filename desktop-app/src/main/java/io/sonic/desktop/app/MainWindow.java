@@ -28,6 +28,7 @@ public final class MainWindow {
         tabs.getTabs().add(tab("2 Split", "tabSplit", new io.sonic.desktop.split.SplitView(state).view()));
         tabs.getTabs().add(tab("3 Cloud", "tabCloud", cloud.view()));
         tabs.getTabs().add(tab("4 Inference", "tabInference", inference.view()));
+        tabs.getTabs().add(tab("5 Report", "tabReport", new io.sonic.desktop.report.ReportView(state).view()));
         tabs.getTabs().add(tab("Learn", "tabLearn", new LearnView().view()));
         Label status = new Label();
         status.setId("statusLine");

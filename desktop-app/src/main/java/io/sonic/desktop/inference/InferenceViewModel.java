@@ -251,7 +251,7 @@ public final class InferenceViewModel {
                 c.received = e.path("bytesReceived").asLong();
                 c.rounds = e.path("rounds").asLong();
                 c.millis = e.path("millis").asDouble();
-                c.wire = e.path("wireBytes").asLong();
+                c.wire = -1;
                 c.counters.set(counters(c));
             }
         } else if (type.equals("failed")) {

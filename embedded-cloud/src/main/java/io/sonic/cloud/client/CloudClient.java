@@ -87,6 +87,10 @@ public final class CloudClient implements AutoCloseable {
         CloudClient c = new CloudClient(List.copyOf(servers), http, ca, timeout);
         for (int p = 0; p < 2; p++) {
             JsonNode h = c.getJson(p, "/v1/health");
+            if (!h.has("party")) {
+                throw new CloudException(servers.get(p) + " is not a Sonic server" + (h.has("role") ? " (it is the "
+                        + h.get("role").asText() + ")" : ""));
+            }
             if (h.get("party").asInt() != p) {
                 throw new CloudException(servers.get(p) + " is server " + h.get("party").asInt() + ", expected server "
                         + p + " at this position");
@@ -305,28 +309,40 @@ public final class CloudClient implements AutoCloseable {
             }
         }
         JsonNode st = check(0, send(0, request(0, "/v1/sessions/" + id, token).GET()), "reading the session status");
+        JsonNode st1 = check(1, send(1, request(1, "/v1/sessions/" + id, token).GET()), "reading the session status");
         send(0, request(0, "/v1/sessions/" + id, token).DELETE());
         send(1, request(1, "/v1/sessions/" + id, token).DELETE());
         List<InferenceResult.LayerStat> layers = new ArrayList<>();
-        for (JsonNode l : st.get("layers")) {
+        JsonNode layers1 = st1.get("layers");
+        for (int i = 0; i < st.get("layers").size(); i++) {
+            JsonNode l = st.get("layers").get(i);
+            long wire = i < layers1.size() ? wire(l, layers1.get(i)) : -1;
             layers.add(new InferenceResult.LayerStat(l.get("index").asInt(), l.get("name").asText(), l.get("op").asText(),
-                    l.get("protocol").asText(), traffic(l), l.get("wireBytes").asLong(), l.get("offlineBytes").asLong(),
+                    l.get("protocol").asText(), traffic(l), wire, l.get("offlineBytes").asLong(),
                     (long) (l.get("millis").asDouble() * 1e6)));
         }
+        long totalWire = wire(st.get("online"), st1.get("online"));
         JsonNode on = st.get("online");
         Traffic online = traffic(on);
         long onlineNanos = (long) (on.get("millis").asDouble() * 1e6);
         long offline = st.get("offline").get("bytes").asLong();
         if (cfg.output() == SecureConfig.OutputMode.LABEL) {
-            return new InferenceResult(new double[0], (int) y[0], y, layers, online, on.get("wireBytes").asLong(), offline,
+            return new InferenceResult(new double[0], (int) y[0], y, layers, online, totalWire, offline,
                     onlineNanos, 0, nanos);
         }
         if (y.length != Shapes.size(outShape)) {
             throw new CloudException("the servers returned " + y.length + " values for an output of shape "
                     + Shapes.format(outShape));
         }
-        return new InferenceResult(fp.decode(y), null, y, layers, online, on.get("wireBytes").asLong(), offline,
+        return new InferenceResult(fp.decode(y), null, y, layers, online, totalWire, offline,
                 onlineNanos, 0, nanos);
+    }
+
+    /** Bytes on the wire both ways: what each server wrote to its socket (-1 if either is unknown). */
+    private static long wire(JsonNode s0, JsonNode s1) {
+        long a = s0.path("wireBytesSent").asLong(-1);
+        long b = s1.path("wireBytesSent").asLong(-1);
+        return a < 0 || b < 0 ? -1 : a + b;
     }
 
     private static Traffic traffic(JsonNode n) {

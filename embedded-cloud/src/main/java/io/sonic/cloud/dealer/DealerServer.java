@@ -46,7 +46,8 @@ public final class DealerServer implements AutoCloseable {
     }
 
     public URI url() {
-        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        boolean wildcard = config.host().equals("0.0.0.0") || config.host().equals("::");
+        String host = wildcard ? (config.names().isEmpty() ? "127.0.0.1" : config.names().get(0)) : config.host();
         return URI.create("https://" + host + ":" + jetty.connector().getLocalPort());
     }
 

@@ -79,6 +79,7 @@ public final class DealerService {
     }
 
     public int pendingDeals() {
+        expire();
         return deals.size();
     }
 

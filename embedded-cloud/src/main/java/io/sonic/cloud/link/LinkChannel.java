@@ -33,6 +33,12 @@ public final class LinkChannel implements Channel {
         link.abort(session, reason, timeout);
     }
 
+    /** Ends the session on both sides now (a user cancelled it). */
+    public void cancel(String reason) {
+        link.abort(session, reason, timeout);
+        link.cancelLocally(session, reason);
+    }
+
     @Override
     public void close() {
         if (!closed) {

@@ -38,6 +38,7 @@ public final class PeerLink {
     static final class Inbox {
         final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
         volatile String abortReason;
+        volatile boolean claimed;
         final long created = System.nanoTime();
     }
 
@@ -80,9 +81,19 @@ public final class PeerLink {
         lastError = "cannot reach " + peerName + ": " + why;
     }
 
+    /**
+     * Bytes this side has written to the link's socket (TLS records included), or -1 if unknown. Writes
+     * complete before a send returns, so the difference over a layer is exactly what this server sent
+     * in it; reads may run ahead into the next layer, so they are not attributed per layer.
+     */
+    public long wireBytesOut() {
+        SslConnection c = tls;
+        return c == null ? -1 : c.getBytesOut();
+    }
+
     /** A channel for one session on this link. */
     public LinkChannel open(UUID sessionId, Duration timeout) {
-        inboxes.computeIfAbsent(sessionId, k -> new Inbox());
+        inboxes.computeIfAbsent(sessionId, k -> new Inbox()).claimed = true;
         return new LinkChannel(this, sessionId, timeout);
     }
 
@@ -93,7 +104,7 @@ public final class PeerLink {
     /** Drops buffered frames of sessions nobody opened within {@code maxAge}. */
     public void expireUnclaimed(Duration maxAge) {
         long limit = System.nanoTime() - maxAge.toNanos();
-        inboxes.entrySet().removeIf(e -> e.getValue().created < limit);
+        inboxes.entrySet().removeIf(e -> !e.getValue().claimed && e.getValue().created < limit);
     }
 
     void send(UUID sessionId, byte type, byte[] payload, Duration timeout) {
@@ -142,6 +153,15 @@ public final class PeerLink {
         return m;
     }
 
+    /** Ends a session on this side too: its pending and later receives fail with the reason. */
+    void cancelLocally(UUID sessionId, String reason) {
+        Inbox in = inboxes.get(sessionId);
+        if (in != null) {
+            in.abortReason = reason;
+            in.queue.add(LINK_LOST);
+        }
+    }
+
     /** Tells the peer that this side gave up on the session (the reason must carry no values). */
     void abort(UUID sessionId, String reason, Duration timeout) {
         try {
@@ -169,6 +189,17 @@ public final class PeerLink {
         }
     }
 
+    static String describe(Throwable cause) {
+        Throwable t = cause;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        if (t instanceof javax.net.ssl.SSLHandshakeException) {
+            return "TLS handshake failed (are all nodes started with the same cluster secret?)";
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
     private void lost(String why) {
         lastError = why;
         session = null;
@@ -194,8 +225,11 @@ public final class PeerLink {
             this.tlsConnection = tlsConnection;
         }
 
+        private Session mine;
+
         @Override
         public void onWebSocketOpen(Session s) {
+            mine = s;
             Session old = session;
             if (old != null && old != s && old.isOpen()) {
                 old.close();
@@ -215,12 +249,17 @@ public final class PeerLink {
 
         @Override
         public void onWebSocketClose(int statusCode, String reason) {
-            lost(peerName + " closed the link" + (reason == null || reason.isBlank() ? "" : ": " + reason));
+            // a replaced, older connection closing must not take the current one down
+            if (mine == session || session == null) {
+                lost(peerName + " closed the link" + (reason == null || reason.isBlank() ? "" : ": " + reason));
+            }
         }
 
         @Override
         public void onWebSocketError(Throwable cause) {
-            lost("link error: " + cause.getClass().getSimpleName());
+            if (mine == session || session == null) {
+                lost("link error: " + describe(cause));
+            }
         }
     }
 }

@@ -73,6 +73,8 @@ public final class CloudServer implements AutoCloseable {
     private final DealerClient dealer;
     private final Map<UUID, ServerSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, Object> modelLocks = new ConcurrentHashMap<>();
+    /** Open event streams hold a request thread each; at most this many at once. */
+    private final java.util.concurrent.Semaphore streams = new java.util.concurrent.Semaphore(16);
     private final ExecutorService workers;
     private final JettyNodes.Built jetty;
     private WebSocketClient wsClient;
@@ -140,7 +142,8 @@ public final class CloudServer implements AutoCloseable {
 
     /** https://host:port of this server (with the actual port when 0 was asked for). */
     public URI url() {
-        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        boolean wildcard = config.host().equals("0.0.0.0") || config.host().equals("::");
+        String host = wildcard ? (config.names().isEmpty() ? "127.0.0.1" : config.names().get(0)) : config.host();
         return URI.create("https://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
                 + jetty.connector().getLocalPort());
     }
@@ -174,7 +177,9 @@ public final class CloudServer implements AutoCloseable {
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(ssl);
         AtomicReference<SslConnection> tls = new AtomicReference<>();
-        connector.addBean(new Connection.Listener() {
+        HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        // connection listeners registered on the client are added to each connection it opens
+        http.addBean(new Connection.Listener() {
             @Override
             public void onOpened(Connection c) {
                 if (c instanceof SslConnection s) {
@@ -182,7 +187,6 @@ public final class CloudServer implements AutoCloseable {
                 }
             }
         });
-        HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
         wsClient = new WebSocketClient(http);
         wsClient.setMaxBinaryMessageSize(MAX_UPLOAD);
         wsClient.setIdleTimeout(Duration.ofMinutes(30));
@@ -199,7 +203,7 @@ public final class CloudServer implements AutoCloseable {
                             link.useTls(c);
                         }
                     } catch (Exception e) {
-                        link.failedToConnect(rootMessage(e));
+                        link.failedToConnect(PeerLinkErrors.describe(e));
                     }
                 }
                 try {
@@ -211,14 +215,6 @@ public final class CloudServer implements AutoCloseable {
         }, "sonic-link-dialer");
         dialer.setDaemon(true);
         dialer.start();
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
     private void janitor() {
@@ -282,8 +278,9 @@ public final class CloudServer implements AutoCloseable {
             }
             Randomness r = new Randomness(party, plan, (byte[]) parts[0], party == 1 ? corrections : null, maskSeed);
             ch = link.open(s.id, cfg.timeout());
+            s.channel(ch);
             MeteredChannel metered = new MeteredChannel(ch);
-            long wireBefore = link.wireBytes();
+            long wireBefore = link.wireBytesOut();
             long[] wireAtStart = {wireBefore};
             long onlineStart = System.nanoTime();
             SharedTensor out = p.run(s.input(), metered, r, new SecureLayerListener() {
@@ -291,7 +288,7 @@ public final class CloudServer implements AutoCloseable {
                 public void started(int index, Layer layer, String protocol) {
                     Map<String, Object> e = layerEvent("layer-start", index, layer, protocol);
                     s.event(e);
-                    wireAtStart[0] = link.wireBytes();
+                    wireAtStart[0] = link.wireBytesOut();
                 }
 
                 @Override
@@ -303,14 +300,14 @@ public final class CloudServer implements AutoCloseable {
                     e.put("rounds", t.rounds());
                     e.put("messagesSent", t.messagesSent());
                     e.put("messagesReceived", t.messagesReceived());
-                    long wire = link.wireBytes();
-                    e.put("wireBytes", wire < 0 || wireAtStart[0] < 0 ? -1 : wire - wireAtStart[0]);
+                    long wire = link.wireBytesOut();
+                    e.put("wireBytesSent", wire < 0 || wireAtStart[0] < 0 ? -1 : wire - wireAtStart[0]);
                     e.put("offlineBytes", offlineOf(plan, index));
                     e.put("millis", nanos / 1e6);
                     s.event(e);
                 }
             });
-            long wireAfter = link.wireBytes();
+            long wireAfter = link.wireBytesOut();
             s.finish(ShareCodec.encodeTensor(out), metered.total(), wireBefore < 0 ? -1 : wireAfter - wireBefore,
                     offline, System.nanoTime() - onlineStart);
         } catch (RuntimeException e) {
@@ -561,7 +558,10 @@ public final class CloudServer implements AutoCloseable {
                 } catch (RuntimeException e) {
                     throw new ApiException(400, "sessionId must be a UUID");
                 }
-                ModelStore.Stored m = req.modelId() == null ? null : store.get(req.modelId());
+                if (req.modelId() == null || req.modelId().isBlank()) {
+                    throw new ApiException(400, "modelId is required");
+                }
+                ModelStore.Stored m = store.get(req.modelId());
                 if (m == null) {
                     throw new ApiException(404, "no model '" + req.modelId() + "' on server " + party);
                 }
@@ -580,9 +580,11 @@ public final class CloudServer implements AutoCloseable {
             ServerSession s = session(request, p[2]);
             if (p.length == 3) {
                 if (method.equals("DELETE")) {
-                    if (s.state() == ServerSession.State.RUNNING) {
-                        s.fail("cancelled by the user");
+                    LinkChannel running = s.channel();
+                    if (running != null && s.state() == ServerSession.State.RUNNING) {
+                        running.cancel("the user cancelled the session");
                     }
+                    s.fail("deleted by the user");
                     sessions.remove(s.id);
                     Http.sendJson(response, callback, 200, Map.of("deleted", s.id.toString()));
                 } else {
@@ -644,6 +646,17 @@ public final class CloudServer implements AutoCloseable {
 
         /** Server-sent events: every event of the session so far, then new ones until it ends. */
         private void events(ServerSession s, Response response, Callback callback) {
+            if (!streams.tryAcquire()) {
+                throw new ApiException(503, "too many open event streams on server " + party + "; retry later");
+            }
+            try {
+                stream(s, response, callback);
+            } finally {
+                streams.release();
+            }
+        }
+
+        private void stream(ServerSession s, Response response, Callback callback) {
             response.setStatus(200);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");

@@ -31,8 +31,10 @@ public final class Http {
         try {
             return Content.Source.asByteArrayAsync(request, max).get();
         } catch (ExecutionException e) {
-            throw new ApiException(e.getCause() instanceof IllegalArgumentException ? 413 : 400,
-                    "could not read the request body: " + e.getCause().getMessage());
+            String why = String.valueOf(e.getCause().getMessage());
+            throw new ApiException(why.contains("Max size") || e.getCause() instanceof IllegalArgumentException ? 413 : 400,
+                    why.contains("Max size") ? "payload exceeds the limit of " + max + " bytes"
+                            : "could not read the request body: " + why);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "interrupted");

@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * place, so a crash never leaves a half-written model.
  */
 public final class ModelStore {
-    public static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** Model ids: 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' (kept for temporary folders). */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
 
     /** One stored model: public structure, this server's share, the owner's token hash. */
     public static final class Stored {

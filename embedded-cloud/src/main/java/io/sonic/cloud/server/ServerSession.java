@@ -29,12 +29,21 @@ final class ServerSession {
     private long wireBytes = -1;
     private long offlineBytes;
     private long onlineNanos;
+    private io.sonic.cloud.link.LinkChannel channel;
 
     ServerSession(UUID id, String modelId, byte[] tokenHash, SecureConfig config) {
         this.id = id;
         this.modelId = modelId;
         this.tokenHash = tokenHash;
         this.config = config;
+    }
+
+    synchronized void channel(io.sonic.cloud.link.LinkChannel c) {
+        channel = c;
+    }
+
+    synchronized io.sonic.cloud.link.LinkChannel channel() {
+        return channel;
     }
 
     synchronized State state() {
@@ -74,7 +83,7 @@ final class ServerSession {
         e.put("type", "done");
         e.put("bytes", traffic.bytes());
         e.put("rounds", traffic.rounds());
-        e.put("wireBytes", wire);
+        e.put("wireBytesSent", wire);
         e.put("offlineBytes", offline);
         e.put("millis", nanos / 1e6);
         event(e);
@@ -124,7 +133,7 @@ final class ServerSession {
         on.put("rounds", online.rounds());
         on.put("messagesSent", online.messagesSent());
         on.put("messagesReceived", online.messagesReceived());
-        on.put("wireBytes", wireBytes);
+        on.put("wireBytesSent", wireBytes);
         on.put("millis", onlineNanos / 1e6);
         m.put("online", on);
         m.put("offline", Map.of("bytes", offlineBytes));
