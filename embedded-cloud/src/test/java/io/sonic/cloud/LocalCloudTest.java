@@ -57,4 +57,36 @@ class LocalCloudTest {
             System.out.println("online " + r.online().bytes() + " wire " + r.wireBytes() + " ms " + r.onlineNanos() / 1e6);
         }
     }
+
+    @Test
+    void stepModePausesBeforeEveryLayerAndCancelEndsTheSessionOnBothServers() throws Exception {
+        SampleModels bc = new SampleModels("breast-cancer");
+        ModelGraph g = bc.graph();
+        client.upload(g, "bc", "owner", SecureConfig.DEFAULT.fixedPoint());
+        float[] x = bc.inputs().get(0);
+        CloudClient.Control step = new CloudClient.Control(true);
+        java.util.List<Integer> paused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        InferenceResult r = client.infer("bc", x, SecureConfig.DEFAULT, e -> {
+            if (e.path("type").asText().equals("paused")) {
+                paused.add(e.path("index").asInt());
+                new Thread(step::proceed).start();
+            }
+        }, s -> { }, step);
+        assertEquals(java.util.stream.IntStream.range(0, g.layers().size()).boxed().toList(), paused);
+        assertEquals(new io.sonic.model.eval.FloatEvaluator(g).run(x).argmax(), r.predictedLabel());
+
+        CloudClient.Control cancel = new CloudClient.Control(true);
+        io.sonic.cloud.client.CloudException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.sonic.cloud.client.CloudException.class, () -> client.infer("bc", x, SecureConfig.DEFAULT, ev -> {
+                    if (ev.path("type").asText().equals("paused")) {
+                        new Thread(cancel::cancel).start();
+                    }
+                }, s -> { }, cancel));
+        assertTrue(e.getMessage().contains("cancelled"), e.getMessage());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (cloud.server(0).sessionCount() + cloud.server(1).sessionCount() > 0) {
+            assertTrue(System.nanoTime() < deadline, "sessions left behind");
+            Thread.sleep(50);
+        }
+    }
 }

@@ -89,12 +89,26 @@ public final class InferenceView {
         output.setId("outputMode");
         output.getItems().addAll("logits", "label");
         output.setValue("logits");
+        javafx.scene.control.CheckBox stepMode = new javafx.scene.control.CheckBox("Step mode (pause before each layer)");
+        stepMode.setId("stepMode");
+        Button cancel = new Button("Cancel");
+        cancel.setId("cancelInference");
+        cancel.disableProperty().bind(vm.runningProperty().not());
+        cancel.setOnAction(e -> {
+            var c = control;
+            if (c != null) {
+                Background.run("cancel", () -> {
+                    c.cancel();
+                    return true;
+                }, ok -> { }, f -> { });
+            }
+        });
         Button run = new Button("Run secure inference");
         run.setId("runInference");
         run.setDefaultButton(true);
         run.disableProperty().bind(vm.runningProperty().or(state.modelProperty().isNull())
                 .or(state.cloudProperty().isNull()).or(vm.inputProperty().isNull()));
-        run.setOnAction(e -> run(linear.getValue(), output.getValue()));
+        run.setOnAction(e -> run(linear.getValue(), output.getValue(), stepMode.isSelected()));
         Label hint = new Label();
         hint.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
                         state.modelProperty().get() == null ? "Open a model on the Model tab."
@@ -106,7 +120,8 @@ public final class InferenceView {
         status.textProperty().bind(vm.statusProperty());
 
         VBox left = new VBox(8, new HBox(6, new Label("Test sample"), sample, load), drawBox, views,
-                new HBox(6, new Label("Linear layers"), linear, new Label("Output"), output), new HBox(8, run, hint),
+                new HBox(6, new Label("Linear layers"), linear, new Label("Output"), output), stepMode,
+                new HBox(8, run, cancel, hint),
                 status);
         left.setPadding(new Insets(12));
 
@@ -154,10 +169,32 @@ public final class InferenceView {
         prev.setOnAction(e -> vm.step(-1));
         Button next = new Button("Next layer ▶");
         next.setId("stepNext");
-        next.setOnAction(e -> vm.step(+1));
+        next.setOnAction(e -> {
+            var c = control;
+            if (c != null && c.stepping()) {
+                Background.run("continue", () -> {
+                    c.proceed();
+                    return true;
+                }, ok -> { }, f -> vm.statusProperty().set("Could not continue: " + Background.message(f)));
+            } else {
+                vm.step(+1);
+            }
+        });
+        Button toEnd = new Button("Run to the end");
+        toEnd.setId("stepToEnd");
+        toEnd.disableProperty().bind(vm.runningProperty().not());
+        toEnd.setOnAction(e -> {
+            var c = control;
+            if (c != null) {
+                Background.run("continue", () -> {
+                    c.runToEnd();
+                    return true;
+                }, ok -> { }, f -> { });
+            }
+        });
         vm.stepProperty().addListener((o, a, s) -> rebuildPipeline());
         VBox bottom = new VBox(8, new HBox(10, badge, result), chart,
-                new HBox(6, new Label("Classroom step mode:"), prev, next), stepText);
+                new HBox(6, new Label("Classroom step mode:"), prev, next, toEnd), stepText);
         bottom.setPadding(new Insets(12));
 
         VBox center = new VBox(6, new Label("  The network as a pipeline: layers light up as the servers run them"),
@@ -174,7 +211,9 @@ public final class InferenceView {
         return new VBox(4, l, n);
     }
 
-    private void run(String linear, String output) {
+    private volatile io.sonic.cloud.client.CloudClient.Control control;
+
+    private void run(String linear, String output, boolean stepping) {
         SecureConfig cfg = state.configProperty().get()
                 .withLinear(linear.equals("mask-reuse") ? SecureConfig.LinearMode.MASK_REUSE : SecureConfig.LinearMode.FAITHFUL)
                 .withOutput(output.equals("label") ? SecureConfig.OutputMode.LABEL : SecureConfig.OutputMode.LOGITS);
@@ -183,11 +222,19 @@ public final class InferenceView {
         var model = state.modelProperty().get();
         String uploaded = state.uploadedModelIdProperty().get();
         vm.starting();
+        io.sonic.cloud.client.CloudClient.Control c = new io.sonic.cloud.client.CloudClient.Control(stepping);
+        control = c;
         Background.run("inference", () -> InferenceViewModel.run(client, model, uploaded, x, cfg,
                 e -> Background.fx(() -> vm.onEvent(e)),
                 (SharedTensor[] s) -> Background.fx(() -> vm.sharesProperty().set(s)),
-                id -> Background.fx(() -> state.uploadedModelIdProperty().set(id))),
-                r -> vm.finished(r, x, cfg), f -> vm.failed(Background.message(f)));
+                id -> Background.fx(() -> state.uploadedModelIdProperty().set(id)), c),
+                r -> {
+                    control = null;
+                    vm.finished(r, x, cfg);
+                }, f -> {
+                    control = null;
+                    vm.failed(Background.message(f));
+                });
     }
 
     private void rebuildPipeline() {
@@ -210,6 +257,7 @@ public final class InferenceView {
                     : "#9e9e9e") + "; -fx-border-width: " + (vm.stepProperty().get() == c.index ? 3 : 1)
                     + "; -fx-background-color: " + switch (c.state.get()) {
                         case "running" -> "#fff59d";
+                        case "paused" -> "#bbdefb";
                         case "done" -> "#c8e6c9";
                         case "failed" -> "#ffcdd2";
                         default -> "#f5f5f5";

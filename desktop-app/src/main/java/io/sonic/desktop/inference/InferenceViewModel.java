@@ -226,20 +226,31 @@ public final class InferenceViewModel {
      */
     public static InferenceResult run(CloudClient client, AppState.OpenModel model, String uploadedId, float[] x,
                                       SecureConfig cfg, Consumer<JsonNode> events, Consumer<SharedTensor[]> sharesSent,
-                                      Consumer<String> uploaded) {
+                                      Consumer<String> uploaded, CloudClient.Control control) {
         String id = uploadedId;
         if (id == null) {
             id = model.name();
             client.upload(model.graph(), id, Tokens.newToken(), cfg.fixedPoint());
             uploaded.accept(id);
         }
-        return client.infer(id, x, cfg, events, sharesSent);
+        return client.infer(id, x, cfg, events, sharesSent, control);
     }
 
     /** Applies one event of server 0's stream (FX thread). */
     public void onEvent(JsonNode e) {
         String type = e.path("type").asText();
         int index = e.path("index").asInt(-1);
+        if (type.equals("paused")) {
+            if (index < pipeline.size()) {
+                pipeline.get(index).state.set("paused");
+                stepTo(index);
+            } else {
+                step.set(index);
+                stepText.set("Output: " + Explanations.forProtocol(e.path("protocol").asText(), "ArgMax"));
+            }
+            status.set("Paused before layer " + index + ". Press \"Next layer\" to let both servers run it.");
+            return;
+        }
         if (index >= 0 && index < pipeline.size()) {
             LayerCard c = pipeline.get(index);
             if (type.equals("layer-start")) {
@@ -335,12 +346,15 @@ public final class InferenceViewModel {
         return e;
     }
 
-    /** Classroom step mode: moves the highlighted layer by {@code delta} and explains it. */
+    /** Classroom step mode after a run: moves the highlighted layer by {@code delta} and explains it. */
     public void step(int delta) {
         if (pipeline.isEmpty()) {
             return;
         }
-        int s = Math.max(0, Math.min(pipeline.size() - 1, step.get() + delta));
+        stepTo(Math.max(0, Math.min(pipeline.size() - 1, step.get() + delta)));
+    }
+
+    private void stepTo(int s) {
         step.set(s);
         LayerCard c = pipeline.get(s);
         List<String> lines = new ArrayList<>();

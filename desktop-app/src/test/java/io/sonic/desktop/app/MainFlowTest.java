@@ -67,7 +67,7 @@ class MainFlowTest {
         assertTrue(text.contains("secure prediction " + r.predictedLabel()), text);
         assertTrue(text.contains("plaintext prediction " + run.plainLabel()), text);
         assertEquals(run.plainLabel(), r.predictedLabel());
-        assertEquals("agree", robot.lookup("#badge").queryAs(Label.class).getText());
+        assertEquals("✓ agrees with the plaintext model", robot.lookup("#badge").queryAs(Label.class).getText());
         // every layer card shows the engine's figures, which equal the documented formulas
         var graph = window.state().modelProperty().get().graph();
         var cards = window.inference().viewModel().pipeline();
@@ -113,5 +113,31 @@ class MainFlowTest {
         String failed = robot.lookup("#inferenceStatus").queryAs(Label.class).getText();
         assertTrue(failed.contains("server"), failed);
         assertTrue(!failed.contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void stepModePausesBeforeEachLayerAndCancelEndsTheRun(FxRobot robot) throws Exception {
+        openAndStart(robot, "breast-cancer");
+        robot.clickOn("#stepMode");
+        robot.clickOn("#runInference");
+        var cards = window.inference().viewModel().pipeline();
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> cards.get(0).state.get().equals("paused"));
+        assertTrue(window.inference().viewModel().stepTextProperty().get().startsWith("Layer 0"));
+        robot.clickOn("#stepNext");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> cards.get(1).state.get().equals("paused"));
+        assertEquals("done", cards.get(0).state.get(), "layer 0 ran, layer 1 waits");
+        robot.clickOn("#stepToEnd");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !window.state().runs().isEmpty());
+        AppState.Run run = window.state().runs().get(0);
+        assertEquals(run.plainLabel(), run.result().predictedLabel());
+        // a second run, cancelled while paused
+        robot.clickOn("#runInference");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> cards.get(0).state.get().equals("paused"));
+        robot.clickOn("#cancelInference");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
+                () -> window.inference().viewModel().statusProperty().get().startsWith("Secure inference failed"));
+        assertTrue(window.inference().viewModel().statusProperty().get().contains("cancelled"),
+                window.inference().viewModel().statusProperty().get());
+        assertEquals(1, window.state().runs().size());
     }
 }

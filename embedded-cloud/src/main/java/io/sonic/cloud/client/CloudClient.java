@@ -241,6 +241,65 @@ public final class CloudClient implements AutoCloseable {
     /** As {@link #infer(String, float[], SecureConfig, Consumer)}, also handing out the two input shares sent. */
     public InferenceResult infer(String modelId, float[] input, SecureConfig cfg, Consumer<JsonNode> events,
                                  Consumer<SharedTensor[]> sharesSent) {
+        return infer(modelId, input, cfg, events, sharesSent, new Control());
+    }
+
+    /**
+     * Lets a caller steer a running query: cancel it, or (step mode) have both servers pause before each
+     * layer until {@link #proceed} is called.
+     */
+    public static final class Control {
+        private final boolean stepping;
+        private volatile Runnable cancel;
+        private volatile Runnable proceed;
+        private volatile Runnable runToEnd;
+        private volatile boolean cancelled;
+
+        public Control() {
+            this(false);
+        }
+
+        public Control(boolean stepping) {
+            this.stepping = stepping;
+        }
+
+        public boolean stepping() {
+            return stepping;
+        }
+
+        /** Ends the query on both servers. */
+        public void cancel() {
+            cancelled = true;
+            Runnable c = cancel;
+            if (c != null) {
+                c.run();
+            }
+        }
+
+        /** In step mode: lets both servers run the layer they paused before. */
+        public void proceed() {
+            Runnable p = proceed;
+            if (p != null) {
+                p.run();
+            }
+        }
+
+        /** In step mode: lets both servers run every remaining layer without pausing. */
+        public void runToEnd() {
+            Runnable p = runToEnd;
+            if (p != null) {
+                p.run();
+            }
+        }
+
+        public boolean cancelled() {
+            return cancelled;
+        }
+    }
+
+    /** The full form: events, the input shares sent, and a control for cancelling or stepping. */
+    public InferenceResult infer(String modelId, float[] input, SecureConfig cfg, Consumer<JsonNode> events,
+                                 Consumer<SharedTensor[]> sharesSent, Control control) {
         JsonNode info = getJson(0, "/v1/models/" + modelId);
         int[] inShape = ints(info.get("inputShape"));
         int[] outShape = ints(info.get("outputShape"));
@@ -258,6 +317,7 @@ public final class CloudClient implements AutoCloseable {
         open.put("linear", cfg.linear().cliName());
         open.put("truncation", cfg.truncation().name().toLowerCase());
         open.put("output", cfg.output().name().toLowerCase());
+        open.put("step", control.stepping());
         byte[] openBody;
         try {
             openBody = JSON.writeValueAsBytes(open);
@@ -268,6 +328,21 @@ public final class CloudClient implements AutoCloseable {
             check(p, send(p, request(p, "/v1/sessions", token).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(openBody))), "opening a session");
         }
+        control.cancel = () -> {
+            for (int p = 0; p < 2; p++) {
+                try {
+                    send(p, request(p, "/v1/sessions/" + id, token).DELETE());
+                } catch (CloudException ignored) {
+                    // the other server still gets its cancel
+                }
+            }
+        };
+        control.proceed = () -> proceedBoth(id, token, false);
+        control.runToEnd = () -> proceedBoth(id, token, true);
+        if (control.cancelled()) {
+            control.cancel();
+            throw new CloudException("cancelled by the user");
+        }
         Thread follower = events == null ? null : follow(id, token, events);
         SharedTensor[] in = SharedTensor.split(new RingTensor(inShape, fp.encode(input)), Prg.fresh());
         sharesSent.accept(in);
@@ -277,7 +352,8 @@ public final class CloudClient implements AutoCloseable {
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(ShareCodec.encodeTensor(in[p])))), "sending the input share");
         }
         SharedTensor[] out = new SharedTensor[2];
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        long deadline = System.nanoTime() + (control.stepping() ? Duration.ofHours(3) : Duration.ofMinutes(10)).toNanos();
+        long pause = 2;
         while (out[0] == null || out[1] == null) {
             for (int p = 0; p < 2; p++) {
                 if (out[p] != null) {
@@ -287,6 +363,9 @@ public final class CloudClient implements AutoCloseable {
                 if (r.statusCode() == 200) {
                     out[p] = ShareCodec.decodeTensor(r.body(), p, null);
                 } else if (r.statusCode() != 202) {
+                    if (control.cancelled()) {
+                        throw new CloudException("cancelled by the user");
+                    }
                     JsonNode n = parse(r.body());
                     throw new CloudException("secure inference failed: " + (n.has("error") ? n.get("error").asText()
                             : "server " + p + " answered HTTP " + r.statusCode()));
@@ -294,9 +373,10 @@ public final class CloudClient implements AutoCloseable {
             }
             if (out[0] == null || out[1] == null) {
                 if (System.nanoTime() > deadline) {
-                    throw new CloudException("secure inference did not finish within 10 minutes");
+                    throw new CloudException("secure inference did not finish in time");
                 }
-                sleep(5);
+                sleep(pause);
+                pause = Math.min(50, pause * 2);
             }
         }
         long[] y = SharedTensor.reconstruct(out[0], out[1]).values();
@@ -336,6 +416,13 @@ public final class CloudClient implements AutoCloseable {
         }
         return new InferenceResult(fp.decode(y), null, y, layers, online, totalWire, offline,
                 onlineNanos, 0, nanos);
+    }
+
+    private void proceedBoth(UUID id, String token, boolean all) {
+        for (int p = 0; p < 2; p++) {
+            send(p, request(p, "/v1/sessions/" + id + "/continue" + (all ? "?all=true" : ""), token)
+                    .POST(HttpRequest.BodyPublishers.noBody()));
+        }
     }
 
     /** Bytes on the wire both ways: what each server wrote to its socket (-1 if either is unknown). */

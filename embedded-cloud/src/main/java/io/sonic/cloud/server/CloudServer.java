@@ -286,6 +286,18 @@ public final class CloudServer implements AutoCloseable {
             SharedTensor out = p.run(s.input(), metered, r, new SecureLayerListener() {
                 @Override
                 public void started(int index, Layer layer, String protocol) {
+                    if (s.stepping) {
+                        s.event(layerEvent("paused", index, layer, protocol));
+                        try {
+                            if (!s.awaitStep(STEP_WAIT)) {
+                                throw new ApiException(408, "step mode: nobody continued the session for "
+                                        + STEP_WAIT.toMinutes() + " minutes");
+                            }
+                        } catch (InterruptedException ex) {
+                            Thread.currentThread().interrupt();
+                            throw new ApiException(503, "interrupted");
+                        }
+                    }
                     Map<String, Object> e = layerEvent("layer-start", index, layer, protocol);
                     s.event(e);
                     wireAtStart[0] = link.wireBytesOut();
@@ -420,8 +432,12 @@ public final class CloudServer implements AutoCloseable {
     }
 
     /** JSON body of POST /v1/sessions. */
-    public record SessionRequest(String sessionId, String modelId, String linear, String truncation, String output) {
+    public record SessionRequest(String sessionId, String modelId, String linear, String truncation, String output,
+                                 Boolean step) {
     }
+
+    /** How long a session in step mode waits for the user before giving up. */
+    private static final Duration STEP_WAIT = Duration.ofMinutes(10);
 
     private ServerSession session(Request request, String id) {
         UUID uuid;
@@ -566,7 +582,8 @@ public final class CloudServer implements AutoCloseable {
                     throw new ApiException(404, "no model '" + req.modelId() + "' on server " + party);
                 }
                 SecureConfig cfg = config(req, m);
-                ServerSession s = new ServerSession(id, m.id, Tokens.hash(token), cfg);
+                ServerSession s = new ServerSession(id, m.id, Tokens.hash(token), cfg,
+                        Boolean.TRUE.equals(req.step()));
                 if (sessions.putIfAbsent(id, s) != null) {
                     throw new ApiException(409, "session " + id + " exists already");
                 }
@@ -624,6 +641,13 @@ public final class CloudServer implements AutoCloseable {
                 case "events" -> {
                     expect(method, "GET", p.length == 4);
                     events(s, response, callback);
+                }
+                case "continue" -> {
+                    expect(method, "POST", p.length == 4);
+                    String q = request.getHttpURI().getQuery();
+                    s.proceed(q != null && q.contains("all=true"));
+                    Http.sendJson(response, callback, 200, Map.of("sessionId", s.id.toString(),
+                            "state", s.state().name().toLowerCase()));
                 }
                 default -> throw new ApiException(404, "no such endpoint");
             }

@@ -31,11 +31,33 @@ final class ServerSession {
     private long onlineNanos;
     private io.sonic.cloud.link.LinkChannel channel;
 
-    ServerSession(UUID id, String modelId, byte[] tokenHash, SecureConfig config) {
+    /** Classroom step mode: the server pauses before each layer until the user lets it go on. */
+    final boolean stepping;
+    private final java.util.concurrent.Semaphore steps = new java.util.concurrent.Semaphore(0);
+    private volatile boolean freeRunning;
+
+    ServerSession(UUID id, String modelId, byte[] tokenHash, SecureConfig config, boolean stepping) {
         this.id = id;
         this.modelId = modelId;
         this.tokenHash = tokenHash;
         this.config = config;
+        this.stepping = stepping;
+    }
+
+    /** Lets a paused session run its next layer, or (all) every remaining layer without pausing. */
+    void proceed(boolean all) {
+        if (all) {
+            freeRunning = true;
+        }
+        steps.release();
+    }
+
+    /** Waits before a layer in step mode; false when nobody let it go on within the limit. */
+    boolean awaitStep(java.time.Duration limit) throws InterruptedException {
+        if (!stepping || freeRunning) {
+            return true;
+        }
+        return steps.tryAcquire(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) || freeRunning;
     }
 
     synchronized void channel(io.sonic.cloud.link.LinkChannel c) {
@@ -123,6 +145,7 @@ final class ServerSession {
         m.put("linear", config.linear().cliName());
         m.put("truncation", config.truncation().name().toLowerCase());
         m.put("output", config.output().name().toLowerCase());
+        m.put("step", stepping);
         if (error != null) {
             m.put("error", error);
         }
