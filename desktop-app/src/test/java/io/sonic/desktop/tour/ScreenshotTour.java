@@ -45,8 +45,16 @@ public final class ScreenshotTour extends Application {
                 await(() -> w.state().modelProperty().get() != null);
                 shot("model");
                 select(w, "tabCloud");
-                Platform.runLater(() -> w.cloud().view().lookup("#startLocal")
-                        .fireEvent(new javafx.event.ActionEvent()));
+                String servers = System.getProperty("tour.servers");
+                if (servers == null) {
+                    Platform.runLater(() -> w.cloud().view().lookup("#startLocal")
+                            .fireEvent(new javafx.event.ActionEvent()));
+                } else {
+                    String[] u = servers.split(",");
+                    var client = io.sonic.desktop.cloud.CloudViewModel.connectRemote(u[0], u[1],
+                            System.getProperty("tour.ca"));
+                    Platform.runLater(() -> w.cloud().viewModel().connected(client, "remote servers"));
+                }
                 await(() -> w.state().cloudProperty().get() != null);
                 Thread.sleep(3000);
                 shot("cloud");
@@ -61,6 +69,10 @@ public final class ScreenshotTour extends Application {
                 Platform.runLater(() -> w.inference().view().lookup("#runInference")
                         .fireEvent(new javafx.event.ActionEvent()));
                 await(() -> !w.state().runs().isEmpty());
+                var run = w.state().runs().get(0);
+                System.out.printf("tour %s: secure label %d, plain label %d, online %d bytes in %d rounds, wire %d%n",
+                        model, run.result().predictedLabel(), run.plainLabel(), run.result().online().bytes(),
+                        run.result().online().rounds(), run.result().wireBytes());
                 Platform.runLater(() -> w.inference().viewModel().step(+1));
                 Thread.sleep(1500);
                 shot("inference");
