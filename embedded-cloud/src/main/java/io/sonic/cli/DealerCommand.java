@@ -18,20 +18,12 @@ import java.util.concurrent.CountDownLatch;
                 + " random bits) for the two servers, over mutual TLS. It never sees a weight, an input or a result.",
                 "Runs until stopped (Ctrl-C)."})
 final class DealerCommand implements Callable<Integer> {
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind. Default: ${DEFAULT-VALUE}")
-    String host;
-
-    @Option(names = "--port", defaultValue = "0", description = "port to bind (0: any free port). Default: ${DEFAULT-VALUE}")
-    int port;
-
     @Option(names = "--data", paramLabel = "DIR", description = "data folder (certificate, mask seeds). Default:"
             + " ~/.sonic/dealer")
     Path data;
 
-    @Option(names = "--name", split = ",", paramLabel = "HOST",
-            description = "further host names or addresses that clients use for this node (they go into its"
-                    + " certificate; needed with --host 0.0.0.0)")
-    java.util.List<String> names;
+    @Mixin
+    NodeOptions node;
 
     @Mixin
     ClusterOptions cluster;
@@ -46,11 +38,11 @@ final class DealerCommand implements Callable<Integer> {
         String secret = cluster.resolve(dir, out);
         DealerServer d;
         try {
-            d = new DealerServer(new NodeConfig(-1, host, port, dir, secret, null, null, NodeConfig.DEFAULT_TIMEOUT,
-                    names))
+            d = new DealerServer(new NodeConfig(-1, node.host, node.port, dir, secret, null, null, NodeConfig.DEFAULT_TIMEOUT,
+                    node.names))
                     .start();
         } catch (java.io.IOException e) {
-            throw new UserInputException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            throw new UserInputException("cannot listen on " + node.host + ":" + node.port + ": " + e.getMessage());
         }
         out.printf("dealer listening on %s%n", d.url());
         out.printf("  certificate  %s%n", d.fingerprint());

@@ -13,7 +13,6 @@ import io.sonic.model.FloatTensor;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.Shapes;
 import io.sonic.model.data.InputCsv;
-import io.sonic.model.eval.FixedPoint;
 import io.sonic.model.eval.FixedPointEvaluator;
 import io.sonic.model.eval.FloatEvaluator;
 import io.sonic.model.eval.LayerListener;
@@ -220,27 +219,7 @@ final class InferCommand implements Callable<Integer> {
         } else {
             o.put("maxAbsError", maxErr);
         }
-        ObjectNode on = o.putObject("online");
-        on.put("bytes", r.online().bytes());
-        on.put("rounds", r.online().rounds());
-        on.put("messages", r.online().messages());
-        on.put("wireBytes", r.wireBytes());
-        o.putObject("offline").put("bytes", r.offlineBytes());
-        o.put("millis", r.nanos() / 1e6);
-        o.put("onlineMillis", r.onlineNanos() / 1e6);
-        ArrayNode layers = o.putArray("layers");
-        for (InferenceResult.LayerStat st : r.layers()) {
-            ObjectNode l = layers.addObject();
-            l.put("index", st.index());
-            l.put("name", st.name());
-            l.put("op", st.op());
-            l.put("protocol", st.protocol());
-            l.put("bytes", st.online().bytes());
-            l.put("rounds", st.online().rounds());
-            l.put("wireBytes", st.wireBytes());
-            l.put("offlineBytes", st.offlineBytes());
-            l.put("millis", st.nanos() / 1e6);
-        }
+        io.sonic.cloud.client.ResultJson.putTraffic(o, r);
         try {
             return m.writeValueAsString(o);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

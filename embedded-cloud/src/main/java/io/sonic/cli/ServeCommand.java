@@ -22,12 +22,6 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--party", required = true, paramLabel = "0|1", description = "which server this is")
     int party;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind. Default: ${DEFAULT-VALUE}")
-    String host;
-
-    @Option(names = "--port", defaultValue = "0", description = "port to bind (0: any free port). Default: ${DEFAULT-VALUE}")
-    int port;
-
     @Option(names = "--peer", paramLabel = "URL", description = "server 0's URL (required for server 1)")
     URI peer;
 
@@ -38,10 +32,8 @@ final class ServeCommand implements Callable<Integer> {
             + " ~/.sonic/server<party>")
     Path data;
 
-    @Option(names = "--name", split = ",", paramLabel = "HOST",
-            description = "further host names or addresses that clients use for this node (they go into its"
-                    + " certificate; needed with --host 0.0.0.0)")
-    java.util.List<String> names;
+    @Mixin
+    NodeOptions node;
 
     @Mixin
     ClusterOptions cluster;
@@ -62,11 +54,11 @@ final class ServeCommand implements Callable<Integer> {
         String secret = cluster.resolve(dir, out);
         CloudServer s;
         try {
-            s = new CloudServer(new NodeConfig(party, host, port, dir, secret, peer, dealer,
-                    NodeConfig.DEFAULT_TIMEOUT, names))
+            s = new CloudServer(new NodeConfig(party, node.host, node.port, dir, secret, peer, dealer,
+                    NodeConfig.DEFAULT_TIMEOUT, node.names))
                     .start();
         } catch (java.io.IOException e) {
-            throw new UserInputException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            throw new UserInputException("cannot listen on " + node.host + ":" + node.port + ": " + e.getMessage());
         }
         out.printf("server %d listening on %s%n", party, s.url());
         out.printf("  certificate  %s%n", s.fingerprint());

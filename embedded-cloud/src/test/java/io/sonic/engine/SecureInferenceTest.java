@@ -3,7 +3,6 @@ package io.sonic.engine;
 import io.sonic.engine.SecureConfig.LinearMode;
 import io.sonic.engine.SecureConfig.OutputMode;
 import io.sonic.engine.SecureConfig.TruncationMode;
-import io.sonic.model.FloatTensor;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.eval.FixedPointEvaluator;
 import io.sonic.model.eval.FloatEvaluator;

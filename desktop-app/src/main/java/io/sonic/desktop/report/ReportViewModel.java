@@ -502,27 +502,7 @@ public final class ReportViewModel {
         }
         o.put("label", r.predictedLabel());
         o.put("plainLabel", run.plainLabel());
-        ObjectNode on = o.putObject("online");
-        on.put("bytes", r.online().bytes());
-        on.put("rounds", r.online().rounds());
-        on.put("messages", r.online().messages());
-        on.put("wireBytes", r.wireBytes());
-        o.putObject("offline").put("bytes", r.offlineBytes());
-        o.put("millis", r.nanos() / 1e6);
-        o.put("onlineMillis", r.onlineNanos() / 1e6);
-        ArrayNode layerArray = o.putArray("layers");
-        for (LayerStat st : r.layers()) {
-            ObjectNode l = layerArray.addObject();
-            l.put("index", st.index());
-            l.put("name", st.name());
-            l.put("op", st.op());
-            l.put("protocol", st.protocol());
-            l.put("bytes", st.online().bytes());
-            l.put("rounds", st.online().rounds());
-            l.put("wireBytes", st.wireBytes());
-            l.put("offlineBytes", st.offlineBytes());
-            l.put("millis", st.nanos() / 1e6);
-        }
+        io.sonic.cloud.client.ResultJson.putTraffic(o, r);
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
         } catch (JsonProcessingException e) {

@@ -2,12 +2,11 @@ package io.sonic.cloud.dealer;
 
 import io.sonic.cloud.server.ApiException;
 import io.sonic.cloud.server.Http;
+import io.sonic.cloud.server.JsonHandler;
 import io.sonic.cloud.server.JettyNodes;
 import io.sonic.cloud.server.NodeConfig;
 import io.sonic.cloud.tls.ClusterTrust;
 import io.sonic.cloud.tls.NodeIdentity;
-import io.sonic.cloud.wire.BadPayloadException;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -68,22 +67,9 @@ public final class DealerServer implements AutoCloseable {
         }
     }
 
-    private final class Api extends Handler.Abstract {
+    private final class Api extends JsonHandler {
         @Override
-        public boolean handle(Request request, Response response, Callback callback) {
-            try {
-                route(request, response, callback);
-            } catch (ApiException e) {
-                Http.sendError(response, callback, e.status(), e.getMessage());
-            } catch (BadPayloadException e) {
-                Http.sendError(response, callback, 400, e.getMessage());
-            } catch (RuntimeException e) {
-                Http.sendError(response, callback, 500, "internal error (" + e.getClass().getSimpleName() + ")");
-            }
-            return true;
-        }
-
-        private void route(Request request, Response response, Callback callback) {
+        protected void route(Request request, Response response, Callback callback) {
             String[] p = Request.getPathInContext(request).replaceAll("^/+|/+$", "").split("/");
             String method = request.getMethod();
             if (p.length == 2 && p[0].equals("v1") && p[1].equals("health") && method.equals("GET")) {

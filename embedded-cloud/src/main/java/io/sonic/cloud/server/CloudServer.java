@@ -7,7 +7,6 @@ import io.sonic.cloud.link.PeerLink;
 import io.sonic.cloud.tls.ClientTrust;
 import io.sonic.cloud.tls.ClusterTrust;
 import io.sonic.cloud.tls.NodeIdentity;
-import io.sonic.cloud.wire.BadPayloadException;
 import io.sonic.cloud.wire.ShareCodec;
 import io.sonic.engine.Plan;
 import io.sonic.engine.SecureConfig;
@@ -468,22 +467,9 @@ public final class CloudServer implements AutoCloseable {
         return token;
     }
 
-    private final class Api extends Handler.Abstract {
+    private final class Api extends JsonHandler {
         @Override
-        public boolean handle(Request request, Response response, Callback callback) {
-            try {
-                route(request, response, callback);
-            } catch (ApiException e) {
-                Http.sendError(response, callback, e.status(), e.getMessage());
-            } catch (BadPayloadException e) {
-                Http.sendError(response, callback, 400, e.getMessage());
-            } catch (RuntimeException e) {
-                Http.sendError(response, callback, 500, "internal error (" + e.getClass().getSimpleName() + ")");
-            }
-            return true;
-        }
-
-        private void route(Request request, Response response, Callback callback) {
+        protected void route(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
             String method = request.getMethod();
             String[] p = path.replaceAll("^/+|/+$", "").split("/");

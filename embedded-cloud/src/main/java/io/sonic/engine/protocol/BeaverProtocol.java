@@ -1,7 +1,6 @@
 package io.sonic.engine.protocol;
 
 import io.sonic.engine.dealer.Bilinear;
-import io.sonic.engine.dealer.Material;
 import io.sonic.engine.net.Messages;
 
 /**
