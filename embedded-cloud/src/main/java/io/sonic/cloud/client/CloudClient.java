@@ -376,7 +376,7 @@ public final class CloudClient implements AutoCloseable {
                     throw new CloudException("secure inference did not finish in time");
                 }
                 sleep(pause);
-                pause = Math.min(50, pause * 2);
+                pause = Math.min(20, pause * 2);
             }
         }
         long[] y = SharedTensor.reconstruct(out[0], out[1]).values();
