@@ -439,12 +439,7 @@ public final class CloudServer implements AutoCloseable {
     private static final Duration STEP_WAIT = Duration.ofMinutes(10);
 
     private ServerSession session(Request request, String id) {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "'" + id + "' is not a session id (a UUID)");
-        }
+        UUID uuid = parseUuid(id);
         ServerSession s = sessions.get(uuid);
         if (s == null) {
             throw new ApiException(404, "no session " + id + " on server " + party);
@@ -457,6 +452,20 @@ public final class CloudServer implements AutoCloseable {
             throw new ApiException(403, "wrong token for session " + id);
         }
         return s;
+    }
+
+    /** A session id in the canonical 8-4-4-4-12 hexadecimal form; 400 otherwise. */
+    static UUID parseUuid(String s) {
+        try {
+            UUID u = UUID.fromString(s);
+            if (u.toString().equalsIgnoreCase(s)) {
+                return u;
+            }
+        } catch (RuntimeException e) {
+            // answered below
+        }
+        throw new ApiException(400, "'" + s + "' is not a session id (a UUID such as "
+                + "3f0c8a52-8e7b-4c53-9d0e-2b6f1f7d9a11)");
     }
 
     private static String ownerToken(Request request) {
@@ -554,12 +563,7 @@ public final class CloudServer implements AutoCloseable {
                     throw new ApiException(401, "a session needs a token of the user's choice (Authorization: Bearer …)");
                 }
                 SessionRequest req = Http.json(Http.body(request, 64 * 1024), SessionRequest.class);
-                UUID id;
-                try {
-                    id = UUID.fromString(req.sessionId());
-                } catch (RuntimeException e) {
-                    throw new ApiException(400, "sessionId must be a UUID");
-                }
+                UUID id = parseUuid(req.sessionId());
                 if (req.modelId() == null || req.modelId().isBlank()) {
                     throw new ApiException(400, "modelId is required");
                 }
@@ -591,7 +595,9 @@ public final class CloudServer implements AutoCloseable {
                     sessions.remove(s.id);
                     Http.sendJson(response, callback, 200, Map.of("deleted", s.id.toString()));
                 } else {
-                    expect(method, "GET", true);
+                    if (!method.equals("GET")) {
+                        throw new ApiException(405, "use GET or DELETE on a session");
+                    }
                     Http.sendJson(response, callback, 200, s.status());
                 }
                 return;
