@@ -38,9 +38,8 @@ final class DealerCommand implements Callable<Integer> {
         String secret = cluster.resolve(dir, out);
         DealerServer d;
         try {
-            d = new DealerServer(new NodeConfig(-1, node.host, node.port, dir, secret, null, null, NodeConfig.DEFAULT_TIMEOUT,
-                    node.names))
-                    .start();
+            d = new DealerServer(new NodeConfig(-1, node.host, node.port, dir, secret, null, null,
+                    NodeConfig.DEFAULT_TIMEOUT, node.names)).start();
         } catch (java.io.IOException e) {
             throw new UserInputException("cannot listen on " + node.host + ":" + node.port + ": " + e.getMessage());
         }
