@@ -114,7 +114,7 @@ public final class CloudServer implements AutoCloseable {
                     try {
                         Http.requireNode(req, trust, "sonic-party-1");
                     } catch (ApiException e) {
-                        Response.writeError(req, resp, cb, e.status(), e.getMessage());
+                        Http.sendError(resp, cb, e.status(), e.getMessage());
                         return null;
                     }
                     return link.endpoint(jetty.tls().get(req.getConnectionMetaData().getRemoteSocketAddress()));

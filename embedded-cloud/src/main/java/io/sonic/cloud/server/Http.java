@@ -73,7 +73,15 @@ public final class Http {
         response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
     }
 
+    /** A JSON error {"status": N, "error": "..."}; a 405 also lists the allowed methods when the message names them. */
     public static void sendError(Response response, Callback callback, int status, String message) {
+        if (status == 405) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("use ((?:GET|PUT|POST|DELETE)"
+                    + "(?:(?:, | or )(?:GET|PUT|POST|DELETE))*)").matcher(message);
+            if (m.find()) {
+                response.getHeaders().put(HttpHeader.ALLOW, m.group(1).replace(" or ", ", "));
+            }
+        }
         sendJson(response, callback, status, Map.of("status", status, "error", message));
     }
 
