@@ -122,12 +122,16 @@ class MainFlowTest {
         robot.clickOn("#runInference");
         var cards = window.inference().viewModel().pipeline();
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> cards.get(0).state.get().equals("paused"));
-        assertTrue(window.inference().viewModel().stepTextProperty().get().startsWith("Layer 0"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(window.inference().viewModel().stepTextProperty().get().startsWith("Layer 0"),
+                window.inference().viewModel().stepTextProperty().get());
         robot.clickOn("#stepNext");
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> cards.get(1).state.get().equals("paused"));
+        WaitForAsyncUtils.waitForFxEvents();
         assertEquals("done", cards.get(0).state.get(), "layer 0 ran, layer 1 waits");
         robot.clickOn("#stepToEnd");
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !window.state().runs().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
         AppState.Run run = window.state().runs().get(0);
         assertEquals(run.plainLabel(), run.result().predictedLabel());
         // a second run, cancelled while paused
