@@ -189,12 +189,13 @@ public final class PeerLink {
         }
     }
 
-    static String describe(Throwable cause) {
+    /** Why a connection of the link failed, in words; a TLS refusal points at the cluster secret. */
+    public static String describe(Throwable cause) {
         Throwable t = cause;
-        while (t.getCause() != null && t.getCause() != t) {
+        while (t.getCause() != null && t.getCause() != t && !(t instanceof javax.net.ssl.SSLHandshakeException)) {
             t = t.getCause();
         }
-        if (t instanceof javax.net.ssl.SSLHandshakeException) {
+        if (t instanceof javax.net.ssl.SSLHandshakeException || String.valueOf(t.getMessage()).contains("certificate")) {
             return "TLS handshake failed (are all nodes started with the same cluster secret?)";
         }
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());

@@ -202,7 +202,7 @@ public final class CloudServer implements AutoCloseable {
                             link.useTls(c);
                         }
                     } catch (Exception e) {
-                        link.failedToConnect(PeerLinkErrors.describe(e));
+                        link.failedToConnect(PeerLink.describe(e));
                     }
                 }
                 try {
