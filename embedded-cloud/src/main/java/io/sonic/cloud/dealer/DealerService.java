@@ -187,8 +187,12 @@ public final class DealerService {
         return b.array();
     }
 
+    /** A server's part of a deal: its seed and, for server 1, the corrections. */
+    public record Part(byte[] seed, List<long[]> corrections) {
+    }
+
     /** Decodes {@link #deal}'s answer: the seed and the corrections (empty for server 0). */
-    public static Object[] decode(byte[] bytes, int expectedItems, int party) {
+    public static Part decode(byte[] bytes, int expectedItems, int party) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < Prg.SEED_BYTES + 4) {
             throw new IllegalStateException("the dealer's answer is truncated");
@@ -210,7 +214,7 @@ public final class DealerService {
             b.position(b.position() + 8 * len);
             corr.add(c);
         }
-        return new Object[] {seed, corr};
+        return new Part(seed, corr);
     }
 
     private void expire() {

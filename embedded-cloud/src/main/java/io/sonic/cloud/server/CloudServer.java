@@ -263,9 +263,7 @@ public final class CloudServer implements AutoCloseable {
             SecureConfig cfg = s.config;
             List<Need> plan = Plan.of(m.graph, cfg);
             byte[] deal = dealer.deal(s.id, DealRequest.of(party, m.structureHash, cfg), m.structureJson);
-            Object[] parts = DealerService.decode(deal, plan.size(), party);
-            @SuppressWarnings("unchecked")
-            List<long[]> corrections = (List<long[]>) parts[1];
+            DealerService.Part part = DealerService.decode(deal, plan.size(), party);
             long offline = 2L * 16;
             for (Need n : plan) {
                 offline += n.correctionLongs() * 8;
@@ -275,7 +273,7 @@ public final class CloudServer implements AutoCloseable {
             if (cfg.linear() == SecureConfig.LinearMode.MASK_REUSE) {
                 maskSeed = masks(m, p, s.id, cfg.timeout());
             }
-            Randomness r = new Randomness(party, plan, (byte[]) parts[0], party == 1 ? corrections : null, maskSeed);
+            Randomness r = new Randomness(party, plan, part.seed(), party == 1 ? part.corrections() : null, maskSeed);
             ch = link.open(s.id, cfg.timeout());
             s.channel(ch);
             MeteredChannel metered = new MeteredChannel(ch);
@@ -365,9 +363,9 @@ public final class CloudServer implements AutoCloseable {
      * it; if either lacks it, both open it again on a setup session.
      */
     private byte[] masks(ModelStore.Stored m, SecureParty p, UUID session, Duration timeout) {
-        Object[] gs = dealer.masks(m.structureHash, party, m.structureJson);
-        String generation = (String) gs[0];
-        byte[] seed = (byte[]) gs[1];
+        DealerClient.MaskSeed mask = dealer.masks(m.structureHash, party, m.structureJson);
+        String generation = mask.generation();
+        byte[] seed = mask.seed();
         synchronized (modelLocks.computeIfAbsent(m.id, k -> new Object())) {
             ModelStore.MaskState have = m.masks;
             boolean mine = have != null && have.generation().equals(generation);
@@ -541,10 +539,10 @@ public final class CloudServer implements AutoCloseable {
                 case "PUT" -> {
                     String token = ownerToken(request);
                     byte[] body = Http.body(request, MAX_UPLOAD);
-                    Object[] up = ModelStore.parseUpload(body, party);
+                    ModelStore.Upload up = ModelStore.parseUpload(body, party);
                     ModelStore.Stored existing = store.get(id);
-                    ModelStore.Stored m = store.put(id, token, (byte[]) up[0], (io.sonic.model.ModelGraph) up[1],
-                            (byte[]) up[2], (io.sonic.engine.ModelShare) up[3]);
+                    ModelStore.Stored m = store.put(id, token, up.structureJson(), up.graph(), up.shareBytes(),
+                            up.share());
                     Http.sendJson(response, callback, existing == null ? 201 : 200, modelInfo(m));
                 }
                 case "DELETE" -> {

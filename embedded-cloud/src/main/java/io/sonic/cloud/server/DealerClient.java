@@ -85,15 +85,19 @@ final class DealerClient {
         throw new ApiException(502, "the dealer did not accept the model structure");
     }
 
-    /** {generation, seed} of this server's mask seed for a model (mask-reuse mode). */
-    Object[] masks(String structureHash, int party, byte[] structureJson) {
+    /** This server's mask seed for a model and the generation of the model's mask seeds. */
+    record MaskSeed(String generation, byte[] seed) {
+    }
+
+    /** This server's mask seed for a model (mask-reuse mode). */
+    MaskSeed masks(String structureHash, int party, byte[] structureJson) {
         for (int attempt = 0; attempt < 2; attempt++) {
             HttpResponse<byte[]> r = send(HttpRequest.newBuilder(
                     base.resolve("/v1/masks/" + structureHash + "?party=" + party)).GET());
             if (r.statusCode() == 200) {
                 try {
                     JsonNode n = Http.JSON.readTree(r.body());
-                    return new Object[] {n.get("generation").asText(), Base64.getDecoder().decode(n.get("seed").asText())};
+                    return new MaskSeed(n.get("generation").asText(), Base64.getDecoder().decode(n.get("seed").asText()));
                 } catch (IOException | RuntimeException e) {
                     throw new ApiException(502, "the dealer's mask answer is malformed");
                 }

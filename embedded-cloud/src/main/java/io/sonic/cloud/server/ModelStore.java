@@ -194,8 +194,12 @@ public final class ModelStore {
         }
     }
 
+    /** A validated upload: the public structure and this server's share, as bytes and decoded. */
+    public record Upload(byte[] structureJson, ModelGraph graph, byte[] shareBytes, ModelShare share) {
+    }
+
     /** Validates an upload body: [magic "SNMD"][int structure length][structure][share]. */
-    public static Object[] parseUpload(byte[] body, int party) {
+    public static Upload parseUpload(byte[] body, int party) {
         if (body.length < 8 || body[0] != 'S' || body[1] != 'N' || body[2] != 'M' || body[3] != 'D') {
             throw new BadPayloadException("not a Sonic model upload (expected the SNMD container)");
         }
@@ -207,7 +211,7 @@ public final class ModelStore {
         byte[] share = java.util.Arrays.copyOfRange(body, 8 + n, body.length);
         ModelGraph g = GraphCodec.publicGraph(structure);
         ModelShare s = ShareCodec.decode(share, g, party);
-        return new Object[] {structure, g, share, s};
+        return new Upload(structure, g, share, s);
     }
 
     /** The upload body for {@link #parseUpload}. */
