@@ -48,9 +48,15 @@ public final class CloudView {
                 vm.failed("Could not start local servers: " + Background.message(failure));
             });
         });
-        stop.setOnAction(e -> Background.run("stop-cloud", () -> {
-            return true;
-        }, ok -> vm.stop(), f -> vm.stop()));
+        stop.setOnAction(e -> {
+            var local = vm.detach();
+            if (local != null) {
+                Background.run("stop-cloud", () -> {
+                    local.close();
+                    return true;
+                }, ok -> { }, f -> vm.failed("Stopping the local servers: " + Background.message(f)));
+            }
+        });
 
         TextField url0 = new TextField();
         url0.setId("url0");

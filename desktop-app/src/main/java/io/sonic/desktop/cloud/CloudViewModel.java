@@ -162,12 +162,21 @@ public final class CloudViewModel {
         return local;
     }
 
-    /** Stops local servers (if any) and forgets the connection. */
+    /** Stops local servers (if any) and forgets the connection; blocks while the servers stop. */
     public void stop() {
-        if (local != null) {
-            local.close();
-            local = null;
+        LocalCloud c = detach();
+        if (c != null) {
+            c.close();
         }
+    }
+
+    /**
+     * Forgets the connection on the FX thread and hands back the local servers (or null), so that the
+     * caller can stop them off the FX thread.
+     */
+    public LocalCloud detach() {
+        LocalCloud c = local;
+        local = null;
         state.cloudProperty().set(null);
         state.cloudDescriptionProperty().set("no servers");
         state.uploadedModelIdProperty().set(null);
@@ -178,5 +187,6 @@ public final class CloudViewModel {
             log(p, "stopped");
         }
         dealerStatus.set("stopped");
+        return c;
     }
 }

@@ -68,6 +68,17 @@ public final class InferenceViewModel {
         public long rounds() {
             return rounds;
         }
+
+        /** Shows a finished layer's figures. */
+        void done(long bytesSent, long bytesReceived, long roundCount, double ms, long wireBytes) {
+            state.set("done");
+            sent = bytesSent;
+            received = bytesReceived;
+            rounds = roundCount;
+            millis = ms;
+            wire = wireBytes;
+            counters.set(InferenceViewModel.counters(this));
+        }
     }
 
     private final AppState state;
@@ -257,13 +268,8 @@ public final class InferenceViewModel {
                 c.state.set("running");
                 c.protocol.set(e.path("protocol").asText());
             } else if (type.equals("layer-end")) {
-                c.state.set("done");
-                c.sent = e.path("bytesSent").asLong();
-                c.received = e.path("bytesReceived").asLong();
-                c.rounds = e.path("rounds").asLong();
-                c.millis = e.path("millis").asDouble();
-                c.wire = -1;
-                c.counters.set(counters(c));
+                c.done(e.path("bytesSent").asLong(), e.path("bytesReceived").asLong(), e.path("rounds").asLong(),
+                        e.path("millis").asDouble(), -1);
             }
         } else if (type.equals("failed")) {
             for (LayerCard c : pipeline) {
@@ -293,14 +299,8 @@ public final class InferenceViewModel {
         int label = r.predictedLabel();
         for (InferenceResult.LayerStat s : r.layers()) {
             if (s.index() < pipeline.size()) {
-                LayerCard c = pipeline.get(s.index());
-                c.state.set("done");
-                c.sent = s.online().bytesSent();
-                c.received = s.online().bytesReceived();
-                c.rounds = s.online().rounds();
-                c.millis = s.nanos() / 1e6;
-                c.wire = s.wireBytes();
-                c.counters.set(counters(c));
+                pipeline.get(s.index()).done(s.online().bytesSent(), s.online().bytesReceived(),
+                        s.online().rounds(), s.nanos() / 1e6, s.wireBytes());
             }
         }
         result.set(String.format("secure prediction %d   plaintext prediction %d   —   online %s in %d rounds (%s on"

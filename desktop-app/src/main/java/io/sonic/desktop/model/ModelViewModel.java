@@ -80,11 +80,6 @@ public final class ModelViewModel {
         return new Loaded(new AppState.OpenModel(g.name(), file, sample ? dir : null, g), acc);
     }
 
-    /** Legacy single-argument import used by the first window. */
-    public static ModelGraph importModel(Path file) {
-        return OnnxImporter.read(file);
-    }
-
     /** Shows an imported model and makes it the app's open model (FX thread). */
     public void show(Loaded loaded) {
         show(loaded.model().graph());
