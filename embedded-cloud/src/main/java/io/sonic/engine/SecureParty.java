@@ -157,7 +157,8 @@ public final class SecureParty {
         if (op != null) {
             long[] z = BeaverProtocol.multiply(ctx, i, op, p[0].values(), x, openedMasks.get(i));
             if (p.length > 1 && p[1] != null) {
-                addBias(l, z, p[1]);
+                // the bias share is at 2^2f, added before truncation like the reference does
+                RingKernels.addBias(l, z, p[1].values(), p[1].shape());
             }
             return TruncationProtocol.truncate(ctx, i, z);
         } else if (l instanceof ReluLayer) {
@@ -183,24 +184,5 @@ public final class SecureParty {
             return RingKernels.gather(pad.sourceTable(), x, zero ? config.fixedPoint().encode(pad.value()) : 0);
         }
         throw new IllegalStateException("no secure protocol for " + l.kind());
-    }
-
-    /** Adds the bias share (at 2^2f) to the product share, per output channel or broadcast. */
-    private static void addBias(Layer l, long[] z, SharedTensor bias) {
-        long[] b = bias.values();
-        if (l instanceof ConvLayer c) {
-            int positions = c.geometry().outputPositions();
-            int channels = c.geometry().outChannels();
-            for (int k = 0; k < z.length; k++) {
-                z[k] += b[(k / positions) % channels];
-            }
-        } else if (l instanceof AffineLayer a) {
-            for (int k = 0; k < z.length; k++) {
-                z[k] += b[(k / a.innerSize()) % a.channels()];
-            }
-        } else {
-            long[] sum = RingKernels.add(z, l.outputShape(), b, bias.shape(), l.outputShape());
-            System.arraycopy(sum, 0, z, 0, z.length);
-        }
     }
 }

@@ -65,7 +65,7 @@ public final class MaxPoolProtocol {
 
     public static List<Need> needs(int layer, PoolGeometry g) {
         List<Need> needs = new ArrayList<>();
-        for (int pairs : pairsPerLevel(Arrays.stream(windows(g)).mapToInt(w -> w.length).toArray())) {
+        for (int pairs : pairsPerLevelOf(g)) {
             needs.addAll(ReluProtocol.needs(layer, pairs));
         }
         return needs;
@@ -74,14 +74,14 @@ public final class MaxPoolProtocol {
     /** Exact bytes both directions for the layer. */
     public static long bytes(PoolGeometry g) {
         long b = 0;
-        for (int pairs : pairsPerLevel(Arrays.stream(windows(g)).mapToInt(w -> w.length).toArray())) {
+        for (int pairs : pairsPerLevelOf(g)) {
             b += ReluProtocol.bytes(pairs);
         }
         return b;
     }
 
     public static int levels(PoolGeometry g) {
-        return pairsPerLevel(Arrays.stream(windows(g)).mapToInt(w -> w.length).toArray()).length;
+        return pairsPerLevelOf(g).length;
     }
 
     public static long[] maxPool(PartyContext ctx, int layer, PoolGeometry g, long[] x) {

@@ -115,18 +115,10 @@ public final class FixedPointEvaluator {
         if (l instanceof MatMulLayer m) {
             long[] y = m.weightOnLeft() ? RingKernels.matmul(m.geometry(), p[0], x)
                     : RingKernels.matmul(m.geometry(), x, p[0]);
-            return truncate(p[1] == null ? y : RingKernels.add(y, m.outputShape(), p[1], m.bias().shape(),
-                    m.outputShape()), seen);
+            return truncate(p[1] == null ? y : RingKernels.addBias(m, y, p[1], m.bias().shape()), seen);
         } else if (l instanceof ConvLayer c) {
             long[] y = RingKernels.conv(c.geometry(), p[0], x);
-            if (p[1] != null) {
-                int positions = c.geometry().outputPositions();
-                int channels = c.geometry().outChannels();
-                for (int i = 0; i < y.length; i++) {
-                    y[i] += p[1][(i / positions) % channels];
-                }
-            }
-            return truncate(y, seen);
+            return truncate(p[1] == null ? y : RingKernels.addBias(c, y, p[1], null), seen);
         } else if (l instanceof ReluLayer) {
             long[] y = new long[x.length];
             for (int i = 0; i < x.length; i++) {
@@ -143,11 +135,7 @@ public final class FixedPointEvaluator {
             return RingKernels.add(x, l.inputShape(0), values.get(l.inputs().get(1)), l.inputShape(1),
                     l.outputShape());
         } else if (l instanceof AffineLayer a) {
-            long[] y = RingKernels.channelScale(p[0], x, a.innerSize());
-            for (int i = 0; i < y.length; i++) {
-                y[i] += p[1][(i / a.innerSize()) % a.channels()];
-            }
-            return truncate(y, seen);
+            return truncate(RingKernels.addBias(a, RingKernels.channelScale(p[0], x, a.innerSize()), p[1], null), seen);
         } else if (l instanceof ReshapeLayer) {
             return x;
         } else if (l instanceof PadLayer pad) {

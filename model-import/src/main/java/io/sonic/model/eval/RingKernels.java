@@ -4,6 +4,9 @@ import io.sonic.model.Shapes;
 import io.sonic.model.geometry.ConvGeometry;
 import io.sonic.model.geometry.MatMulGeometry;
 import io.sonic.model.geometry.PoolGeometry;
+import io.sonic.model.layer.AffineLayer;
+import io.sonic.model.layer.ConvLayer;
+import io.sonic.model.layer.Layer;
 
 /**
  * Bilinear and linear maps over the ring Z_2^64 (wrap-around {@code long} arithmetic), without bias
@@ -128,6 +131,28 @@ public final class RingKernels {
             }
         }
         return y;
+    }
+
+    /**
+     * Adds a product layer's encoded bias to its sums, in place: one value per output channel for a
+     * convolution and a per-channel affine layer, numpy broadcasting (shape {@code biasShape}) for a
+     * matrix product.
+     */
+    public static long[] addBias(Layer l, long[] z, long[] bias, int[] biasShape) {
+        int inner;
+        if (l instanceof ConvLayer c) {
+            inner = c.geometry().outputPositions();
+        } else if (l instanceof AffineLayer a) {
+            inner = a.innerSize();
+        } else {
+            long[] sum = add(z, l.outputShape(), bias, biasShape, l.outputShape());
+            System.arraycopy(sum, 0, z, 0, z.length);
+            return z;
+        }
+        for (int k = 0; k < z.length; k++) {
+            z[k] += bias[(k / inner) % bias.length];
+        }
+        return z;
     }
 
     /** a + b with numpy broadcasting onto {@code out}. */
