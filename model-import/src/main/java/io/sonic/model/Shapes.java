@@ -11,7 +11,7 @@ public final class Shapes {
         long n = 1;
         for (int d : shape) {
             if (d < 0) {
-                throw new IllegalArgumentException("negative dimension in " + format(shape));
+                throw new ModelException("tensor of shape " + format(shape) + " has a negative dimension");
             }
             n *= d;
             if (n > Integer.MAX_VALUE) {

@@ -30,6 +30,9 @@ public final class InputCsv {
             int lineNo = 0;
             while ((line = r.readLine()) != null && (limit < 0 || rows.size() < limit)) {
                 lineNo++;
+                if (lineNo == 1) {
+                    line = withoutByteOrderMark(line);
+                }
                 if (line.isBlank()) {
                     continue;
                 }
@@ -44,6 +47,11 @@ public final class InputCsv {
             throw new ModelException(file + " holds no samples (expected one sample per line, comma-separated)");
         }
         return rows;
+    }
+
+    /** A UTF-8 byte-order mark, which some editors write at the start of a file, is not part of the data. */
+    private static String withoutByteOrderMark(String line) {
+        return line.startsWith("\uFEFF") ? line.substring(1) : line;
     }
 
     static float[] parse(String line, int expectedWidth, Path file, int lineNo) {
@@ -72,12 +80,25 @@ public final class InputCsv {
     /** Integer labels, one per line. */
     public static int[] readLabels(Path file) {
         try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(s -> !s.isBlank())
-                    .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<Integer> labels = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) {
+                String s = i == 0 ? withoutByteOrderMark(lines.get(i)) : lines.get(i);
+                if (s.isBlank()) {
+                    continue;
+                }
+                try {
+                    labels.add(Integer.parseInt(s.trim()));
+                } catch (NumberFormatException e) {
+                    throw new ModelException(file.getFileName() + " line " + (i + 1) + " holds a label that is not an"
+                            + " integer");
+                }
+            }
+            return labels.stream().mapToInt(Integer::intValue).toArray();
+        } catch (NoSuchFileException e) {
+            throw new ModelException("labels file not found: " + file);
         } catch (IOException e) {
             throw new ModelException("cannot read labels " + file + ": " + e.getMessage());
-        } catch (NumberFormatException e) {
-            throw new ModelException(file + " holds a label that is not an integer");
         }
     }
 }

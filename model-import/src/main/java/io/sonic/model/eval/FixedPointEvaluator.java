@@ -39,27 +39,43 @@ public final class FixedPointEvaluator {
     public FixedPointEvaluator(ModelGraph graph, FixedPoint fp) {
         this.graph = graph;
         this.fp = fp;
-        int f = fp.fractionBits();
         for (Layer l : graph.layers()) {
-            if (l instanceof MatMulLayer m) {
-                params.put(l, new long[][] {fp.encode(m.weight().values()),
-                        m.bias() == null ? null : fp.encodeAt(m.bias().values(), 2 * f)});
-            } else if (l instanceof ConvLayer c) {
-                params.put(l, new long[][] {fp.encode(c.weight().values()),
-                        c.bias() == null ? null : fp.encodeAt(c.bias().values(), 2 * f)});
-            } else if (l instanceof BiasAddLayer b) {
-                params.put(l, new long[][] {fp.encode(b.bias().values())});
-            } else if (l instanceof AffineLayer a) {
-                params.put(l, new long[][] {fp.encode(a.scale().values()), fp.encodeAt(a.shift().values(), 2 * f)});
-            } else if (l instanceof AvgPoolLayer ap) {
-                int[] d = ap.geometry().divisors();
-                long[] r = new long[d.length];
-                for (int i = 0; i < d.length; i++) {
-                    r[i] = fp.reciprocal(d[i]);
+            try {
+                long[][] p = encode(l, fp);
+                if (p != null) {
+                    params.put(l, p);
                 }
-                params.put(l, new long[][] {r});
+            } catch (ArithmeticException e) {
+                throw new ModelException("layer '" + l.name() + "' (" + l.sourceOp() + ") has parameters that cannot be"
+                        + " encoded in fixed point with " + fp.fractionBits() + " fraction bits (" + e.getMessage()
+                        + "); use fewer fraction bits");
             }
         }
+    }
+
+    private static long[][] encode(Layer l, FixedPoint fp) {
+        int f = fp.fractionBits();
+        if (l instanceof MatMulLayer m) {
+            return new long[][] {fp.encode(m.weight().values()),
+                    m.bias() == null ? null : fp.encodeAt(m.bias().values(), 2 * f)};
+        } else if (l instanceof ConvLayer c) {
+            return new long[][] {fp.encode(c.weight().values()),
+                    c.bias() == null ? null : fp.encodeAt(c.bias().values(), 2 * f)};
+        } else if (l instanceof BiasAddLayer b) {
+            return new long[][] {fp.encode(b.bias().values())};
+        } else if (l instanceof AffineLayer a) {
+            return new long[][] {fp.encode(a.scale().values()), fp.encodeAt(a.shift().values(), 2 * f)};
+        } else if (l instanceof AvgPoolLayer ap) {
+            int[] d = ap.geometry().divisors();
+            long[] r = new long[d.length];
+            for (int i = 0; i < d.length; i++) {
+                r[i] = fp.reciprocal(d[i]);
+            }
+            return new long[][] {r};
+        } else if (l instanceof PadLayer pad) {
+            return new long[][] {{fp.encode(pad.value())}};
+        }
+        return null;
     }
 
     public FixedPoint fixedPoint() {
@@ -79,6 +95,12 @@ public final class FixedPointEvaluator {
         if (input.length != graph.inputSize()) {
             throw new ModelException("input has " + input.length + " values, but model input '" + graph.inputName()
                     + "' of shape " + Shapes.format(graph.inputShape()) + " needs " + graph.inputSize());
+        }
+        for (int i = 0; i < input.length; i++) {
+            if (!Float.isFinite(input[i]) || Math.abs(Math.scalb((double) input[i], fp.fractionBits())) >= 0x1p62) {
+                throw new ModelException("input value " + (i + 1) + " cannot be encoded in fixed point with "
+                        + fp.fractionBits() + " fraction bits (it is not finite or too large)");
+            }
         }
         return fp.encode(input);
     }
@@ -139,7 +161,7 @@ public final class FixedPointEvaluator {
         } else if (l instanceof ReshapeLayer) {
             return x;
         } else if (l instanceof PadLayer pad) {
-            return RingKernels.gather(pad.sourceTable(), x, fp.encode(pad.value()));
+            return RingKernels.gather(pad.sourceTable(), x, p[0][0]);
         }
         throw new IllegalStateException("no fixed-point kernel for " + l.kind());
     }

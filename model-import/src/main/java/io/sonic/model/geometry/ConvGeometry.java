@@ -1,5 +1,6 @@
 package io.sonic.model.geometry;
 
+import io.sonic.model.ImportLimits;
 import io.sonic.model.ModelException;
 import io.sonic.model.Shapes;
 
@@ -21,11 +22,29 @@ public final class ConvGeometry {
             throw new ModelException("convolution input " + Shapes.format(inputShape) + " and weights "
                     + Shapes.format(weightShape) + " must both be [N, C, spatial...] of the same rank");
         }
+        for (int i = 0; i < inputShape.length; i++) {
+            if (inputShape[i] <= 0 || weightShape[i] <= 0) {
+                throw new ModelException("convolution input " + Shapes.format(inputShape) + " and weights "
+                        + Shapes.format(weightShape) + " must have positive sizes");
+            }
+        }
+        if (!java.util.Arrays.equals(windows.inputSpatial(), java.util.Arrays.copyOfRange(inputShape, 2, inputShape.length))
+                || !java.util.Arrays.equals(windows.kernel(), java.util.Arrays.copyOfRange(weightShape, 2, weightShape.length))) {
+            throw new ModelException("convolution windows over " + Shapes.format(windows.inputSpatial()) + " with kernel "
+                    + Shapes.format(windows.kernel()) + " do not match the input " + Shapes.format(inputShape)
+                    + " and weights " + Shapes.format(weightShape));
+        }
         int c = inputShape[1];
         int m = weightShape[0];
         if (group <= 0 || c % group != 0 || m % group != 0 || weightShape[1] * group != c) {
             throw new ModelException("convolution with group " + group + ": input has " + c + " channels, weights "
                     + Shapes.format(weightShape) + " expect " + (weightShape[1] * Math.max(group, 1)));
+        }
+        long entries = (long) windows.outputPositions() * (c / group) * windows.taps();
+        if (entries > ImportLimits.MAX_TABLE_ENTRIES) {
+            throw new ModelException("convolution of " + Shapes.format(inputShape) + " with weights "
+                    + Shapes.format(weightShape) + ": its patch table would have " + entries
+                    + " entries, more than the limit of " + ImportLimits.MAX_TABLE_ENTRIES);
         }
         this.inputShape = inputShape.clone();
         this.outChannels = m;

@@ -19,6 +19,12 @@ public final class PoolGeometry {
         if (inputShape.length < 3) {
             throw new ModelException("pooling needs an input [N, C, spatial...], got " + Shapes.format(inputShape));
         }
+        if (!java.util.Arrays.equals(windows.inputSpatial(),
+                java.util.Arrays.copyOfRange(inputShape, 2, inputShape.length)) || inputShape[0] <= 0
+                || inputShape[1] <= 0) {
+            throw new ModelException("pooling windows over " + Shapes.format(windows.inputSpatial())
+                    + " do not match the input " + Shapes.format(inputShape));
+        }
         this.inputShape = inputShape.clone();
         this.windows = windows;
         this.countIncludePad = countIncludePad;

@@ -1,5 +1,6 @@
 package io.sonic.model.geometry;
 
+import io.sonic.model.ImportLimits;
 import io.sonic.model.ModelException;
 import io.sonic.model.Shapes;
 
@@ -31,12 +32,18 @@ public final class Windows {
     /**
      * @param pads    ONNX order: all begins then all ends; ignored unless autoPad is NOTSET
      * @param autoPad NOTSET, VALID, SAME_UPPER or SAME_LOWER
+     * @throws ModelException unless kernel sizes, strides and dilations are at least 1, pads from 0 to
+     *                        {@link ImportLimits#MAX_WINDOW}, every window fits the padded input and the
+     *                        window table stays within {@link ImportLimits#MAX_TABLE_ENTRIES}
      */
     public static Windows of(int[] input, int[] kernel, int[] strides, int[] dilations, int[] pads, String autoPad,
                              boolean ceilMode) {
         int d = input.length;
         if (kernel.length != d || strides.length != d || dilations.length != d || pads.length != 2 * d) {
             throw new ModelException("window attributes do not match " + d + " spatial axes");
+        }
+        if (d == 0) {
+            throw new ModelException("sliding windows need at least one spatial axis");
         }
         int[] begin = new int[d];
         int[] end = new int[d];
@@ -47,38 +54,76 @@ public final class Windows {
                         + Shapes.format(kernel) + ", strides " + Shapes.format(strides) + ", dilations "
                         + Shapes.format(dilations));
             }
-            int span = (kernel[i] - 1) * dilations[i] + 1;
+            if (input[i] <= 0) {
+                throw new ModelException("sliding windows over an input of spatial shape " + Shapes.format(input)
+                        + ": every size must be positive");
+            }
+            if (autoPad.equals("NOTSET") && (pads[i] < 0 || pads[i + d] < 0 || pads[i] > ImportLimits.MAX_WINDOW
+                    || pads[i + d] > ImportLimits.MAX_WINDOW)) {
+                throw new ModelException("pads " + Shapes.format(pads) + " must be from 0 to " + ImportLimits.MAX_WINDOW);
+            }
+            long span = (long) (kernel[i] - 1) * dilations[i] + 1;
+            long o;
             switch (autoPad) {
                 case "NOTSET" -> {
                     begin[i] = pads[i];
                     end[i] = pads[i + d];
-                    int room = input[i] + begin[i] + end[i] - span;
+                    long room = (long) input[i] + begin[i] + end[i] - span;
                     if (room < 0) {
                         throw new ModelException("window of " + span + " does not fit an input of " + input[i]
                                 + " with padding " + begin[i] + "+" + end[i]);
                     }
-                    out[i] = (ceilMode ? Math.floorDiv(room + strides[i] - 1, strides[i]) : room / strides[i]) + 1;
-                    if (ceilMode && (out[i] - 1) * strides[i] >= input[i] + begin[i]) {
-                        out[i]--;
+                    o = (ceilMode ? Math.floorDiv(room + strides[i] - 1, strides[i]) : room / strides[i]) + 1;
+                    if (ceilMode && (o - 1) * strides[i] >= (long) input[i] + begin[i]) {
+                        o--;
                     }
                 }
                 case "VALID" -> {
                     if (input[i] < span) {
                         throw new ModelException("window of " + span + " does not fit an input of " + input[i]);
                     }
-                    out[i] = (input[i] - span) / strides[i] + 1;
+                    o = (input[i] - span) / strides[i] + 1;
                 }
                 case "SAME_UPPER", "SAME_LOWER" -> {
-                    out[i] = (input[i] + strides[i] - 1) / strides[i];
-                    int total = Math.max(0, (out[i] - 1) * strides[i] + span - input[i]);
-                    begin[i] = autoPad.equals("SAME_UPPER") ? total / 2 : (total + 1) / 2;
-                    end[i] = total - begin[i];
+                    o = ((long) input[i] + strides[i] - 1) / strides[i];
+                    long total = Math.max(0, (o - 1) * strides[i] + span - input[i]);
+                    if (total > Integer.MAX_VALUE / 2) {
+                        throw new ModelException("window of " + span + " needs " + total + " padding on an input of "
+                                + input[i]);
+                    }
+                    begin[i] = (int) (autoPad.equals("SAME_UPPER") ? total / 2 : (total + 1) / 2);
+                    end[i] = (int) total - begin[i];
                 }
                 default -> throw new ModelException("auto_pad '" + autoPad
                         + "' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER");
             }
+            if (o < 1 || o > Integer.MAX_VALUE) {
+                throw new ModelException("sliding windows with output size " + o + " on spatial axis " + i);
+            }
+            out[i] = (int) o;
+        }
+        long positions = ImportLimits.elements(out, ImportLimits.MAX_TABLE_ENTRIES, "the window output "
+                + Shapes.format(out));
+        long taps = ImportLimits.elements(kernel, ImportLimits.MAX_TABLE_ENTRIES, "the kernel " + Shapes.format(kernel));
+        if (positions * taps > ImportLimits.MAX_TABLE_ENTRIES) {
+            throw new ModelException("a window table of " + positions + " positions × " + taps + " taps would have "
+                    + positions * taps + " entries, more than the limit of " + ImportLimits.MAX_TABLE_ENTRIES);
         }
         return new Windows(input.clone(), kernel.clone(), strides.clone(), dilations.clone(), begin, end, out);
+    }
+
+    /** Whether some window lies entirely on padding, reading no input value at all. */
+    public boolean someWindowOnPaddingOnly() {
+        for (int i = 0; i < input.length; i++) {
+            for (long o = 0; o < output[i]; o++) {
+                long x0 = o * strides[i] - padBegin[i];
+                long k0 = x0 >= 0 ? 0 : (-x0 + dilations[i] - 1) / dilations[i];
+                if (k0 >= kernel[i] || x0 + k0 * dilations[i] >= input[i]) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public int[] outputSpatial() {

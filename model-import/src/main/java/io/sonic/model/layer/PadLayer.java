@@ -1,5 +1,6 @@
 package io.sonic.model.layer;
 
+import io.sonic.model.ModelException;
 import io.sonic.model.Shapes;
 
 import java.util.List;
@@ -22,13 +23,21 @@ public final class PadLayer extends Layer {
     }
 
     private static int[] padded(int[] in, int[] pads) {
+        if (pads.length != 2 * in.length) {
+            throw new ModelException("padding " + Shapes.format(pads) + " has " + pads.length + " values; an input of"
+                    + " shape " + Shapes.format(in) + " needs " + 2 * in.length);
+        }
         int[] out = new int[in.length];
         for (int i = 0; i < in.length; i++) {
-            out[i] = in[i] + pads[i] + pads[i + in.length];
-            if (out[i] < 0) {
-                throw new io.sonic.model.ModelException("padding " + Shapes.format(pads) + " crops "
-                        + Shapes.format(in) + " below zero");
+            long size = (long) in[i] + pads[i] + pads[i + in.length];
+            if (size < 0) {
+                throw new ModelException("padding " + Shapes.format(pads) + " crops " + Shapes.format(in) + " below zero");
             }
+            if (size > Integer.MAX_VALUE) {
+                throw new ModelException("padding " + Shapes.format(pads) + " makes axis " + i + " of "
+                        + Shapes.format(in) + " larger than " + Integer.MAX_VALUE);
+            }
+            out[i] = (int) size;
         }
         return out;
     }

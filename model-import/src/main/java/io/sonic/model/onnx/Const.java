@@ -1,6 +1,7 @@
 package io.sonic.model.onnx;
 
 import io.sonic.model.FloatTensor;
+import io.sonic.model.ImportLimits;
 import io.sonic.model.ModelException;
 import io.sonic.model.Shapes;
 import io.sonic.model.UnsupportedModelException;
@@ -18,6 +19,10 @@ import java.nio.ByteOrder;
 record Const(int dataType, int[] shape, double[] values) {
 
     Const {
+        if (shape.length > ImportLimits.MAX_RANK) {
+            throw new ModelException("constant of rank " + shape.length + " is beyond the limit of rank "
+                    + ImportLimits.MAX_RANK);
+        }
         if (Shapes.size(shape) != values.length) {
             throw new ModelException("constant of shape " + Shapes.format(shape) + " holds " + values.length
                     + " values");
@@ -50,8 +55,17 @@ record Const(int dataType, int[] shape, double[] values) {
                 || t == DataType.UINT32_VALUE || t == DataType.UINT64_VALUE || t == DataType.BOOL_VALUE;
     }
 
+    static boolean isFloatType(int t) {
+        return t == DataType.FLOAT_VALUE || t == DataType.DOUBLE_VALUE || t == DataType.FLOAT16_VALUE
+                || t == DataType.BFLOAT16_VALUE;
+    }
+
     int size() {
         return values.length;
+    }
+
+    int rank() {
+        return shape.length;
     }
 
     FloatTensor toFloatTensor() {
@@ -62,50 +76,92 @@ record Const(int dataType, int[] shape, double[] values) {
         return new FloatTensor(shape, f);
     }
 
-    long[] toLongs() {
+    /** The values as integers; each must be integral ({@code what} names the operand otherwise). */
+    long[] toLongs(String what) {
         long[] l = new long[values.length];
         for (int i = 0; i < l.length; i++) {
-            l[i] = (long) values[i];
+            double v = values[i];
+            if (v != Math.rint(v) || Double.isInfinite(v)) {
+                throw new ModelException(what + " must hold integers, found " + v + " at position " + i);
+            }
+            l[i] = (long) v;
         }
         return l;
     }
 
+    /** The values as ints; each must be an integer in the int range. */
     int[] toInts(String what) {
         int[] r = new int[values.length];
         for (int i = 0; i < r.length; i++) {
             double v = values[i];
             if (v != Math.rint(v) || v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
-                throw new ModelException(what + " must hold integers, found " + v);
+                throw new ModelException(what + " must hold integers from " + Integer.MIN_VALUE + " to "
+                        + Integer.MAX_VALUE + ", found " + v + " at position " + i);
             }
             r[i] = (int) v;
         }
         return r;
     }
 
-    /** Decodes an ONNX TensorProto; {@code where} names it in error messages. */
+    /** Checks that this is a scalar or a 1-D list, as axes, pads and shapes are. */
+    Const vector(String what) {
+        if (shape.length > 1) {
+            throw new ModelException(what + " must be a 1-D list, got a tensor of shape " + Shapes.format(shape));
+        }
+        return this;
+    }
+
+    /** The one value of a scalar (or one-element) constant. */
+    double scalar(String what) {
+        if (values.length != 1) {
+            throw new ModelException(what + " must hold exactly one value, got " + values.length + " (shape "
+                    + Shapes.format(shape) + ")");
+        }
+        return values[0];
+    }
+
+    /**
+     * Decodes an ONNX TensorProto; {@code where} names it in error messages. The declared element
+     * count is compared with the data the file really holds before anything is allocated, so a few
+     * bytes that declare a huge tensor cost nothing.
+     */
     static Const fromProto(TensorProto t, String where) {
-        if (t.hasDataLocation() && t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+        if ((t.hasDataLocation() && t.getDataLocation() == TensorProto.DataLocation.EXTERNAL)
+                || t.getExternalDataCount() > 0) {
             throw new UnsupportedModelException(where + " keeps its data in an external file, which Sonic does not read;"
                     + " re-save the model with all tensors inside the .onnx file");
         }
-        int[] shape = new int[t.getDimsCount()];
-        for (int i = 0; i < shape.length; i++) {
-            long d = t.getDims(i);
-            if (d < 0 || d > Integer.MAX_VALUE) {
-                throw new ModelException(where + " has an invalid dimension " + d);
-            }
-            shape[i] = (int) d;
+        if (t.hasSegment()) {
+            throw new UnsupportedModelException(where + " is one segment of a split tensor, which Sonic does not read;"
+                    + " re-save the model with whole tensors");
         }
-        int n = Shapes.size(shape);
-        int type = t.getDataType();
-        double[] v = new double[n];
-        if (t.hasRawData()) {
-            ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            int width = width(type, where);
-            if (b.remaining() != (long) n * width) {
-                throw new ModelException(where + " should hold " + n + " values (" + (long) n * width
-                        + " bytes) but has " + b.remaining() + " bytes; the file may be truncated or corrupt");
+        if (t.getDimsCount() > ImportLimits.MAX_RANK) {
+            throw new ModelException(where + " has rank " + t.getDimsCount() + ", more than the limit of "
+                    + ImportLimits.MAX_RANK);
+        }
+        long[] dims = new long[t.getDimsCount()];
+        int[] shape = new int[dims.length];
+        for (int i = 0; i < shape.length; i++) {
+            dims[i] = t.getDims(i);
+            if (dims[i] < 0 || dims[i] > Integer.MAX_VALUE) {
+                throw new ModelException(where + " has the invalid size " + dims[i] + " on axis " + i
+                        + " (sizes are from 0 to " + Integer.MAX_VALUE + "); the file may be damaged");
             }
+            shape[i] = (int) dims[i];
+        }
+        int n = (int) ImportLimits.elements(dims, Integer.MAX_VALUE, where);
+        int type = t.getDataType();
+        String declared = where + " declares shape " + Shapes.format(shape) + " (" + n + " values)";
+        if (t.hasRawData()) {
+            int width = width(type, where);
+            long bytes = t.getRawData().size();
+            if (bytes % width != 0 || bytes / width != n) {
+                throw new ModelException(declared + " but its data holds " + bytes + " bytes, not the "
+                        + (long) n * width + " that " + n + " values of " + typeName(type) + " take; the file is"
+                        + " truncated or damaged");
+            }
+            ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            double[] v = new double[n];
             for (int i = 0; i < n; i++) {
                 v[i] = switch (type) {
                     case DataType.FLOAT_VALUE -> b.getFloat();
@@ -117,57 +173,39 @@ record Const(int dataType, int[] shape, double[] values) {
                     case DataType.INT16_VALUE -> b.getShort();
                     case DataType.UINT16_VALUE -> Short.toUnsignedInt(b.getShort());
                     case DataType.FLOAT16_VALUE -> Float.intBitsToFloat(halfToFloatBits(b.getShort()));
+                    case DataType.BFLOAT16_VALUE -> Float.intBitsToFloat(Short.toUnsignedInt(b.getShort()) << 16);
                     case DataType.INT8_VALUE -> b.get();
                     case DataType.UINT8_VALUE, DataType.BOOL_VALUE -> Byte.toUnsignedInt(b.get());
                     default -> throw unsupportedType(type, where);
                 };
             }
-        } else {
-            int count;
-            switch (type) {
-                case DataType.FLOAT_VALUE -> {
-                    count = t.getFloatDataCount();
-                    for (int i = 0; i < Math.min(n, count); i++) {
-                        v[i] = t.getFloatData(i);
-                    }
-                }
-                case DataType.DOUBLE_VALUE -> {
-                    count = t.getDoubleDataCount();
-                    for (int i = 0; i < Math.min(n, count); i++) {
-                        v[i] = t.getDoubleData(i);
-                    }
-                }
-                case DataType.INT64_VALUE -> {
-                    count = t.getInt64DataCount();
-                    for (int i = 0; i < Math.min(n, count); i++) {
-                        v[i] = t.getInt64Data(i);
-                    }
-                }
-                case DataType.UINT32_VALUE, DataType.UINT64_VALUE -> {
-                    count = t.getUint64DataCount();
-                    for (int i = 0; i < Math.min(n, count); i++) {
-                        v[i] = unsigned(t.getUint64Data(i));
-                    }
-                }
-                case DataType.INT32_VALUE, DataType.INT16_VALUE, DataType.INT8_VALUE, DataType.UINT16_VALUE,
-                        DataType.UINT8_VALUE, DataType.BOOL_VALUE -> {
-                    count = t.getInt32DataCount();
-                    for (int i = 0; i < Math.min(n, count); i++) {
-                        v[i] = t.getInt32Data(i);
-                    }
-                }
-                case DataType.FLOAT16_VALUE -> {
-                    count = t.getInt32DataCount();
-                    for (int i = 0; i < Math.min(n, count); i++) {
-                        v[i] = Float.intBitsToFloat(halfToFloatBits((short) t.getInt32Data(i)));
-                    }
-                }
-                default -> throw unsupportedType(type, where);
-            }
-            if (count != n) {
-                throw new ModelException(where + " should hold " + n + " values but has " + count
-                        + "; the file may be truncated or corrupt");
-            }
+            return new Const(type, shape, v);
+        }
+        int count = switch (type) {
+            case DataType.FLOAT_VALUE -> t.getFloatDataCount();
+            case DataType.DOUBLE_VALUE -> t.getDoubleDataCount();
+            case DataType.INT64_VALUE -> t.getInt64DataCount();
+            case DataType.UINT32_VALUE, DataType.UINT64_VALUE -> t.getUint64DataCount();
+            case DataType.INT32_VALUE, DataType.INT16_VALUE, DataType.INT8_VALUE, DataType.UINT16_VALUE,
+                    DataType.UINT8_VALUE, DataType.BOOL_VALUE, DataType.FLOAT16_VALUE, DataType.BFLOAT16_VALUE ->
+                    t.getInt32DataCount();
+            default -> throw unsupportedType(type, where);
+        };
+        if (count != n) {
+            throw new ModelException(declared + " but its data holds " + (count == 0 ? "none" : count + " values")
+                    + "; the file is truncated or damaged");
+        }
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = switch (type) {
+                case DataType.FLOAT_VALUE -> t.getFloatData(i);
+                case DataType.DOUBLE_VALUE -> t.getDoubleData(i);
+                case DataType.INT64_VALUE -> t.getInt64Data(i);
+                case DataType.UINT32_VALUE, DataType.UINT64_VALUE -> unsigned(t.getUint64Data(i));
+                case DataType.FLOAT16_VALUE -> Float.intBitsToFloat(halfToFloatBits((short) t.getInt32Data(i)));
+                case DataType.BFLOAT16_VALUE -> Float.intBitsToFloat((t.getInt32Data(i) & 0xffff) << 16);
+                default -> t.getInt32Data(i);
+            };
         }
         return new Const(type, shape, v);
     }
@@ -180,16 +218,21 @@ record Const(int dataType, int[] shape, double[] values) {
         return switch (type) {
             case DataType.FLOAT_VALUE, DataType.INT32_VALUE, DataType.UINT32_VALUE -> 4;
             case DataType.DOUBLE_VALUE, DataType.INT64_VALUE, DataType.UINT64_VALUE -> 8;
-            case DataType.INT16_VALUE, DataType.UINT16_VALUE, DataType.FLOAT16_VALUE -> 2;
+            case DataType.INT16_VALUE, DataType.UINT16_VALUE, DataType.FLOAT16_VALUE, DataType.BFLOAT16_VALUE -> 2;
             case DataType.INT8_VALUE, DataType.UINT8_VALUE, DataType.BOOL_VALUE -> 1;
             default -> throw unsupportedType(type, where);
         };
     }
 
-    static ModelException unsupportedType(int type, String where) {
+    /** The ONNX name of an element type, or its number when ONNX has none. */
+    static String typeName(int type) {
         DataType dt = DataType.forNumber(type);
-        return new UnsupportedModelException(where + " has element type " + (dt == null ? String.valueOf(type) : dt.name())
-                + ", which Sonic does not read (supported: float, double, float16 and integer types)");
+        return dt == null ? "type " + type : dt.name();
+    }
+
+    static ModelException unsupportedType(int type, String where) {
+        return new UnsupportedModelException(where + " has element type " + typeName(type)
+                + ", which Sonic does not read (supported: float, double, float16, bfloat16, integer and bool)");
     }
 
     private static int halfToFloatBits(short h) {

@@ -1,7 +1,9 @@
 package io.sonic.model.onnx;
 
 import io.sonic.model.FloatTensor;
+import io.sonic.model.ImportLimits;
 import io.sonic.model.ModelException;
+import io.sonic.model.Names;
 import io.sonic.model.Shapes;
 import io.sonic.model.UnsupportedModelException;
 import io.sonic.model.geometry.ConvGeometry;
@@ -12,20 +14,24 @@ import io.sonic.model.layer.AffineLayer;
 import io.sonic.model.layer.AvgPoolLayer;
 import io.sonic.model.layer.BiasAddLayer;
 import io.sonic.model.layer.ConvLayer;
+import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.MatMulLayer;
 import io.sonic.model.layer.MaxPoolLayer;
 import io.sonic.model.layer.PadLayer;
 import io.sonic.model.layer.ReluLayer;
 import io.sonic.model.layer.ReshapeLayer;
+import io.sonic.model.onnx.proto.OnnxProto.AttributeProto.AttributeType;
 import io.sonic.model.onnx.proto.OnnxProto.NodeProto;
 
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** The op registry: ONNX op type to a converter that checks attributes and emits a layer. */
+/** The op registry: ONNX op type to a converter that checks attributes and operands and emits layers. */
 final class Converters {
 
     @FunctionalInterface
@@ -33,71 +39,153 @@ final class Converters {
         void convert(Context c);
     }
 
-    /** What a converter sees of one node. */
-    static final class Context {
-        private final OnnxImporter.Builder builder;
-        final NodeProto node;
-        final List<String> inputs;
-        final String where;
-        final String layerName;
-        final Attributes at;
+    /** Where a node's inputs come from and its results go: the model being imported, or a constant evaluation. */
+    interface Scope {
+        int opset();
 
-        Context(OnnxImporter.Builder builder, NodeProto node, List<String> inputs, String where, String layerName) {
-            this.builder = builder;
+        boolean isConst(String name);
+
+        Const constant(String name);
+
+        /** Shape of an activation. */
+        int[] shape(String name);
+
+        /**
+         * The constant as floats, converted once, its values checked once to be encodable in fixed
+         * point ({@link Parameters}); {@code what} names it if they are not.
+         */
+        FloatTensor floats(Const c, String what);
+
+        /** A layer name used by no other layer, made from {@code base}. */
+        String layerName(String base);
+
+        ImportBudget budget();
+
+        /** A tensor name used nowhere in the model, for a value between two layers of one node. */
+        String freshName(String base);
+
+        void emit(Layer layer, String where);
+
+        void alias(String output, String input);
+
+        void define(String output, Const value);
+    }
+
+    /**
+     * What a converter (or the constant folder) sees of one node. It remembers which inputs and
+     * attributes were looked at and which outputs were produced; {@link #finish()} refuses the rest.
+     */
+    static final class Context {
+        private final Scope scope;
+        final NodeProto node;
+        private final List<String> inputs;
+        final String where;
+        private final String baseName;
+        private String layerName;
+        final Attributes at;
+        private final BitSet considered = new BitSet();
+        private final Set<String> produced = new HashSet<>();
+
+        /** @param baseName the node's name, from which its layers' names are made */
+        Context(Scope scope, NodeProto node, List<String> inputs, String where, String baseName) {
+            this.scope = scope;
             this.node = node;
             this.inputs = inputs;
             this.where = where;
-            this.layerName = layerName;
+            this.baseName = baseName;
             this.at = new Attributes(node, where);
         }
 
+        /** The same node seen through another scope with other input names (attributes read afresh). */
+        Context in(Scope other, List<String> otherInputs) {
+            return new Context(other, node, otherInputs, where, baseName);
+        }
+
         int opset() {
-            return builder.opset();
+            return scope.opset();
         }
 
         String op() {
             return node.getOpType();
         }
 
+        /** The name of the node's (first) layer. */
+        String layerName() {
+            if (layerName == null) {
+                layerName = scope.layerName(Names.clean(baseName));
+            }
+            return layerName;
+        }
+
+        /** The name of a further layer that the node needs. */
+        String extraLayerName(String suffix) {
+            return scope.layerName(layerName() + suffix);
+        }
+
+        int inputCount() {
+            return inputs.size();
+        }
+
+        /** The (resolved) name of input i, or null when it is omitted. */
+        String inputName(int i) {
+            return i < inputs.size() ? inputs.get(i) : null;
+        }
+
         boolean present(int i) {
+            considered.set(i);
             return i < inputs.size() && inputs.get(i) != null;
         }
 
         boolean isConst(int i) {
-            return present(i) && builder.isConst(inputs.get(i));
+            return present(i) && scope.isConst(inputs.get(i));
         }
 
-        Const constant(int i) {
-            return builder.constant(inputs.get(i));
+        /** Name of input i as the messages show it. */
+        String inputLabel(int i) {
+            return "input " + i + (i < inputs.size() && inputs.get(i) != null ? " " + Names.quote(inputs.get(i)) : "");
         }
 
-        FloatTensor weight(int i, String role) {
-            if (!isConst(i)) {
-                throw new UnsupportedModelException(where + ": its " + role + " must be a constant (a trained weight), but it is"
-                        + " computed from the model input; Sonic supports products of the input with constant weights");
+        /** A constant input; refused naming the input when it is missing or computed from the model input. */
+        Const constant(int i, String role) {
+            if (!present(i)) {
+                throw invalid("is missing its " + role + " (" + inputLabel(i) + ")");
             }
-            return constant(i).toFloatTensor();
+            if (!scope.isConst(inputs.get(i))) {
+                throw unsupported("its " + role + " (" + inputLabel(i) + ") is computed from the model input at run"
+                        + " time; Sonic needs a constant there");
+            }
+            return scope.constant(inputs.get(i));
         }
 
-        /** Name of a dynamic (input-dependent) operand; throws if it is a constant. */
+        /** A constant weight as floats; NaN, infinite or too large values are refused naming the tensor. */
+        FloatTensor weight(int i, String role) {
+            if (present(i) && !scope.isConst(inputs.get(i))) {
+                throw unsupported("its " + role + " (" + inputLabel(i) + ") must be a constant (a trained weight),"
+                        + " but it is computed from the model input; Sonic supports products of the input with"
+                        + " constant weights");
+            }
+            return scope.floats(constant(i, role), where + ": its " + role + " " + Names.quote(inputs.get(i)));
+        }
+
+        /** Name of a dynamic (input-dependent) operand; throws if it is missing or a constant. */
         String activation(int i) {
             if (!present(i)) {
-                throw new ModelException(where + " is missing its input " + i);
+                throw invalid("is missing its input " + i);
             }
-            if (isConst(i)) {
-                throw new UnsupportedModelException(where + ": operand " + i + " is a constant where Sonic expects values"
-                        + " computed from the model input");
+            if (scope.isConst(inputs.get(i))) {
+                throw unsupported("its " + inputLabel(i) + " is a constant where Sonic expects values computed"
+                        + " from the model input");
             }
             return inputs.get(i);
         }
 
         int[] shape(int i) {
-            return builder.shape(inputs.get(i));
+            return scope.shape(activation(i));
         }
 
         String output() {
             if (node.getOutputCount() == 0 || node.getOutput(0).isEmpty()) {
-                throw new ModelException(where + " has no output");
+                throw invalid("has no output");
             }
             return node.getOutput(0);
         }
@@ -105,18 +193,61 @@ final class Converters {
         void requireSingleOutput(String why) {
             for (int i = 1; i < node.getOutputCount(); i++) {
                 if (!node.getOutput(i).isEmpty()) {
-                    throw new UnsupportedModelException(where + " asks for its output '" + node.getOutput(i) + "' ("
-                            + why + "), which Sonic does not compute; export the model for inference only");
+                    throw new UnsupportedModelException(where + " asks for its output " + Names.quote(node.getOutput(i))
+                            + " (" + why + "), which Sonic does not compute; export the model for inference only");
                 }
             }
         }
 
-        void emit(io.sonic.model.layer.Layer layer) {
-            builder.emit(layer);
+        ImportBudget budget() {
+            return scope.budget();
+        }
+
+        /** A parameter tensor the importer computes (transposed, scaled, negated...), paid from the budget. */
+        FloatTensor derived(int[] shape, float[] values, String what) {
+            budget().allocate(values.length, where + ": " + what);
+            return new FloatTensor(shape, values);
+        }
+
+        String freshName(String base) {
+            return scope.freshName(base);
+        }
+
+        void emit(Layer layer) {
+            scope.emit(layer, where);
+            produced.add(layer.output());
         }
 
         void alias(String output, String input) {
-            builder.alias(output, input);
+            scope.alias(output, input);
+            produced.add(output);
+        }
+
+        void define(String output, Const value) {
+            scope.define(output, value);
+            produced.add(output);
+        }
+
+        /** Refuses inputs, attributes and outputs of the node that the conversion did not use. */
+        void finish() {
+            at.checkAllRead();
+            for (int i = 0; i < inputs.size(); i++) {
+                if (inputs.get(i) != null && !considered.get(i)) {
+                    throw new UnsupportedModelException(where + " has an " + inputLabel(i) + ", but "
+                            + Names.clean(op()) + " takes "
+                            + (considered.isEmpty() ? "no" : considered.length()) + " input"
+                            + (considered.length() == 1 ? "" : "s") + " in the opset this model uses; the file may"
+                            + " be damaged");
+                }
+            }
+            for (int i = 0; i < node.getOutputCount(); i++) {
+                String o = node.getOutput(i);
+                if (!o.isEmpty() && !produced.contains(o)) {
+                    throw new UnsupportedModelException(where + " asks for its output " + i + " " + Names.quote(o)
+                            + ", which Sonic does not compute for " + Names.clean(op())
+                            + "; export the model for inference only");
+                }
+            }
         }
 
         /** The model asks for something Sonic does not implement. */
@@ -126,7 +257,7 @@ final class Converters {
 
         /** The model is inconsistent. */
         ModelException invalid(String what) {
-            return new ModelException(where + ": " + what);
+            return new ModelException(where + " " + what);
         }
     }
 
@@ -136,13 +267,19 @@ final class Converters {
         REGISTRY.put("Gemm", Converters::gemm);
         REGISTRY.put("MatMul", Converters::matmul);
         REGISTRY.put("Add", Converters::add);
+        REGISTRY.put("Sub", Converters::sub);
+        REGISTRY.put("Mul", Converters::mul);
+        REGISTRY.put("Div", Converters::div);
         REGISTRY.put("Conv", Converters::conv);
-        REGISTRY.put("Relu", c -> c.emit(new ReluLayer(c.layerName, "Relu", c.activation(0), c.shape(0), c.output())));
+        REGISTRY.put("Relu", c -> {
+            legacyInPlace(c);
+            c.emit(new ReluLayer(c.layerName(), "Relu", c.activation(0), c.shape(0), c.output()));
+        });
         REGISTRY.put("MaxPool", Converters::maxPool);
         REGISTRY.put("AveragePool", Converters::averagePool);
-        REGISTRY.put("GlobalAveragePool", c -> c.emit(new AvgPoolLayer(c.layerName, "GlobalAveragePool",
+        REGISTRY.put("GlobalAveragePool", c -> c.emit(new AvgPoolLayer(c.layerName(), "GlobalAveragePool",
                 c.activation(0), c.output(), PoolGeometry.global(c.shape(0)))));
-        REGISTRY.put("GlobalMaxPool", c -> c.emit(new MaxPoolLayer(c.layerName, "GlobalMaxPool",
+        REGISTRY.put("GlobalMaxPool", c -> c.emit(new MaxPoolLayer(c.layerName(), "GlobalMaxPool",
                 c.activation(0), c.output(), PoolGeometry.global(c.shape(0)))));
         REGISTRY.put("Flatten", Converters::flatten);
         REGISTRY.put("Reshape", Converters::reshape);
@@ -166,45 +303,61 @@ final class Converters {
     }
 
     static String supportedList() {
+        Set<String> constantOnly = new java.util.TreeSet<>(ConstantFolder.FOLDABLE);
+        constantOnly.removeAll(OnnxImporter.supportedOps());
         return "Sonic supports: " + String.join(", ", OnnxImporter.supportedOps())
-                + "; on constant inputs (weight preprocessing) also: " + String.join(", ", OnnxImporter.foldableOps())
-                + ".";
+                + "; on constant inputs (weight preprocessing) also: " + String.join(", ", constantOnly) + ".";
+    }
+
+    /** The in-place hint of opsets before 6, which does not change the result. */
+    static void legacyInPlace(Context c) {
+        if (c.opset() < 6) {
+            c.at.ignore("consumed_inputs", AttributeType.INTS);
+        }
+    }
+
+    /** The broadcast attributes of element-wise ops before opset 7: only numpy-style broadcasting is read. */
+    static void legacyBroadcast(Context c) {
+        legacyInPlace(c);
+        if (c.opset() < 7) {
+            c.at.getBool("broadcast", false);
+            if (c.at.has("axis")) {
+                c.at.getInt("axis", 0);
+                throw c.unsupported("the legacy 'axis' broadcast of opsets before 7; re-export with opset 7 or later");
+            }
+        }
     }
 
     private static void gemm(Context c) {
         float alpha = c.at.getFloat("alpha", 1f);
         float beta = c.at.getFloat("beta", 1f);
-        boolean transA = c.at.getInt("transA", 0) != 0;
-        boolean transB = c.at.getInt("transB", 0) != 0;
-        boolean weightOnLeft;
-        FloatTensor w;
-        String x;
-        boolean transX;
-        if (c.isConst(1) && !c.isConst(0)) {
-            x = c.activation(0);
-            transX = transA;
-            w = scaled(materialize(c.weight(1, "B operand"), transB), alpha);
-            weightOnLeft = false;
-        } else if (c.isConst(0) && !c.isConst(1)) {
-            x = c.activation(1);
-            transX = transB;
-            w = scaled(materialize(c.weight(0, "A operand"), transA), alpha);
-            weightOnLeft = true;
-        } else {
-            throw c.unsupported("Gemm of two values computed from the input is not supported; one operand must be a"
-                    + " constant weight matrix");
+        boolean transA = c.at.getBool("transA", false);
+        boolean transB = c.at.getBool("transB", false);
+        if (c.opset() < 7) {
+            c.at.getBool("broadcast", false);
         }
-        if (c.shape(weightOnLeft ? 1 : 0).length != 2 || w.rank() != 2) {
-            throw c.unsupported("Gemm needs 2-D operands, got " + Shapes.format(c.shape(weightOnLeft ? 1 : 0))
-                    + " and " + Shapes.format(w.shape()));
+        if (!c.present(0) || !c.present(1)) {
+            throw c.invalid("needs its inputs A and B");
         }
-        FloatTensor bias = null;
+        if (!c.isConst(0) && !c.isConst(1)) {
+            throw c.unsupported("both operands A and B depend on the model input; Sonic multiplies the input only by"
+                    + " constant weights, so one operand of a Gemm must be a constant (a trained weight)");
+        }
+        boolean weightOnLeft = c.isConst(0);
+        int wi = weightOnLeft ? 0 : 1;
+        int xi = 1 - wi;
+        String x = c.activation(xi);
+        int[] xs = c.shape(xi);
+        FloatTensor w0 = c.weight(wi, weightOnLeft ? "A operand" : "B operand");
+        if (xs.length != 2 || w0.rank() != 2) {
+            throw c.unsupported("Gemm needs 2-D operands A and B, got " + Shapes.format(weightOnLeft ? w0.shape() : xs)
+                    + " and " + Shapes.format(weightOnLeft ? xs : w0.shape()));
+        }
+        FloatTensor w = scaled(c, transposed(c, w0, weightOnLeft ? transA : transB), alpha, "the scaled weight");
+        MatMulLayer layer = new MatMulLayer(c.layerName(), "Gemm", x, xs, c.output(), w, weightOnLeft,
+                weightOnLeft ? transB : transA, null);
         if (c.present(2)) {
-            bias = scaled(c.weight(2, "C (bias) operand"), beta);
-        }
-        MatMulLayer layer = new MatMulLayer(c.layerName, "Gemm", x, c.shape(weightOnLeft ? 1 : 0), c.output(), w,
-                weightOnLeft, transX, null);
-        if (bias != null) {
+            FloatTensor bias = scaled(c, c.weight(2, "C (bias) operand"), beta, "the scaled bias");
             checkBias(c, layer.outputShape(), bias);
             layer = layer.with("Gemm", c.output(), w, bias);
         }
@@ -212,21 +365,28 @@ final class Converters {
     }
 
     private static void checkBias(Context c, int[] outShape, FloatTensor bias) {
-        int[] b = Shapes.broadcast(outShape, bias.shape());
-        if (!Arrays.equals(b, outShape)) {
-            throw c.invalid("bias of shape " + Shapes.format(bias.shape()) + " would change the output shape "
-                    + Shapes.format(outShape));
+        if (bias.rank() > outShape.length || !Arrays.equals(Shapes.broadcast(outShape, bias.shape()), outShape)) {
+            throw c.invalid("has a bias of shape " + Shapes.format(bias.shape()) + ", which does not broadcast onto the"
+                    + " output shape " + Shapes.format(outShape));
         }
     }
 
-    private static FloatTensor materialize(FloatTensor t, boolean transpose) {
+    private static FloatTensor transposed(Context c, FloatTensor t, boolean transpose) {
         if (!transpose) {
             return t;
         }
-        return ConstantFolder.transpose(Const.ofFloats(t), null).toFloatTensor();
+        int rows = t.dim(0);
+        int cols = t.dim(1);
+        float[] v = new float[t.size()];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                v[j * rows + i] = t.get(i * cols + j);
+            }
+        }
+        return c.derived(new int[] {cols, rows}, v, "the transposed weight");
     }
 
-    private static FloatTensor scaled(FloatTensor t, float k) {
+    private static FloatTensor scaled(Context c, FloatTensor t, float k, String what) {
         if (k == 1f) {
             return t;
         }
@@ -234,34 +394,148 @@ final class Converters {
         for (int i = 0; i < v.length; i++) {
             v[i] *= k;
         }
-        return new FloatTensor(t.shape(), v);
+        FloatTensor r = c.derived(t.shape(), v, what);
+        Parameters.check(r, c.where + ": " + what);
+        return r;
     }
 
     private static void matmul(Context c) {
+        if (!c.present(0) || !c.present(1)) {
+            throw c.invalid("needs its inputs A and B");
+        }
         if (c.isConst(1) && !c.isConst(0)) {
-            c.emit(new MatMulLayer(c.layerName, "MatMul", c.activation(0), c.shape(0), c.output(),
+            c.emit(new MatMulLayer(c.layerName(), "MatMul", c.activation(0), c.shape(0), c.output(),
                     c.weight(1, "right operand"), false, false, null));
         } else if (c.isConst(0) && !c.isConst(1)) {
-            c.emit(new MatMulLayer(c.layerName, "MatMul", c.activation(1), c.shape(1), c.output(),
+            c.emit(new MatMulLayer(c.layerName(), "MatMul", c.activation(1), c.shape(1), c.output(),
                     c.weight(0, "left operand"), true, false, null));
         } else {
-            throw c.unsupported("MatMul of two values computed from the input is not supported; one operand must be"
-                    + " a constant weight");
+            throw c.unsupported("both operands depend on the model input; Sonic multiplies the input only by constant"
+                    + " weights, so one operand of a MatMul must be a constant (a trained weight)");
         }
     }
 
     private static void add(Context c) {
-        if (c.opset() < 7 && c.at.has("axis")) {
-            throw c.unsupported("Add with the legacy 'axis' broadcast of opsets before 7; re-export with opset 7 or later");
-        }
+        legacyBroadcast(c);
         if (c.isConst(0) && !c.isConst(1)) {
-            c.emit(new BiasAddLayer(c.layerName, "Add", c.activation(1), c.shape(1), c.output(), c.weight(0, "addend")));
+            c.emit(new BiasAddLayer(c.layerName(), "Add", c.activation(1), c.shape(1), c.output(), c.weight(0, "addend")));
         } else if (c.isConst(1)) {
-            c.emit(new BiasAddLayer(c.layerName, "Add", c.activation(0), c.shape(0), c.output(), c.weight(1, "addend")));
+            c.emit(new BiasAddLayer(c.layerName(), "Add", c.activation(0), c.shape(0), c.output(), c.weight(1, "addend")));
         } else {
-            c.emit(new AddLayer(c.layerName, "Add", c.activation(0), c.shape(0), c.activation(1), c.shape(1),
+            c.emit(new AddLayer(c.layerName(), "Add", c.activation(0), c.shape(0), c.activation(1), c.shape(1),
                     c.output()));
         }
+    }
+
+    /** x − c is a bias of −c; c − x is −x + c; x − y is x + (−y). */
+    private static void sub(Context c) {
+        legacyBroadcast(c);
+        if (c.isConst(1)) {
+            String x = c.activation(0);
+            FloatTensor k = c.weight(1, "subtrahend");
+            c.emit(new BiasAddLayer(c.layerName(), "Sub", x, c.shape(0), c.output(),
+                    c.derived(k.shape(), negated(k.values()), "the negated subtrahend")));
+            return;
+        }
+        String x = c.activation(1);
+        int[] xs = c.shape(1);
+        requireChannelAxis(c, xs, c.isConst(0) ? "c − x" : "x − y");
+        int channels = xs[1];
+        FloatTensor minusOne = c.derived(new int[] {channels}, filled(channels, -1f), "the scale −1");
+        if (c.isConst(0)) {
+            FloatTensor k = c.weight(0, "minuend");
+            float[] perChannel = PerChannel.values(k, xs);
+            if (perChannel != null) {
+                c.emit(new AffineLayer(c.layerName(), "Sub", x, xs, c.output(), minusOne,
+                        c.derived(new int[] {channels}, perChannel, "the shift")));
+                return;
+            }
+            String negated = c.freshName(c.output() + "/negated");
+            c.emit(new AffineLayer(c.extraLayerName("/negate"), "Sub", x, xs, negated, minusOne,
+                    c.derived(new int[] {channels}, new float[channels], "the shift")));
+            c.emit(new BiasAddLayer(c.layerName(), "Sub", negated, xs, c.output(), k));
+            return;
+        }
+        String a = c.activation(0);
+        String negated = c.freshName(c.output() + "/negated");
+        c.emit(new AffineLayer(c.extraLayerName("/negate"), "Sub", x, xs, negated, minusOne,
+                c.derived(new int[] {channels}, new float[channels], "the shift")));
+        c.emit(new AddLayer(c.layerName(), "Sub", a, c.shape(0), negated, xs, c.output()));
+    }
+
+    private static void mul(Context c) {
+        legacyBroadcast(c);
+        int ki = c.isConst(1) ? 1 : c.isConst(0) ? 0 : -1;
+        if (ki < 0) {
+            c.activation(0);
+            c.activation(1);
+            throw c.unsupported("both factors depend on the model input; a product of two such values is not linear,"
+                    + " and Sonic multiplies the input only by constants");
+        }
+        int xi = 1 - ki;
+        String x = c.activation(xi);
+        int[] xs = c.shape(xi);
+        FloatTensor k = c.weight(ki, "factor");
+        c.emit(scale(c, "Mul", x, xs, k, false));
+    }
+
+    private static void div(Context c) {
+        legacyBroadcast(c);
+        if (!c.isConst(1)) {
+            c.activation(0);
+            c.activation(1);
+            throw c.unsupported("its divisor depends on the model input; division by a value computed from the input"
+                    + " is not linear, and Sonic divides only by constants");
+        }
+        String x = c.activation(0);
+        FloatTensor k = c.weight(1, "divisor");
+        c.emit(scale(c, "Div", x, c.shape(0), k, true));
+    }
+
+    /** x·k or x/k as a per-channel affine layer, k being a scalar or one value per channel (axis 1). */
+    private static AffineLayer scale(Context c, String op, String x, int[] xs, FloatTensor k, boolean reciprocal) {
+        requireChannelAxis(c, xs, op.equals("Mul") ? "x · c" : "x / c");
+        float[] s = PerChannel.values(k, xs);
+        if (s == null) {
+            throw c.unsupported(op + " by a constant of shape " + Shapes.format(k.shape()) + " onto an input of shape "
+                    + Shapes.format(xs) + ": Sonic " + (reciprocal ? "divides" : "multiplies")
+                    + " by a scalar or by one value per channel along axis 1 (for this input e.g. shape "
+                    + PerChannel.examples(xs) + ")");
+        }
+        if (reciprocal) {
+            for (int i = 0; i < s.length; i++) {
+                if (s[i] == 0f) {
+                    throw c.invalid("divides by the constant " + c.inputLabel(1) + ", which holds 0; the result would"
+                            + " not be finite");
+                }
+                s[i] = 1f / s[i];
+            }
+        }
+        int channels = xs[1];
+        FloatTensor scale = c.derived(new int[] {channels}, s, "the scale");
+        Parameters.check(scale, c.where + ": the scale");
+        return new AffineLayer(c.layerName(), op, x, xs, c.output(), scale,
+                c.derived(new int[] {channels}, new float[channels], "the shift"));
+    }
+
+    private static void requireChannelAxis(Context c, int[] xs, String form) {
+        if (xs.length < 2) {
+            throw c.unsupported(form + " on an input of shape " + Shapes.format(xs) + ": Sonic computes it per channel"
+                    + " (axis 1) and needs an input of rank 2 or more");
+        }
+    }
+
+    private static float[] negated(float[] v) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = -v[i];
+        }
+        return v;
+    }
+
+    private static float[] filled(int n, float value) {
+        float[] v = new float[n];
+        Arrays.fill(v, value);
+        return v;
     }
 
     private static void conv(Context c) {
@@ -274,196 +548,252 @@ final class Converters {
                     + Shapes.format(in) + " and " + Shapes.format(w.shape()));
         }
         int[] kernel = Arrays.copyOfRange(w.shape(), 2, w.rank());
-        int[] declared = c.at.getInts("kernel_shape", null);
+        int[] declared = c.at.getInts("kernel_shape", null, 1, ImportLimits.MAX_WINDOW);
         if (declared != null && !Arrays.equals(declared, kernel)) {
-            throw c.invalid("kernel_shape " + Shapes.format(declared) + " does not match the weights "
+            throw c.invalid("has kernel_shape " + Shapes.format(declared) + ", which does not match the weights "
                     + Shapes.format(w.shape()));
         }
         Windows windows = windows(c, in, kernel, false);
-        ConvGeometry g = new ConvGeometry(in, w.shape(), windows, (int) c.at.getInt("group", 1));
+        int group = (int) c.at.getInt("group", 1, 1, in[1]);
+        ConvGeometry g = new ConvGeometry(in, w.shape(), windows, group);
         FloatTensor bias = null;
         if (c.present(2)) {
             bias = c.weight(2, "bias");
-            if (bias.size() != g.outChannels()) {
-                throw c.invalid("bias has " + bias.size() + " values for " + g.outChannels() + " output channels");
+            if (bias.rank() > 1 || bias.size() != g.outChannels()) {
+                throw c.invalid("has a bias of shape " + Shapes.format(bias.shape()) + " for " + g.outChannels()
+                        + " output channels (expected [" + g.outChannels() + "])");
             }
             bias = bias.reshape(g.outChannels());
         }
-        c.emit(new ConvLayer(c.layerName, "Conv", x, c.output(), w, bias, g));
+        c.emit(new ConvLayer(c.layerName(), "Conv", x, c.output(), w, bias, g));
     }
 
     private static Windows windows(Context c, int[] in, int[] kernel, boolean pooling) {
         int d = kernel.length;
         int[] spatial = Arrays.copyOfRange(in, 2, in.length);
-        int[] ones = new int[d];
-        Arrays.fill(ones, 1);
-        int[] strides = c.at.getInts("strides", ones);
-        int[] dilations = c.at.getInts("dilations", ones);
-        int[] pads = c.at.getInts("pads", new int[2 * d]);
-        String autoPad = c.at.getString("auto_pad", "NOTSET");
-        boolean ceil = pooling && c.at.getInt("ceil_mode", 0) != 0;
-        if (strides.length != d || dilations.length != d || pads.length != 2 * d) {
-            throw c.invalid("strides " + Shapes.format(strides) + ", dilations " + Shapes.format(dilations)
-                    + " or pads " + Shapes.format(pads) + " do not match a " + d + "-D kernel");
+        int[] ones = filledInts(d, 1);
+        int[] strides = c.at.getInts("strides", ones, 1, ImportLimits.MAX_WINDOW);
+        int[] dilations = c.at.getInts("dilations", ones, 1, ImportLimits.MAX_WINDOW);
+        int[] pads = c.at.getInts("pads", new int[2 * d], 0, ImportLimits.MAX_WINDOW);
+        String autoPad = c.at.getString("auto_pad", "NOTSET", "NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER");
+        boolean ceil = pooling && c.at.getBool("ceil_mode", false);
+        requireLength(c, "strides", strides, d);
+        requireLength(c, "dilations", dilations, d);
+        requireLength(c, "pads", pads, 2 * d);
+        if (!autoPad.equals("NOTSET") && Arrays.stream(pads).anyMatch(p -> p != 0)) {
+            throw c.invalid("has both explicit pads " + Shapes.format(pads) + " and auto_pad '" + autoPad + "'; give"
+                    + " one or the other");
         }
-        try {
-            return Windows.of(spatial, kernel, strides, dilations, pads, autoPad, ceil);
-        } catch (ModelException e) {
-            throw c.invalid(e.getMessage());
+        return Windows.of(spatial, kernel, strides, dilations, pads, autoPad, ceil);
+    }
+
+    private static void requireLength(Context c, String attribute, int[] values, int expected) {
+        if (values.length != expected) {
+            throw c.invalid("has attribute '" + attribute + "' with " + values.length + " values "
+                    + Shapes.format(values) + ", but " + (attribute.equals("pads")
+                    ? "a kernel with " + expected / 2 + " spatial axes needs " + expected + " (all begins, then all ends)"
+                    : "the kernel has " + expected + " spatial axes"));
         }
     }
 
-    private static int[] poolKernel(Context c) {
-        int[] kernel = c.at.getInts("kernel_shape", null);
+    private static int[] filledInts(int n, int value) {
+        int[] v = new int[n];
+        Arrays.fill(v, value);
+        return v;
+    }
+
+    private static int[] poolKernel(Context c, int[] in) {
+        int[] kernel = c.at.getInts("kernel_shape", null, 1, ImportLimits.MAX_WINDOW);
         if (kernel == null) {
-            throw c.invalid("missing the required attribute kernel_shape");
+            throw c.invalid("is missing the required attribute kernel_shape");
         }
-        if (kernel.length != c.shape(0).length - 2) {
-            throw c.invalid("kernel_shape " + Shapes.format(kernel) + " does not fit input "
-                    + Shapes.format(c.shape(0)));
+        if (in.length < 3) {
+            throw c.unsupported("pooling needs an input [N, C, spatial...], got " + Shapes.format(in));
+        }
+        if (kernel.length != in.length - 2) {
+            throw c.invalid("has kernel_shape " + Shapes.format(kernel) + " with " + kernel.length + " values, but its"
+                    + " input " + Shapes.format(in) + " has " + (in.length - 2) + " spatial axes");
         }
         return kernel;
     }
 
+    private static PoolGeometry pooling(Context c, boolean countIncludePad) {
+        int[] in = c.shape(0);
+        Windows w = windows(c, in, poolKernel(c, in), true);
+        if (!countIncludePad && w.someWindowOnPaddingOnly()) {
+            throw c.invalid("has a pooling window that lies entirely on padding (pads " + Shapes.format(w.pads())
+                    + ", kernel " + Shapes.format(w.kernel()) + "); make each pad smaller than the kernel");
+        }
+        return new PoolGeometry(in, w, countIncludePad, false);
+    }
+
     private static void maxPool(Context c) {
         c.requireSingleOutput("the indices of the maxima");
-        int[] in = c.shape(0);
-        Windows w = windows(c, in, poolKernel(c), true);
-        c.emit(new MaxPoolLayer(c.layerName, "MaxPool", c.activation(0), c.output(),
-                new PoolGeometry(in, w, false, false)));
+        c.at.getInt("storage_order", 0, 0, 1);
+        PoolGeometry g = pooling(c, false);
+        c.emit(new MaxPoolLayer(c.layerName(), "MaxPool", c.activation(0), c.output(), g));
     }
 
     private static void averagePool(Context c) {
-        int[] in = c.shape(0);
-        Windows w = windows(c, in, poolKernel(c), true);
-        boolean includePad = c.at.getInt("count_include_pad", 0) != 0;
-        c.emit(new AvgPoolLayer(c.layerName, "AveragePool", c.activation(0), c.output(),
-                new PoolGeometry(in, w, includePad, false)));
+        boolean includePad = c.at.getBool("count_include_pad", false);
+        PoolGeometry g = pooling(c, includePad);
+        c.emit(new AvgPoolLayer(c.layerName(), "AveragePool", c.activation(0), c.output(), g));
     }
 
     private static void flatten(Context c) {
         int[] in = c.shape(0);
-        int[] out = ConstantFolder.flattenShape(in, (int) c.at.getInt("axis", 1), c.where);
-        c.emit(new ReshapeLayer(c.layerName, "Flatten", c.activation(0), in, c.output(), out));
+        int[] out = ConstantFolder.flattenShape(in, c.at.getInt("axis", 1), c.where);
+        c.emit(new ReshapeLayer(c.layerName(), "Flatten", c.activation(0), in, c.output(), out));
     }
 
     private static void reshape(Context c) {
         int[] in = c.shape(0);
-        int[] target;
-        if (c.opset() < 5) {
-            target = c.at.getInts("shape", null);
-        } else {
-            if (!c.isConst(1)) {
-                throw c.unsupported("Reshape's target shape is computed from the input at run time; Sonic needs a"
-                        + " constant target shape");
-            }
-            target = c.constant(1).toInts(c.where + " shape");
-        }
-        int[] out = ConstantFolder.reshapeTarget(in, target, c.at.getInt("allowzero", 0) != 0, c.where);
-        c.emit(new ReshapeLayer(c.layerName, "Reshape", c.activation(0), in, c.output(), out));
+        int[] out = ConstantFolder.reshapeTarget(c, in);
+        c.emit(new ReshapeLayer(c.layerName(), "Reshape", c.activation(0), in, c.output(), out));
     }
 
     private static void pad(Context c) {
-        String mode = c.at.getString("mode", "constant");
+        String mode = c.at.getString("mode", "constant", "constant", "reflect", "edge", "wrap");
         if (!mode.equals("constant")) {
             throw c.unsupported("Pad mode '" + mode + "'; Sonic supports constant padding");
         }
         int[] in = c.shape(0);
-        int[] pads;
+        long[] pads;
         float value;
         if (c.opset() < 11) {
-            pads = c.at.getInts(c.opset() < 2 ? "paddings" : "pads", null);
+            int[] p = c.at.getInts(c.opset() < 2 ? "paddings" : "pads", null);
+            if (p == null) {
+                throw c.invalid("is missing the required attribute " + (c.opset() < 2 ? "paddings" : "pads"));
+            }
+            pads = Arrays.stream(p).asLongStream().toArray();
             value = c.at.getFloat("value", 0f);
         } else {
-            if (!c.isConst(1) || (c.present(2) && !c.isConst(2)) || (c.present(3) && !c.isConst(3))) {
-                throw c.unsupported("Pad with pads, value or axes computed at run time; Sonic needs constants");
-            }
-            pads = c.constant(1).toInts(c.where + " pads");
-            value = c.present(2) ? (float) c.constant(2).values()[0] : 0f;
+            pads = c.constant(1, "pads").vector(c.where + ": pads").toLongs(c.where + ": pads");
+            value = c.present(2) ? (float) c.constant(2, "constant value").scalar(c.where + ": the constant value") : 0f;
             if (c.present(3)) {
-                int[] axes = c.constant(3).toInts(c.where + " axes");
-                int[] full = new int[2 * in.length];
+                int[] axes = Axes.axes(c.constant(3, "axes").vector(c.where + ": axes").toLongs(c.where + ": axes"),
+                        in.length, c.where + ": axis");
+                if (pads.length != 2 * axes.length) {
+                    throw c.invalid("has " + pads.length + " pads for " + axes.length + " axes (it needs "
+                            + 2 * axes.length + ": all begins, then all ends)");
+                }
+                long[] full = new long[2 * in.length];
                 for (int i = 0; i < axes.length; i++) {
-                    int ax = axes[i] < 0 ? axes[i] + in.length : axes[i];
-                    full[ax] = pads[i];
-                    full[ax + in.length] = pads[i + axes.length];
+                    full[axes[i]] = pads[i];
+                    full[axes[i] + in.length] = pads[i + axes.length];
                 }
                 pads = full;
             }
         }
-        if (pads == null || pads.length != 2 * in.length) {
-            throw c.invalid("pads " + (pads == null ? "missing" : Shapes.format(pads)) + " do not match input "
-                    + Shapes.format(in));
+        if (pads.length != 2 * in.length) {
+            throw c.invalid("has " + pads.length + " pads for an input of shape " + Shapes.format(in) + " (it needs "
+                    + 2 * in.length + ": the begins of every axis, then the ends)");
         }
-        if (Arrays.stream(pads).allMatch(p -> p == 0)) {
+        Parameters.check(value, c.where + ": the constant value");
+        int[] p = new int[pads.length];
+        for (int i = 0; i < pads.length; i++) {
+            long padded = in[i % in.length] + pads[i % in.length] + pads[i % in.length + in.length];
+            if (Math.abs(pads[i]) > ImportLimits.MAX_ACTIVATION_ELEMENTS || padded < 1) {
+                throw c.invalid("has pads " + Arrays.toString(pads).replace(" ", "") + ", which give axis "
+                        + i % in.length + " of the input " + Shapes.format(in) + " the size " + padded
+                        + (padded < 1 ? " (cropping below one element)" : ""));
+            }
+            p[i] = (int) pads[i];
+        }
+        if (Arrays.stream(p).allMatch(v -> v == 0)) {
             c.alias(c.output(), c.activation(0));
             return;
         }
-        c.emit(new PadLayer(c.layerName, "Pad", c.activation(0), in, c.output(), pads, value));
+        c.emit(new PadLayer(c.layerName(), "Pad", c.activation(0), in, c.output(), p, value));
     }
 
     private static void squeeze(Context c) {
         int[] in = c.shape(0);
-        int[] axes = c.opset() < 13 ? c.at.getInts("axes", null) : c.isConst(1) ? c.constant(1).toInts(c.where) : null;
-        if (c.opset() >= 13 && c.present(1) && !c.isConst(1)) {
-            throw c.unsupported("Squeeze axes computed at run time; Sonic needs constant axes");
-        }
-        c.emit(new ReshapeLayer(c.layerName, "Squeeze", c.activation(0), in, c.output(),
-                ConstantFolder.squeeze(in, axes, c.where)));
+        c.emit(new ReshapeLayer(c.layerName(), "Squeeze", c.activation(0), in, c.output(),
+                ConstantFolder.squeeze(c, in)));
     }
 
     private static void unsqueeze(Context c) {
         int[] in = c.shape(0);
-        if (c.opset() >= 13 && !c.isConst(1)) {
-            throw c.unsupported("Unsqueeze axes computed at run time; Sonic needs constant axes");
-        }
-        int[] axes = c.opset() < 13 ? c.at.getInts("axes", null) : c.constant(1).toInts(c.where);
-        c.emit(new ReshapeLayer(c.layerName, "Unsqueeze", c.activation(0), in, c.output(),
-                ConstantFolder.unsqueeze(in, axes, c.where)));
+        c.emit(new ReshapeLayer(c.layerName(), "Unsqueeze", c.activation(0), in, c.output(),
+                ConstantFolder.unsqueeze(c, in)));
     }
 
     private static void batchNorm(Context c) {
         c.requireSingleOutput("running statistics of training mode");
-        if (c.at.getInt("training_mode", 0) != 0) {
+        legacyInPlace(c);
+        if (c.at.getBool("training_mode", false)) {
             throw c.unsupported("BatchNormalization in training mode; export the model in eval mode");
         }
-        if (c.at.getInt("spatial", 1) == 0) {
+        if (c.opset() < 9 && !c.at.getBool("spatial", true)) {
             throw c.unsupported("BatchNormalization with spatial=0 is not supported");
         }
+        if (c.opset() < 7) {
+            c.at.getBool("is_test", false);
+        }
+        c.at.ignore("momentum", AttributeType.FLOAT);
+        double eps = c.at.getFloat("epsilon", 1e-5f);
+        if (eps < 0) {
+            throw c.invalid("has a negative epsilon; it must be a small non-negative float (e.g. 1e-5)");
+        }
+        String x = c.activation(0);
         int[] in = c.shape(0);
         if (in.length < 2) {
             throw c.unsupported("BatchNormalization needs an input with a channel axis, got " + Shapes.format(in));
         }
         int channels = in[1];
-        float[] scale = c.weight(1, "scale").values();
-        float[] bias = c.weight(2, "bias").values();
-        float[] mean = c.weight(3, "mean").values();
-        float[] var = c.weight(4, "variance").values();
-        if (scale.length != channels || bias.length != channels || mean.length != channels || var.length != channels) {
-            throw c.invalid("BatchNormalization parameters do not have one value per channel (" + channels + ")");
-        }
-        double eps = c.at.getFloat("epsilon", 1e-5f);
+        float[] scale = perChannelParameter(c, 1, "scale", channels);
+        float[] bias = perChannelParameter(c, 2, "bias", channels);
+        float[] mean = perChannelParameter(c, 3, "mean", channels);
+        float[] var = perChannelParameter(c, 4, "variance", channels);
         float[] s = new float[channels];
         float[] t = new float[channels];
         for (int i = 0; i < channels; i++) {
-            double k = scale[i] / Math.sqrt((double) var[i] + eps);
+            double denominator = (double) var[i] + eps;
+            if (!(denominator > 0)) {
+                throw c.invalid("has variance + epsilon ≤ 0 on channel " + i + " (" + c.inputLabel(4) + "), so it cannot"
+                        + " be evaluated or encoded in fixed point; check the trained statistics");
+            }
+            double k = scale[i] / Math.sqrt(denominator);
             s[i] = (float) k;
             t[i] = (float) (bias[i] - mean[i] * k);
         }
-        c.emit(new AffineLayer(c.layerName, "BatchNormalization", c.activation(0), in, c.output(),
-                new FloatTensor(new int[] {channels}, s), new FloatTensor(new int[] {channels}, t)));
+        FloatTensor st = c.derived(new int[] {channels}, s, "the scale");
+        FloatTensor tt = c.derived(new int[] {channels}, t, "the shift");
+        Parameters.check(st, c.where + ": the scale computed from its statistics");
+        Parameters.check(tt, c.where + ": the shift computed from its statistics");
+        c.emit(new AffineLayer(c.layerName(), "BatchNormalization", x, in, c.output(), st, tt));
+    }
+
+    private static float[] perChannelParameter(Context c, int i, String role, int channels) {
+        FloatTensor t = c.weight(i, role);
+        if (t.size() != channels || t.rank() > 1) {
+            throw c.invalid("has a " + role + " (" + c.inputLabel(i) + ") of shape " + Shapes.format(t.shape())
+                    + "; it needs one value per channel, [" + channels + "]");
+        }
+        return t.values();
     }
 
     private static void dropout(Context c) {
-        if (c.present(2) && (!c.isConst(2) || c.constant(2).values()[0] != 0)) {
-            throw c.unsupported("Dropout in training mode; export the model in eval mode");
-        }
-        if (c.opset() < 7 && c.at.getInt("is_test", 0) == 0) {
+        checkInferenceDropout(c);
+        c.alias(c.output(), c.activation(0));
+    }
+
+    /** A Dropout is the identity in inference mode; its attributes and its ratio and mode inputs are checked. */
+    static void checkInferenceDropout(Context c) {
+        legacyInPlace(c);
+        if (c.opset() < 7 && !c.at.getBool("is_test", false)) {
             throw c.unsupported("Dropout without is_test=1 (training mode); export the model in eval mode");
         }
-        if (c.node.getOutputCount() > 1 && !c.node.getOutput(1).isEmpty()) {
-            c.requireSingleOutput("the dropout mask");
+        if (c.opset() < 12) {
+            c.at.ignore("ratio", AttributeType.FLOAT);
+        } else {
+            c.at.ignore("seed", AttributeType.INT);
         }
-        c.alias(c.output(), c.activation(0));
+        c.present(1);
+        if (c.present(2) && c.constant(2, "training_mode").scalar(c.where + ": training_mode") != 0) {
+            throw c.unsupported("Dropout in training mode; export the model in eval mode");
+        }
+        c.requireSingleOutput("the dropout mask");
     }
 }

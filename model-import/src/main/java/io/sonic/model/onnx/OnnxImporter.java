@@ -2,8 +2,10 @@ package io.sonic.model.onnx;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.sonic.model.FloatTensor;
+import io.sonic.model.ImportLimits;
 import io.sonic.model.ModelException;
 import io.sonic.model.ModelGraph;
+import io.sonic.model.Names;
 import io.sonic.model.UnsupportedModelException;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.onnx.proto.OnnxProto.GraphProto;
@@ -21,16 +23,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads an ONNX model (pure Java, protobuf with ONNX's schema) into a {@link ModelGraph}: constants
- * folded, BatchNormalization and biases folded into the layer before them where possible, Identity
- * and Dropout removed, every shape static. Every failure is a {@link ModelException} whose message
- * names the problem, the node and what to do.
+ * Reads an ONNX model (pure Java, protobuf with ONNX's schema) into a {@link ModelGraph}: the graph's
+ * wiring checked and its nodes ordered ({@link GraphCheck}), constants folded, element-wise
+ * operations with constants mapped onto bias and affine layers, BatchNormalization, biases and input
+ * normalisation folded into the neighbouring products where possible, Identity and Dropout removed,
+ * every shape static. Any byte string ends as a graph or as one {@link ModelException} whose message
+ * names the problem, the node and what to do; the memory and time it takes are bounded by
+ * {@link ImportLimits}.
  */
 public final class OnnxImporter {
     public static final int MIN_OPSET = 1;
@@ -74,9 +80,22 @@ public final class OnnxImporter {
         return read(bytes, file.getFileName().toString(), options);
     }
 
+    /**
+     * Reads a model from its bytes; {@code sourceName} names it in messages. Whatever the bytes, this
+     * returns a graph or throws one {@link ModelException}.
+     */
     public static ModelGraph read(byte[] bytes, String sourceName, Options options) {
-        ModelProto model = parse(bytes, sourceName);
-        return new Builder(model, sourceName, options).build();
+        String source = Names.clean(sourceName);
+        Builder builder = null;
+        try {
+            ModelProto model = parse(bytes, source);
+            builder = new Builder(model, source, options, bytes.length);
+            return builder.build();
+        } catch (ModelException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new ImporterFault(source, builder == null ? null : builder.current, e);
+        }
     }
 
     private static ModelProto parse(byte[] bytes, String sourceName) {
@@ -106,70 +125,107 @@ public final class OnnxImporter {
     }
 
     /** Per-model import state. */
-    static final class Builder {
+    static final class Builder implements Converters.Scope {
         private final ModelProto model;
         private final GraphProto graph;
         private final String sourceName;
         private final Options options;
         private final int opset;
+        private final ImportBudget budget;
         private final Map<String, Const> consts = new HashMap<>();
         private final Map<String, int[]> shapes = new HashMap<>();
         private final Map<String, String> aliases = new HashMap<>();
         private final List<Layer> layers = new ArrayList<>();
-        private final Set<String> layerNames = new HashSet<>();
+        private final Map<String, Integer> layerNames = new HashMap<>();
+        private final Set<String> tensorNames = new HashSet<>();
+        private final Map<String, Integer> freshCounters = new HashMap<>();
+        private final Map<Const, FloatTensor> floats = new IdentityHashMap<>();
+        /** The node being converted, for the last-resort message. */
+        private String current;
 
-        Builder(ModelProto model, String sourceName, Options options) {
+        Builder(ModelProto model, String sourceName, Options options, long fileBytes) {
             this.model = model;
             this.graph = model.getGraph();
             this.sourceName = sourceName;
             this.options = options;
             this.opset = defaultOpset(model, sourceName);
+            long bound = 0;
+            for (FloatTensor t : options.boundInputs().values()) {
+                bound += 4L * t.size();
+            }
+            this.budget = new ImportBudget(fileBytes + bound);
         }
 
         private static int defaultOpset(ModelProto model, String sourceName) {
-            int found = -1;
+            long found = -1;
             for (OperatorSetIdProto o : model.getOpsetImportList()) {
                 if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
-                    found = (int) o.getVersion();
+                    if (found >= 0 && found != o.getVersion()) {
+                        throw new ModelException(sourceName + " imports the standard ONNX operator set twice, as"
+                                + " versions " + found + " and " + o.getVersion() + "; the file may be damaged");
+                    }
+                    found = o.getVersion();
+                    if (found < 0) {
+                        throw new ModelException(sourceName + " imports the standard ONNX operator set with the"
+                                + " invalid version " + found + "; the file may be damaged");
+                    }
                 }
             }
             if (found < 0) {
                 throw new UnsupportedModelException(sourceName + " imports no version of the standard ONNX operator set");
             }
             if (found < MIN_OPSET || found > MAX_OPSET) {
-                throw new UnsupportedModelException(sourceName + " uses ONNX opset " + found + "; Sonic reads opsets " + MIN_OPSET
-                        + " to " + MAX_OPSET + ". Re-export the model with an opset in that range (for PyTorch:"
-                        + " torch.onnx.export(..., opset_version=13))");
+                throw new UnsupportedModelException(sourceName + " uses ONNX opset " + found + "; Sonic reads opsets "
+                        + MIN_OPSET + " to " + MAX_OPSET + ". Re-export the model with an opset in that range (for"
+                        + " PyTorch: torch.onnx.export(..., opset_version=13))");
             }
-            return found;
+            return (int) found;
         }
 
         ModelGraph build() {
+            int[] order = GraphCheck.order(graph, options.boundInputs().keySet());
+            collectNames();
             for (TensorProto t : graph.getInitializerList()) {
-                consts.put(t.getName(), Const.fromProto(t, "initializer '" + t.getName() + "'"));
+                consts.put(t.getName(), Const.fromProto(t, "initializer " + Names.quote(t.getName())));
             }
             String input = chooseInput();
-            for (int i = 0; i < graph.getNodeCount(); i++) {
+            for (int i : order) {
                 NodeProto node = graph.getNode(i);
-                String where = "node '" + nodeName(node, i) + "' (" + node.getOpType() + ")";
+                String where = GraphCheck.where(node, i);
+                current = where;
                 String domain = node.getDomain();
                 if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
-                    throw new UnsupportedModelException("unsupported operator '" + domain + "." + node.getOpType() + "' in "
-                            + where + ": only the standard ONNX domain is read. " + Converters.supportedList());
+                    throw new UnsupportedModelException("unsupported operator " + Names.quote(domain + "." + node.getOpType())
+                            + " in " + where + ": only the standard ONNX domain is read. " + Converters.supportedList());
                 }
                 convert(node, i, where);
             }
+            current = null;
             String output = chooseOutput();
-            List<Layer> optimized = Rewrites.apply(layers, output);
+            List<Layer> optimized = Rewrites.apply(layers, output, budget);
+            Parameters.checkLayers(optimized);
             int[] inputShape = shapes.get(input);
             String name = sourceName.endsWith(".onnx") ? sourceName.substring(0, sourceName.length() - 5) : sourceName;
-            return new ModelGraph(name,
-                    model.getProducerName() + (model.getProducerVersion().isEmpty() ? "" : " " + model.getProducerVersion()),
-                    opset, input, inputShape, output, shapes.get(output), optimized);
+            String producer = model.getProducerName() + (model.getProducerVersion().isEmpty() ? ""
+                    : " " + model.getProducerVersion());
+            return new ModelGraph(name, Names.clean(producer), opset, input, inputShape, output, shapes.get(output),
+                    optimized);
         }
 
-        private String nodeName(NodeProto node, int index) {
-            return node.getName().isEmpty() ? node.getOpType() + "_" + index : node.getName();
+        private void collectNames() {
+            for (ValueInfoProto v : graph.getInputList()) {
+                tensorNames.add(v.getName());
+            }
+            for (TensorProto t : graph.getInitializerList()) {
+                tensorNames.add(t.getName());
+            }
+            for (NodeProto n : graph.getNodeList()) {
+                tensorNames.addAll(n.getInputList());
+                tensorNames.addAll(n.getOutputList());
+            }
+            for (ValueInfoProto v : graph.getOutputList()) {
+                tensorNames.add(v.getName());
+            }
         }
 
         private String chooseInput() {
@@ -188,8 +244,8 @@ public final class OnnxImporter {
             }
             if (dynamic.size() != 1) {
                 throw new UnsupportedModelException(sourceName + " has " + (dynamic.isEmpty() ? "no input"
-                        : dynamic.size() + " inputs " + dynamic) + "; Sonic needs a model with exactly one input"
-                        + " tensor (the user's private data). Export the model with a single input.");
+                        : dynamic.size() + " inputs " + quoteAll(dynamic)) + "; Sonic needs a model with exactly one"
+                        + " input tensor (the user's private data). Export the model with a single input.");
             }
             String name = dynamic.get(0);
             ValueInfoProto v = graph.getInputList().stream().filter(x -> x.getName().equals(name)).findFirst()
@@ -198,16 +254,20 @@ public final class OnnxImporter {
             return name;
         }
 
+        private static String quoteAll(List<String> names) {
+            List<String> shown = names.stream().limit(8).map(Names::clean).toList();
+            return "[" + String.join(", ", shown) + (names.size() > shown.size() ? ", …" : "") + "]";
+        }
+
         private int[] staticShape(ValueInfoProto v) {
-            String what = "input '" + v.getName() + "'";
+            String what = "input " + Names.quote(v.getName());
             if (!v.getType().hasTensorType()) {
                 throw new UnsupportedModelException(what + " is not a tensor; Sonic needs one float tensor input");
             }
             int elem = v.getType().getTensorType().getElemType();
             if (elem != TensorProto.DataType.FLOAT_VALUE && elem != TensorProto.DataType.DOUBLE_VALUE
                     && elem != TensorProto.DataType.FLOAT16_VALUE) {
-                TensorProto.DataType dt = TensorProto.DataType.forNumber(elem);
-                throw new UnsupportedModelException(what + " has element type " + (dt == null ? elem : dt.name())
+                throw new UnsupportedModelException(what + " has element type " + Const.typeName(elem)
                         + "; Sonic needs a floating-point input");
             }
             if (!v.getType().getTensorType().hasShape()) {
@@ -215,20 +275,38 @@ public final class OnnxImporter {
                         + " re-export the model with a fixed input shape");
             }
             TensorShapeProto s = v.getType().getTensorType().getShape();
+            if (s.getDimCount() > ImportLimits.MAX_RANK) {
+                throw new UnsupportedModelException(what + " has rank " + s.getDimCount() + ", more than the limit of "
+                        + ImportLimits.MAX_RANK);
+            }
             int[] shape = new int[s.getDimCount()];
             for (int i = 0; i < shape.length; i++) {
                 TensorShapeProto.Dimension d = s.getDim(i);
-                if (d.hasDimValue() && d.getDimValue() >= 0) {
+                boolean batch = i == 0 && shape.length > 1;
+                if (d.hasDimValue() && d.getDimValue() > 0) {
+                    if (d.getDimValue() > ImportLimits.MAX_ACTIVATION_ELEMENTS) {
+                        throw new ModelException(what + " has size " + d.getDimValue() + " on axis " + i
+                                + ", more than the limit of " + ImportLimits.MAX_ACTIVATION_ELEMENTS
+                                + " elements of one value; the file may be damaged");
+                    }
                     shape[i] = (int) d.getDimValue();
-                } else if (i == 0 && shape.length > 1) {
+                } else if (d.hasDimValue() && d.getDimValue() == 0) {
+                    throw new UnsupportedModelException(what + " has size 0 on axis " + i + ", so it holds no values;"
+                            + " Sonic needs an input with a positive size on every axis");
+                } else if (d.hasDimValue() && !(batch && d.getDimValue() == -1)) {
+                    throw new ModelException(what + " has size " + d.getDimValue() + " on axis " + i + "; every axis"
+                            + " of the input needs a positive size (only the leading batch axis may be symbolic);"
+                            + " re-export the model with a fixed input shape");
+                } else if (batch) {
                     shape[i] = 1;
                 } else {
-                    String label = d.hasDimParam() ? "'" + d.getDimParam() + "'" : "unknown";
+                    String label = d.hasDimParam() ? Names.quote(d.getDimParam()) : "unknown";
                     throw new UnsupportedModelException(what + " has a " + label + " size on axis " + i
                             + ", so its shape cannot be made static (only the leading batch axis may vary, and Sonic"
                             + " runs it with batch 1); re-export the model with a fixed input shape");
                 }
             }
+            ImportLimits.checkActivation(shape, what);
             return shape;
         }
 
@@ -236,34 +314,29 @@ public final class OnnxImporter {
             if (graph.getOutputCount() != 1) {
                 List<String> names = graph.getOutputList().stream().map(ValueInfoProto::getName).toList();
                 throw new UnsupportedModelException(sourceName + " has " + (names.isEmpty() ? "no output" : names.size()
-                        + " outputs " + names) + "; Sonic needs a model with exactly one output tensor");
+                        + " outputs " + quoteAll(names)) + "; Sonic needs a model with exactly one output tensor");
             }
-            String name = resolve(graph.getOutput(0).getName());
+            String declared = graph.getOutput(0).getName();
+            String name = resolve(declared);
             if (consts.containsKey(name)) {
-                throw new UnsupportedModelException("output '" + name + "' does not depend on the input values (the model"
-                        + " computes a constant); there is nothing to compute securely");
+                throw new UnsupportedModelException("output " + Names.quote(declared) + " does not depend on the input"
+                        + " values (the model computes a constant); there is nothing to compute securely");
             }
             if (!shapes.containsKey(name)) {
-                throw new ModelException("output '" + name + "' is not computed by any node; the file may be"
-                        + " truncated or damaged");
+                throw new ModelException("output " + Names.quote(declared) + " is not computed by any node; the file may"
+                        + " be truncated or damaged");
             }
             return name;
         }
 
+        /** Identity-like nodes are aliases; each alias points at a resolved name, so one step suffices. */
         String resolve(String name) {
-            String n = name;
-            while (aliases.containsKey(n)) {
-                n = aliases.get(n);
-            }
-            return n;
+            String n = aliases.get(name);
+            return n == null ? name : n;
         }
 
         private void convert(NodeProto node, int index, String where) {
             String op = node.getOpType();
-            if (op.equals("Constant")) {
-                consts.put(node.getOutput(0), constantValue(node, where));
-                return;
-            }
             List<String> in = new ArrayList<>();
             boolean allConst = true;
             boolean anyInput = false;
@@ -274,55 +347,73 @@ public final class OnnxImporter {
                 }
                 String name = resolve(raw);
                 if (!consts.containsKey(name) && !shapes.containsKey(name)) {
-                    throw new ModelException(where + " reads tensor '" + raw + "', which no earlier node produces"
-                            + " and which is neither an initializer nor the input; the file may be truncated or damaged");
+                    throw new ModelException(where + " reads tensor " + Names.quote(raw) + ", which the node that lists"
+                            + " it as an output does not compute; the file may be damaged");
                 }
                 anyInput = true;
                 in.add(name);
                 allConst &= consts.containsKey(name);
             }
-            if (op.equals("Shape") && anyInput && shapes.containsKey(in.get(0))) {
-                Attributes at = new Attributes(node, where);
-                consts.put(node.getOutput(0), ConstantFolder.shapeOf(shapes.get(in.get(0)),
-                        (int) at.getInt("start", 0), at.has("end") ? (int) at.getInt("end", 0) : Integer.MAX_VALUE));
-                return;
-            }
-            if (allConst && anyInput && ConstantFolder.FOLDABLE.contains(op)) {
-                List<Const> values = new ArrayList<>();
-                for (String n : in) {
-                    values.add(n == null ? null : consts.get(n));
+            Converters.Context c = new Converters.Context(this, node, in, where, GraphCheck.nodeName(node, index));
+            try {
+                Converters.Converter converter = Converters.forOp(op);
+                if (op.equals("Constant")) {
+                    c.define(c.output(), constantValue(c));
+                } else if (op.equals("Shape") && c.present(0) && !c.isConst(0)) {
+                    c.define(c.output(), ConstantFolder.shape(c, shapes.get(in.get(0))));
+                } else if (converter == null && !ConstantFolder.FOLDABLE.contains(op)) {
+                    throw new UnsupportedModelException("unsupported operator " + Names.quote(op) + " in " + where + ". "
+                            + Converters.supportedList() + " Replace the operator or export the model without it.");
+                } else if (!anyInput) {
+                    throw c.invalid("has no inputs");
+                } else if (allConst && ConstantFolder.FOLDABLE.contains(op)) {
+                    List<Const> out = ConstantFolder.fold(c);
+                    for (int i = 0; i < out.size() && i < node.getOutputCount(); i++) {
+                        if (!node.getOutput(i).isEmpty()) {
+                            c.define(node.getOutput(i), out.get(i));
+                        }
+                    }
+                } else if (allConst) {
+                    define(c.output(), ConstantFolder.evaluateLayers(converter, c, this));
+                    return;
+                } else if (converter == null) {
+                    throw new UnsupportedModelException("operator " + Names.quote(op) + " in " + where + " is supported"
+                            + " only on constant inputs (weights), but here it is applied to values computed from the"
+                            + " model input. " + Converters.supportedList());
+                } else {
+                    converter.convert(c);
                 }
-                List<Const> out = ConstantFolder.fold(node, values, opset, where);
-                for (int i = 0; i < out.size() && i < node.getOutputCount(); i++) {
-                    consts.put(node.getOutput(i), out.get(i));
-                }
-                return;
+                c.finish();
+            } catch (ModelException e) {
+                throw located(e, where);
             }
-            Converters.Converter converter = Converters.forOp(op);
-            if (converter == null) {
-                if (ConstantFolder.FOLDABLE.contains(op)) {
-                    throw new UnsupportedModelException("operator '" + op + "' in " + where + " is supported only on constant"
-                            + " inputs (weights), but here it is applied to values computed from the model input. "
-                            + Converters.supportedList());
-                }
-                throw new UnsupportedModelException("unsupported operator '" + op + "' in " + where + ". "
-                        + Converters.supportedList() + " Replace the operator or export the model without it.");
-            }
-            converter.convert(new Converters.Context(this, node, in, where, uniqueName(nodeName(node, index))));
         }
 
-        private String uniqueName(String name) {
-            String n = name;
-            for (int i = 2; !layerNames.add(n); i++) {
-                n = name + "_" + i;
+        /** The exception with the node named in front of its message, unless it names it already. */
+        private static ModelException located(ModelException e, String where) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains(where)) {
+                return e;
             }
-            return n;
+            return e instanceof UnsupportedModelException ? new UnsupportedModelException(where + ": " + m)
+                    : new ModelException(where + ": " + m, e);
         }
 
-        private Const constantValue(NodeProto node, String where) {
-            Attributes at = new Attributes(node, where);
+        private Const constantValue(Converters.Context c) {
+            Attributes at = c.at;
+            int given = 0;
+            for (String a : new String[] {"value", "value_float", "value_floats", "value_int", "value_ints",
+                    "value_string", "value_strings", "sparse_value"}) {
+                given += at.has(a) ? 1 : 0;
+            }
+            if (given != 1) {
+                throw c.invalid("has " + given + " value attributes; a Constant needs exactly one");
+            }
+            if (c.inputCount() > 0) {
+                throw c.invalid("has inputs; a Constant takes none");
+            }
             if (at.has("value")) {
-                return Const.fromProto(at.get("value").getT(), where);
+                return Const.fromProto(at.getTensor("value"), c.where + ": attribute 'value'");
             }
             if (at.has("value_float")) {
                 return new Const(TensorProto.DataType.FLOAT_VALUE, new int[0], new double[] {at.getFloat("value_float", 0)});
@@ -339,41 +430,97 @@ public final class OnnxImporter {
                 return Const.ofLongs(new int[0], at.getInt("value_int", 0));
             }
             if (at.has("value_ints")) {
-                int[] v = at.getInts("value_ints", new int[0]);
-                long[] l = new long[v.length];
-                for (int i = 0; i < v.length; i++) {
-                    l[i] = v[i];
-                }
-                return Const.ofLongs(new int[] {v.length}, l);
+                long[] l = java.util.Arrays.stream(at.getInts("value_ints", new int[0])).asLongStream().toArray();
+                return Const.ofLongs(new int[] {l.length}, l);
             }
-            throw new UnsupportedModelException(where + ": Constant without a numeric value (sparse and string constants are"
-                    + " not supported)");
+            throw c.unsupported("a string or sparse Constant is not supported; Sonic reads numeric constants");
         }
 
-        // ----- used by Converters -----
-        int opset() {
+        private String uniqueName(String name) {
+            Integer next = layerNames.get(name);
+            if (next == null) {
+                layerNames.put(name, 2);
+                return name;
+            }
+            String n;
+            int i = next;
+            do {
+                n = name + "_" + i++;
+            } while (layerNames.containsKey(n));
+            layerNames.put(name, i);
+            layerNames.put(n, 2);
+            return n;
+        }
+
+        // ----- the scope converters see -----
+        @Override
+        public int opset() {
             return opset;
         }
 
-        boolean isConst(String name) {
+        @Override
+        public boolean isConst(String name) {
             return consts.containsKey(name);
         }
 
-        Const constant(String name) {
+        @Override
+        public Const constant(String name) {
             return consts.get(name);
         }
 
-        int[] shape(String name) {
+        @Override
+        public int[] shape(String name) {
             return shapes.get(name);
         }
 
-        void emit(Layer layer) {
+        @Override
+        public FloatTensor floats(Const c, String what) {
+            FloatTensor t = floats.get(c);
+            if (t == null) {
+                t = c.toFloatTensor();
+                Parameters.check(t, what);
+                floats.put(c, t);
+            }
+            return t;
+        }
+
+        @Override
+        public ImportBudget budget() {
+            return budget;
+        }
+
+        @Override
+        public String freshName(String base) {
+            int i = freshCounters.getOrDefault(base, 1);
+            String n = i == 1 ? base : base + "_" + i;
+            while (tensorNames.contains(n)) {
+                n = base + "_" + ++i;
+            }
+            freshCounters.put(base, i + 1);
+            tensorNames.add(n);
+            return n;
+        }
+
+        @Override
+        public String layerName(String base) {
+            return uniqueName(base);
+        }
+
+        @Override
+        public void emit(Layer layer, String where) {
+            ImportLimits.checkActivation(layer.outputShape(), where + ": its output");
             layers.add(layer);
             shapes.put(layer.output(), layer.outputShape());
         }
 
-        void alias(String output, String input) {
-            aliases.put(output, input);
+        @Override
+        public void alias(String output, String input) {
+            aliases.put(output, resolve(input));
+        }
+
+        @Override
+        public void define(String output, Const value) {
+            consts.put(output, value);
         }
     }
 
@@ -384,8 +531,13 @@ public final class OnnxImporter {
         return s;
     }
 
-    /** Ops that are folded away when all their inputs are constants. */
+    /**
+     * Ops that are folded away when all their inputs are constants: the constant folder's own ops and
+     * every op with a converter (evaluated by the float evaluator at import).
+     */
     public static Set<String> foldableOps() {
-        return new TreeSet<>(ConstantFolder.FOLDABLE);
+        Set<String> s = new TreeSet<>(ConstantFolder.FOLDABLE);
+        s.addAll(Converters.ops());
+        return s;
     }
 }

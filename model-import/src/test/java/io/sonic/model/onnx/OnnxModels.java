@@ -15,15 +15,44 @@ import java.util.Random;
 /** Builds small ONNX models in tests. */
 public final class OnnxModels {
     private final GraphProto.Builder graph = GraphProto.newBuilder().setName("test");
-    private int opset = 13;
+    private long opset = 13;
+    private String producer = "sonic-tests";
 
     public static OnnxModels create() {
         return new OnnxModels();
     }
 
-    public OnnxModels opset(int v) {
+    public OnnxModels opset(long v) {
         opset = v;
         return this;
+    }
+
+    public OnnxModels producer(String name) {
+        producer = name;
+        return this;
+    }
+
+    /** Any tensor as an initializer (its name set on it). */
+    public OnnxModels initializer(TensorProto t) {
+        graph.addInitializer(t);
+        return this;
+    }
+
+    /** Any value as a graph input. */
+    public OnnxModels input(ValueInfoProto v) {
+        graph.addInput(v);
+        return this;
+    }
+
+    /** Any node. */
+    public OnnxModels node(NodeProto n) {
+        graph.addNode(n);
+        return this;
+    }
+
+    /** The graph so far, for tests that edit it further. */
+    public GraphProto.Builder graph() {
+        return graph;
     }
 
     /** A float input; a dimension of -1 is written as the symbolic dimension "N", of -2 as "H". */
@@ -90,17 +119,55 @@ public final class OnnxModels {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
     }
 
+    public static AttributeProto stringAttr(String name, String v) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+                .setS(com.google.protobuf.ByteString.copyFromUtf8(v)).build();
+    }
+
+    public static AttributeProto tensorAttr(String name, TensorProto t) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR).setT(t).build();
+    }
+
+    /** A float tensor (not added to the graph). */
+    public static TensorProto tensor(String name, float[] values, long... dims) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE);
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        for (float v : values) {
+            t.addFloatData(v);
+        }
+        return t.build();
+    }
+
+    /** An int64 tensor (not added to the graph). */
+    public static TensorProto longs(String name, long[] values, long... dims) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE);
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        return t.build();
+    }
+
+    /** An int64 vector initializer, as shapes, axes and pads are given. */
+    public OnnxModels intWeight(String name, long... values) {
+        return initializer(longs(name, values, values.length));
+    }
+
     public static AttributeProto floatAttr(String name, float v) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
     }
 
     public byte[] bytes() {
-        return ModelProto.newBuilder().setIrVersion(7).setProducerName("sonic-tests")
+        return ModelProto.newBuilder().setIrVersion(7).setProducerName(producer)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(graph).build().toByteArray();
     }
 
-    private static ValueInfoProto valueInfo(String name, long... dims) {
+    public static ValueInfoProto valueInfo(String name, long... dims) {
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         for (long d : dims) {
             if (d == -1) {
