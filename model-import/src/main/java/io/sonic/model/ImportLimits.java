@@ -27,7 +27,7 @@ public final class ImportLimits {
     public static final int MAX_ACTIVATION_ELEMENTS = 1 << 26;
     public static final long MAX_TABLE_ENTRIES = 1L << 28;
     public static final int MAX_WINDOW = 1 << 15;
-    public static final long FOLD_BASE_ELEMENTS = 1L << 22;
+    public static final long FOLD_BASE_ELEMENTS = 1L << 21;
     public static final long FOLD_ELEMENTS_PER_BYTE = 2;
     public static final long MAX_FOLD_WORK = 1L << 28;
     public static final double MAX_PARAMETER_MAGNITUDE = 0x1p31;

@@ -191,14 +191,38 @@ final class ConstantFolder {
         Const b = c.constant(1, "second operand");
         int[] out = Shapes.broadcast(a.shape(), b.shape());
         double[] v = allocate(c, out, "its result");
-        int[] ia = Shapes.broadcastIndex(out, a.shape());
-        int[] ib = Shapes.broadcastIndex(out, b.shape());
+        int[] sa = broadcastStrides(out, a.shape());
+        int[] sb = broadcastStrides(out, b.shape());
+        int[] counter = new int[out.length];
+        int ia = 0;
+        int ib = 0;
         for (int i = 0; i < v.length; i++) {
-            v[i] = f.applyAsDouble(a.values()[ia[i]], b.values()[ib[i]]);
+            v[i] = f.applyAsDouble(a.values()[ia], b.values()[ib]);
+            for (int d = out.length - 1; d >= 0; d--) {
+                ia += sa[d];
+                ib += sb[d];
+                if (++counter[d] < out[d]) {
+                    break;
+                }
+                ia -= sa[d] * out[d];
+                ib -= sb[d] * out[d];
+                counter[d] = 0;
+            }
         }
         int type = a.isInteger() && Const.isFloatType(b.dataType()) && !c.op().equals("Pow") ? b.dataType()
                 : a.dataType();
         return new Const(type, out, roundToType(type, v));
+    }
+
+    /** Per axis of {@code out}, the step in a tensor of shape {@code in} broadcast onto it (0 where it repeats). */
+    private static int[] broadcastStrides(int[] out, int[] in) {
+        int offset = out.length - in.length;
+        int[] inStrides = Shapes.strides(in);
+        int[] r = new int[out.length];
+        for (int i = 0; i < in.length; i++) {
+            r[i + offset] = in[i] == 1 ? 0 : inStrides[i];
+        }
+        return r;
     }
 
     /** Float results are rounded to float, as a float32 runtime would hold them. */

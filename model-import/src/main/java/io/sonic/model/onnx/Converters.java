@@ -203,10 +203,13 @@ final class Converters {
             return scope.budget();
         }
 
-        /** A parameter tensor the importer computes (transposed, scaled, negated...), paid from the budget. */
-        FloatTensor derived(int[] shape, float[] values, String what) {
-            budget().allocate(values.length, where + ": " + what);
-            return new FloatTensor(shape, values);
+        /**
+         * A parameter tensor the importer computes (transposed, scaled, negated...): paid from the
+         * budget before {@code values} makes it.
+         */
+        FloatTensor derived(int[] shape, java.util.function.Supplier<float[]> values, String what) {
+            budget().allocate(Shapes.size(shape), where + ": " + what + " of shape " + Shapes.format(shape));
+            return new FloatTensor(shape, values.get());
         }
 
         String freshName(String base) {
@@ -377,24 +380,28 @@ final class Converters {
         }
         int rows = t.dim(0);
         int cols = t.dim(1);
-        float[] v = new float[t.size()];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                v[j * rows + i] = t.get(i * cols + j);
+        return c.derived(new int[] {cols, rows}, () -> {
+            float[] v = new float[t.size()];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    v[j * rows + i] = t.get(i * cols + j);
+                }
             }
-        }
-        return c.derived(new int[] {cols, rows}, v, "the transposed weight");
+            return v;
+        }, "the transposed weight");
     }
 
     private static FloatTensor scaled(Context c, FloatTensor t, float k, String what) {
         if (k == 1f) {
             return t;
         }
-        float[] v = t.values();
-        for (int i = 0; i < v.length; i++) {
-            v[i] *= k;
-        }
-        FloatTensor r = c.derived(t.shape(), v, what);
+        FloatTensor r = c.derived(t.shape(), () -> {
+            float[] v = t.values();
+            for (int i = 0; i < v.length; i++) {
+                v[i] *= k;
+            }
+            return v;
+        }, what);
         Parameters.check(r, c.where + ": " + what);
         return r;
     }
@@ -434,32 +441,31 @@ final class Converters {
             String x = c.activation(0);
             FloatTensor k = c.weight(1, "subtrahend");
             c.emit(new BiasAddLayer(c.layerName(), "Sub", x, c.shape(0), c.output(),
-                    c.derived(k.shape(), negated(k.values()), "the negated subtrahend")));
+                    c.derived(k.shape(), () -> negated(k.values()), "the negated subtrahend")));
             return;
         }
         String x = c.activation(1);
         int[] xs = c.shape(1);
         requireChannelAxis(c, xs, c.isConst(0) ? "c − x" : "x − y");
-        int channels = xs[1];
-        FloatTensor minusOne = c.derived(new int[] {channels}, filled(channels, -1f), "the scale −1");
+        int[] channels = {xs[1]};
+        FloatTensor minusOne = c.derived(channels, () -> filled(channels[0], -1f), "the scale −1");
         if (c.isConst(0)) {
             FloatTensor k = c.weight(0, "minuend");
-            float[] perChannel = PerChannel.values(k, xs);
-            if (perChannel != null) {
+            if (PerChannel.applies(k.shape(), xs)) {
                 c.emit(new AffineLayer(c.layerName(), "Sub", x, xs, c.output(), minusOne,
-                        c.derived(new int[] {channels}, perChannel, "the shift")));
+                        c.derived(channels, () -> PerChannel.values(k, xs), "the shift")));
                 return;
             }
             String negated = c.freshName(c.output() + "/negated");
             c.emit(new AffineLayer(c.extraLayerName("/negate"), "Sub", x, xs, negated, minusOne,
-                    c.derived(new int[] {channels}, new float[channels], "the shift")));
+                    c.derived(channels, () -> new float[channels[0]], "the shift")));
             c.emit(new BiasAddLayer(c.layerName(), "Sub", negated, xs, c.output(), k));
             return;
         }
         String a = c.activation(0);
         String negated = c.freshName(c.output() + "/negated");
         c.emit(new AffineLayer(c.extraLayerName("/negate"), "Sub", x, xs, negated, minusOne,
-                c.derived(new int[] {channels}, new float[channels], "the shift")));
+                c.derived(channels, () -> new float[channels[0]], "the shift")));
         c.emit(new AddLayer(c.layerName(), "Sub", a, c.shape(0), negated, xs, c.output()));
     }
 
@@ -495,27 +501,27 @@ final class Converters {
     /** x·k or x/k as a per-channel affine layer, k being a scalar or one value per channel (axis 1). */
     private static AffineLayer scale(Context c, String op, String x, int[] xs, FloatTensor k, boolean reciprocal) {
         requireChannelAxis(c, xs, op.equals("Mul") ? "x · c" : "x / c");
-        float[] s = PerChannel.values(k, xs);
-        if (s == null) {
+        if (!PerChannel.applies(k.shape(), xs)) {
             throw c.unsupported(op + " by a constant of shape " + Shapes.format(k.shape()) + " onto an input of shape "
                     + Shapes.format(xs) + ": Sonic " + (reciprocal ? "divides" : "multiplies")
                     + " by a scalar or by one value per channel along axis 1 (for this input e.g. shape "
                     + PerChannel.examples(xs) + ")");
         }
-        if (reciprocal) {
-            for (int i = 0; i < s.length; i++) {
+        int[] channels = {xs[1]};
+        FloatTensor scale = c.derived(channels, () -> {
+            float[] s = PerChannel.values(k, xs);
+            for (int i = 0; reciprocal && i < s.length; i++) {
                 if (s[i] == 0f) {
                     throw c.invalid("divides by the constant " + c.inputLabel(1) + ", which holds 0; the result would"
                             + " not be finite");
                 }
                 s[i] = 1f / s[i];
             }
-        }
-        int channels = xs[1];
-        FloatTensor scale = c.derived(new int[] {channels}, s, "the scale");
+            return s;
+        }, "the scale");
         Parameters.check(scale, c.where + ": the scale");
         return new AffineLayer(c.layerName(), op, x, xs, c.output(), scale,
-                c.derived(new int[] {channels}, new float[channels], "the shift"));
+                c.derived(channels, () -> new float[channels[0]], "the shift"));
     }
 
     private static void requireChannelAxis(Context c, int[] xs, String form) {
@@ -746,6 +752,7 @@ final class Converters {
         float[] bias = perChannelParameter(c, 2, "bias", channels);
         float[] mean = perChannelParameter(c, 3, "mean", channels);
         float[] var = perChannelParameter(c, 4, "variance", channels);
+        c.budget().allocate(4L * channels, c.where + ": the scale and shift of " + channels + " channels");
         float[] s = new float[channels];
         float[] t = new float[channels];
         for (int i = 0; i < channels; i++) {
@@ -758,8 +765,8 @@ final class Converters {
             s[i] = (float) k;
             t[i] = (float) (bias[i] - mean[i] * k);
         }
-        FloatTensor st = c.derived(new int[] {channels}, s, "the scale");
-        FloatTensor tt = c.derived(new int[] {channels}, t, "the shift");
+        FloatTensor st = new FloatTensor(new int[] {channels}, s);
+        FloatTensor tt = new FloatTensor(new int[] {channels}, t);
         Parameters.check(st, c.where + ": the scale computed from its statistics");
         Parameters.check(tt, c.where + ": the shift computed from its statistics");
         c.emit(new AffineLayer(c.layerName(), "BatchNormalization", x, in, c.output(), st, tt));

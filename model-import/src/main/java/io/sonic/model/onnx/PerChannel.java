@@ -12,23 +12,26 @@ final class PerChannel {
     private PerChannel() {
     }
 
-    /** The constant as one value per channel of {@code shape}, or null if it is not a per-channel constant. */
-    static float[] values(FloatTensor k, int[] shape) {
-        int[] ks = k.shape();
+    /** Whether a constant of shape {@code ks} is per channel for a value of shape {@code shape}. */
+    static boolean applies(int[] ks, int[] shape) {
         if (shape.length < 2 || ks.length > shape.length) {
-            return null;
+            return false;
         }
         int offset = shape.length - ks.length;
-        boolean alongChannels = false;
         for (int j = 0; j < ks.length; j++) {
-            if (ks[j] == 1) {
-                continue;
+            if (ks[j] != 1 && (j + offset != 1 || ks[j] != shape[1])) {
+                return false;
             }
-            if (j + offset != 1 || ks[j] != shape[1]) {
-                return null;
-            }
-            alongChannels = true;
         }
+        return true;
+    }
+
+    /** The constant as one value per channel of {@code shape}, or null if it is not a per-channel constant. */
+    static float[] values(FloatTensor k, int[] shape) {
+        if (!applies(k.shape(), shape)) {
+            return null;
+        }
+        boolean alongChannels = k.size() > 1;
         float[] r = new float[shape[1]];
         for (int i = 0; i < r.length; i++) {
             r[i] = k.get(alongChannels ? i : 0);

@@ -114,10 +114,13 @@ final class Rewrites {
         String op = prev.sourceOp() + "+" + next.sourceOp();
         if (prev instanceof ConvLayer conv) {
             int m = conv.geometry().outChannels();
+            if (!budget.tryAllocate(2L * m)) {
+                return null;
+            }
             float[] perChannelBias = conv.bias() == null ? new float[m] : conv.bias().values();
             if (next instanceof BiasAddLayer add) {
                 float[] b = PerChannel.values(add.bias(), conv.outputShape());
-                if (b == null || !budget.tryAllocate(m)) {
+                if (b == null) {
                     return null;
                 }
                 for (int i = 0; i < m; i++) {
@@ -276,10 +279,11 @@ final class Rewrites {
             scale = a.scale().values();
             shift = a.shift().values();
         } else {
-            shift = PerChannel.values(((BiasAddLayer) prev).bias(), in);
-            if (shift == null) {
+            FloatTensor b = ((BiasAddLayer) prev).bias();
+            if (!PerChannel.applies(b.shape(), in) || !budget.tryAllocate(channels)) {
                 return null;
             }
+            shift = PerChannel.values(b, in);
         }
         boolean padded = Arrays.stream(g.windows().pads()).anyMatch(p -> p != 0);
         if (!allZero(shift) && padded) {
