@@ -488,8 +488,11 @@ final class Converters {
     private static void div(Context c) {
         legacyBroadcast(c);
         if (!c.isConst(1)) {
-            c.activation(0);
-            c.activation(1);
+            for (int i = 0; i < 2; i++) {
+                if (!c.present(i)) {
+                    c.activation(i);
+                }
+            }
             throw c.unsupported("its divisor depends on the model input; division by a value computed from the input"
                     + " is not linear, and Sonic divides only by constants");
         }

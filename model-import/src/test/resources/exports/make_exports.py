@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""Export the small PyTorch models that ExportedModelsTest reads.
+
+Each model normalises its input inside forward(), as exporters commonly leave it:
+
+* ``mlp-standardise.onnx``: the breast-cancer MLP on raw (unstandardised) features, with the
+  standardisation folded into the first layer by hand, exactly
+  ``h = torch.matmul(x, w / sd.unsqueeze(1)) + (b - torch.matmul(mu / sd, w))``,
+  ``return torch.relu(h) @ w2 + b2``. Exported without PyTorch's constant folding, so the file holds
+  the Div, the MatMul of two initializers and the Sub that compute the folded weights.
+* ``mlp-normalise.onnx``: the same task with an explicit ``(x - mean) / std`` and two Linear layers.
+* ``cnn-rescale.onnx``: a small CNN on 8x8 images in [0, 1] that starts with ``x * 2.0 - 1.0``
+  (random weights, seeded).
+
+For each model, ``NAME-inputs.csv`` holds a handful of inputs (one per line, flattened) and
+``NAME-expected.csv`` PyTorch's logits for them.
+
+The MLPs are trained briefly (seeded) on the first 80 samples of the shipped breast-cancer test
+split (``sample-models/data/breast-cancer``), turned back into raw features with
+``sample-models/breast-cancer/standardization.csv``; the remaining samples provide the inputs. CNN
+inputs are kept only where the two largest logits differ by at least 0.01, so that fixed-point
+rounding cannot flip a label.
+
+Usage (Debian: python3-torch, python3-onnx)::
+
+    /usr/bin/python3 model-import/src/test/resources/exports/make_exports.py
+"""
+
+import csv
+import os
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", ".."))
+BC = os.path.join(ROOT, "sample-models", "data", "breast-cancer")
+STANDARDISATION = os.path.join(ROOT, "sample-models", "breast-cancer", "standardization.csv")
+SAMPLES = 8
+
+
+def read_rows(path):
+    with open(path) as f:
+        return [[float(v) for v in line.split(",")] for line in f if line.strip()]
+
+
+def breast_cancer_raw():
+    with open(STANDARDISATION) as f:
+        rows = list(csv.DictReader(f))
+    mean = torch.tensor([float(r["mean"]) for r in rows])
+    std = torch.tensor([float(r["std"]) for r in rows])
+    z = torch.tensor(read_rows(os.path.join(BC, "test-inputs.csv")))
+    labels = torch.tensor([int(v[0]) for v in read_rows(os.path.join(BC, "test-labels.csv"))])
+    return z * std + mean, labels, mean, std
+
+
+class StandardisedMlp(torch.nn.Module):
+    def __init__(self, mu, sd, hidden=16):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.randn(30, hidden) * 0.2)
+        self.b = torch.nn.Parameter(torch.zeros(hidden))
+        self.w2 = torch.nn.Parameter(torch.randn(hidden, 2) * 0.2)
+        self.b2 = torch.nn.Parameter(torch.zeros(2))
+        self.register_buffer("mu", mu.clone())
+        self.register_buffer("sd", sd.clone())
+
+    def forward(self, x):
+        w, b, mu, sd, w2, b2 = self.w, self.b, self.mu, self.sd, self.w2, self.b2
+        h = torch.matmul(x, w / sd.unsqueeze(1)) + (b - torch.matmul(mu / sd, w))
+        return torch.relu(h) @ w2 + b2
+
+
+class NormalisedMlp(torch.nn.Module):
+    def __init__(self, mean, std, hidden=12):
+        super().__init__()
+        self.register_buffer("mean", mean.clone())
+        self.register_buffer("std", std.clone())
+        self.fc1 = torch.nn.Linear(30, hidden)
+        self.fc2 = torch.nn.Linear(hidden, 2)
+
+    def forward(self, x):
+        x = (x - self.mean) / self.std
+        return self.fc2(torch.relu(self.fc1(x)))
+
+
+class RescaledCnn(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(1, 4, 3)
+        self.conv2 = torch.nn.Conv2d(4, 6, 3, padding=1)
+        self.fc = torch.nn.Linear(6 * 3 * 3, 3)
+
+    def forward(self, x):
+        x = x * 2.0 - 1.0
+        x = torch.relu(self.conv1(x))
+        x = torch.nn.functional.max_pool2d(torch.relu(self.conv2(x)), 2)
+        return self.fc(torch.flatten(x, 1))
+
+
+def train(model, x, y, steps=300):
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+
+
+def export(model, name, inputs):
+    model.eval()
+    path = os.path.join(HERE, name + ".onnx")
+    example = inputs[:1]
+    torch.onnx.export(model, example, path, opset_version=13, do_constant_folding=False,
+                      input_names=["input"], output_names=["logits"],
+                      dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}})
+    with torch.no_grad():
+        logits = model(inputs)
+    write(os.path.join(HERE, name + "-inputs.csv"), inputs.reshape(len(inputs), -1))
+    write(os.path.join(HERE, name + "-expected.csv"), logits)
+
+
+def write(path, rows):
+    with open(path, "w") as f:
+        for row in rows.tolist():
+            f.write(",".join(format(v, ".9g") for v in row) + "\n")
+
+
+def main():
+    torch.manual_seed(20240917)
+    torch.use_deterministic_algorithms(True)
+    torch.set_num_threads(1)
+    raw, labels, mean, std = breast_cancer_raw()
+    train_x, train_y = raw[:80], labels[:80]
+    held_out = raw[80:80 + SAMPLES]
+
+    mlp = StandardisedMlp(mean, std)
+    train(mlp, train_x, train_y)
+    export(mlp, "mlp-standardise", held_out)
+
+    norm = NormalisedMlp(mean, std)
+    train(norm, train_x, train_y)
+    export(norm, "mlp-normalise", held_out)
+
+    cnn = RescaledCnn()
+    cnn.eval()
+    candidates = torch.rand(64, 1, 8, 8)
+    with torch.no_grad():
+        top = torch.topk(cnn(candidates), 2).values
+    keep = candidates[(top[:, 0] - top[:, 1]) >= 0.01][:SAMPLES]
+    export(cnn, "cnn-rescale", keep)
+
+
+if __name__ == "__main__":
+    main()
