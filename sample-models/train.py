@@ -607,7 +607,12 @@ def write_outputs(name, spec, model, sample_x, sample_labels, images, accuracy):
         "accuracy": (None if accuracy is None else
                      {"correct": int(accuracy[0]), "total": int(accuracy[1])}),
         "randomWeights": bool(spec["random_weights"]),
+        # the public range of every input value: the owner uploads it, clients refuse inputs outside it
+        "inputRange": {"min": spec["input_range"][0], "max": spec["input_range"][1]},
     }
+    if spec.get("fraction_bits") is not None:
+        # the fixed-point format the model needs for its whole input range to be safe
+        card["fractionBits"] = spec["fraction_bits"]
     write_text(os.path.join(out, "card.json"), json.dumps(card, indent=2) + "\n")
     write_model_card(name, spec, model, summary, accuracy, spec["files_note"])
 
@@ -675,6 +680,7 @@ def mnist_spec(name):
     return {
         "classes": MNIST_CLASSES,
         "scale": 1.0 / 255.0,
+        "input_range": (0, 1),
         "random_weights": False,
         "test_set": {"format": "idx",
                      "images": "../data/mnist/t10k-images-idx3-ubyte.gz",
@@ -761,6 +767,7 @@ def run_fashion_cnn(seed):
     spec = {
         "classes": FASHION_CLASSES,
         "scale": 1.0 / 255.0,
+        "input_range": (0, 1),
         "random_weights": False,
         "input_shape": (1, 28, 28),
         "test_set": {"format": "idx",
@@ -833,6 +840,8 @@ def run_breast_cancer(seed):
     spec = {
         "classes": BREAST_CANCER_CLASSES,
         "scale": 1.0,
+        # every standardised feature of the 569 samples lies in [-3.07, 11.57]; the range leaves room
+        "input_range": (-5, 15),
         "random_weights": False,
         "input_shape": (30,),
         "test_set": {"format": "csv",
@@ -888,10 +897,12 @@ def run_breast_cancer(seed):
     return spec, acc
 
 
-def run_cifar(name, seed, builder, paper_text, summary):
+def run_cifar(name, seed, builder, paper_text, summary, fraction_bits=None):
     spec = {
         "classes": CIFAR_CLASSES,
         "scale": 1.0 / 255.0,
+        "input_range": (0, 1),
+        "fraction_bits": fraction_bits,
         "random_weights": True,
         "input_shape": (3, 32, 32),
         "test_set": None,
@@ -963,7 +974,9 @@ def run_cifar_c2(seed):
          "normalisation and ReLU, three 2×2 max-pooling layers and one fully "
          "connected layer."),
         "Convolutional network with the CIFAR-10 input format (3×32×32 RGB, "
-        "10 classes).")
+        "10 classes).",
+        # with random weights the worst case over [0, 1] needs more integer bits than f = 16 leaves
+        fraction_bits=12)
 
 
 # name -> (runner, seed, paper network, builder, input text)
@@ -1052,7 +1065,7 @@ architecture, the ONNX op types, the data licence and the training recipe.
 |---|---|
 | `<name>.onnx` | the network |
 | `MODEL.md` | model card |
-| `card.json` | `name`, `onnx`, `inputName`, `inputShape` (batch 1), `scale`, `classes`, `testSet` (paths relative to the model directory, or `null`), `accuracy` (`{{"correct", "total"}}` or `null`), `randomWeights` |
+| `card.json` | `name`, `onnx`, `inputName`, `inputShape` (batch 1), `scale`, `classes`, `testSet` (paths relative to the model directory, or `null`), `accuracy` (`{{"correct", "total"}}` or `null`), `randomWeights`, `inputRange` (`{min, max}`: the public range of every input value, which the owner uploads and clients enforce), `fractionBits` (only where the model needs other than 16) |
 | `inputs.csv` | 100 test inputs |
 | `labels.csv` | their labels, one integer per line |
 | `expected.csv` | the float32 PyTorch model's logits for those inputs |
