@@ -41,11 +41,22 @@ public final class SecureInference implements AutoCloseable {
     private final List<Need> plan;
     private final MaskSeeds masks;
     private final ExecutorService servers;
+    private final InputRange range;
     private Traffic setupTraffic = Traffic.ZERO;
 
+    /** All roles in one process, without an input range check (engine tests and benchmarks). */
     public SecureInference(ModelGraph graph, SecureConfig config) {
+        this(graph, config, null);
+    }
+
+    /**
+     * All roles in one process; every input is first checked against {@code range} (the model's public
+     * input range, as the owner chose it; null for none), as a user's client does.
+     */
+    public SecureInference(ModelGraph graph, SecureConfig config, InputRange range) {
         this.graph = graph;
         this.config = config;
+        this.range = range;
         this.fp = config.fixedPoint();
         Prg ownerPrg = Prg.fresh();
         ModelShare[] shares = ModelShare.split(graph, fp, ownerPrg);
@@ -102,6 +113,9 @@ public final class SecureInference implements AutoCloseable {
         if (input.length != graph.inputSize()) {
             throw new ModelException("input has " + input.length + " values, but model input '" + graph.inputName()
                     + "' of shape " + Shapes.format(graph.inputShape()) + " needs " + graph.inputSize());
+        }
+        if (range != null) {
+            range.check(input, 0);
         }
         long start = System.nanoTime();
         // user: encode and split the input
