@@ -2,6 +2,7 @@ package io.sonic.model.eval;
 
 import io.sonic.model.ModelException;
 import io.sonic.model.ModelGraph;
+import io.sonic.model.Names;
 import io.sonic.model.Shapes;
 import io.sonic.model.layer.AddLayer;
 import io.sonic.model.layer.AffineLayer;
@@ -46,7 +47,7 @@ public final class FixedPointEvaluator {
                     params.put(l, p);
                 }
             } catch (ArithmeticException e) {
-                throw new ModelException("layer '" + l.name() + "' (" + l.sourceOp() + ") has parameters that cannot be"
+                throw new ModelException("layer " + Names.quote(l.name()) + " (" + l.sourceOp() + ") has parameters that cannot be"
                         + " encoded in fixed point with " + fp.fractionBits() + " fraction bits (" + e.getMessage()
                         + "); use fewer fraction bits");
             }
@@ -93,8 +94,8 @@ public final class FixedPointEvaluator {
 
     public long[] encodeInput(float[] input) {
         if (input.length != graph.inputSize()) {
-            throw new ModelException("input has " + input.length + " values, but model input '" + graph.inputName()
-                    + "' of shape " + Shapes.format(graph.inputShape()) + " needs " + graph.inputSize());
+            throw new ModelException("input has " + input.length + " values, but model input " + Names.quote(graph.inputName())
+                    + " of shape " + Shapes.format(graph.inputShape()) + " needs " + graph.inputSize());
         }
         for (int i = 0; i < input.length; i++) {
             if (!Float.isFinite(input[i]) || Math.abs(Math.scalb((double) input[i], fp.fractionBits())) >= 0x1p62) {
@@ -118,6 +119,10 @@ public final class FixedPointEvaluator {
     }
 
     public long[] run(long[] input, LayerListener listener, TruncationObserver observer) {
+        if (input.length != graph.inputSize()) {
+            throw new ModelException("input has " + input.length + " values, but model input " + Names.quote(graph.inputName())
+                    + " of shape " + Shapes.format(graph.inputShape()) + " needs " + graph.inputSize());
+        }
         Map<String, long[]> values = new HashMap<>();
         values.put(graph.inputName(), input.clone());
         List<Layer> layers = graph.layers();

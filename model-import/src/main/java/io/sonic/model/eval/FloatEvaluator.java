@@ -3,6 +3,7 @@ package io.sonic.model.eval;
 import io.sonic.model.FloatTensor;
 import io.sonic.model.ModelException;
 import io.sonic.model.ModelGraph;
+import io.sonic.model.Names;
 import io.sonic.model.Shapes;
 import io.sonic.model.geometry.ConvGeometry;
 import io.sonic.model.geometry.MatMulGeometry;
@@ -58,8 +59,8 @@ public final class FloatEvaluator {
 
     public FloatTensor run(float[] input, LayerListener listener) {
         if (input.length != graph.inputSize()) {
-            throw new ModelException("input has " + input.length + " values, but model input '" + graph.inputName()
-                    + "' of shape " + Shapes.format(graph.inputShape()) + " needs " + graph.inputSize());
+            throw new ModelException("input has " + input.length + " values, but model input " + Names.quote(graph.inputName())
+                    + " of shape " + Shapes.format(graph.inputShape()) + " needs " + graph.inputSize());
         }
         Map<String, float[]> values = new HashMap<>();
         values.put(graph.inputName(), input.clone());

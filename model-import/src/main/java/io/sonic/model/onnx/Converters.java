@@ -142,7 +142,8 @@ final class Converters {
 
         /** Name of input i as the messages show it. */
         String inputLabel(int i) {
-            return "input " + i + (i < inputs.size() && inputs.get(i) != null ? " " + Names.quote(inputs.get(i)) : "");
+            boolean named = i < node.getInputCount() && !node.getInput(i).isEmpty();
+            return "input " + i + (named ? " " + Names.quote(node.getInput(i)) : "");
         }
 
         /** A constant input; refused naming the input when it is missing or computed from the model input. */
@@ -164,7 +165,7 @@ final class Converters {
                         + " but it is computed from the model input; Sonic supports products of the input with"
                         + " constant weights");
             }
-            return scope.floats(constant(i, role), where + ": its " + role + " " + Names.quote(inputs.get(i)));
+            return scope.floats(constant(i, role), where + ": its " + role + " " + Names.quote(node.getInput(i)));
         }
 
         /** Name of a dynamic (input-dependent) operand; throws if it is missing or a constant. */

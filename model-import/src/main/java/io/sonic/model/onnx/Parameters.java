@@ -3,6 +3,7 @@ package io.sonic.model.onnx;
 import io.sonic.model.FloatTensor;
 import io.sonic.model.ImportLimits;
 import io.sonic.model.ModelException;
+import io.sonic.model.Names;
 import io.sonic.model.layer.AffineLayer;
 import io.sonic.model.layer.BiasAddLayer;
 import io.sonic.model.layer.ConvLayer;
@@ -10,7 +11,10 @@ import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.MatMulLayer;
 import io.sonic.model.layer.PadLayer;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The values a layer holds (weights, biases, scales, shifts, pad values) must be encodable in fixed
@@ -38,28 +42,34 @@ final class Parameters {
         }
     }
 
-    /** Checks every parameter of the final layers, naming the layer and the parameter. */
+    /**
+     * Checks every parameter of the final layers, naming the layer and the parameter; a tensor that
+     * several layers share is checked once.
+     */
     static void checkLayers(List<Layer> layers) {
+        Set<FloatTensor> checked = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Layer l : layers) {
-            String what = "layer '" + l.name() + "' (" + l.sourceOp() + "): its ";
+            String what = "layer " + Names.quote(l.name()) + " (" + l.sourceOp() + "): its ";
             if (l instanceof MatMulLayer m) {
-                check(m.weight(), what + "weight");
-                if (m.bias() != null) {
-                    check(m.bias(), what + "bias");
-                }
+                check(m.weight(), what + "weight", checked);
+                check(m.bias(), what + "bias", checked);
             } else if (l instanceof ConvLayer c) {
-                check(c.weight(), what + "weight");
-                if (c.bias() != null) {
-                    check(c.bias(), what + "bias");
-                }
+                check(c.weight(), what + "weight", checked);
+                check(c.bias(), what + "bias", checked);
             } else if (l instanceof BiasAddLayer b) {
-                check(b.bias(), what + "bias");
+                check(b.bias(), what + "bias", checked);
             } else if (l instanceof AffineLayer a) {
-                check(a.scale(), what + "scale");
-                check(a.shift(), what + "shift");
+                check(a.scale(), what + "scale", checked);
+                check(a.shift(), what + "shift", checked);
             } else if (l instanceof PadLayer p) {
                 check(p.value(), what + "pad value");
             }
+        }
+    }
+
+    private static void check(FloatTensor t, String what, Set<FloatTensor> checked) {
+        if (t != null && checked.add(t)) {
+            check(t, what);
         }
     }
 }

@@ -133,6 +133,22 @@ class HostileModelsTest {
         assertEquals(n / 2, g.layers().stream().map(Layer::name).distinct().count(), "layer names are unique");
     }
 
+    @Test
+    void manyLayersSharingOneLargeWeightImportQuickly() {
+        OnnxModels m = OnnxModels.create().input("x", 1, 256).output("y", 1, 256).randomWeight("W", 7, 256, 256);
+        int n = 5000;
+        String prev = "x";
+        for (int i = 0; i < n; i++) {
+            String next = i == n - 1 ? "y" : "h" + i;
+            m.node("MatMul", "mm", new String[] {prev, "W"}, new String[] {next});
+            prev = next;
+        }
+        long start = System.nanoTime();
+        ModelGraph g = read(m);
+        assertEquals(n, g.layers().size());
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "5000 layers sharing a weight took too long");
+    }
+
     // ------------------------------------------------------------------ sizes
 
     @Test
