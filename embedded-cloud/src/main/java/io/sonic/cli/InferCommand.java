@@ -3,20 +3,25 @@ package io.sonic.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sonic.cloud.api.ModelIds;
+import io.sonic.cloud.api.ModelInfo;
 import io.sonic.cloud.client.CloudClient;
+import io.sonic.cloud.client.CloudException;
+import io.sonic.cloud.client.OwnerModel;
 import io.sonic.cloud.client.LocalCloud;
 import io.sonic.cloud.server.Tokens;
 import io.sonic.engine.InferenceResult;
+import io.sonic.engine.InputRange;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureInference;
 import io.sonic.model.FloatTensor;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.Shapes;
 import io.sonic.model.data.InputCsv;
+import io.sonic.model.eval.FixedPoint;
 import io.sonic.model.eval.FixedPointEvaluator;
 import io.sonic.model.eval.FloatEvaluator;
 import io.sonic.model.eval.LayerListener;
-import io.sonic.model.onnx.OnnxImporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,26 +72,35 @@ final class InferCommand implements Callable<Integer> {
     @Mixin
     SecureOptions secure;
 
+    @Mixin
+    RangeOptions ranges;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        SecureConfig cfg = secure.config();
-        ModelGraph g = OnnxImporter.read(model);
+        OwnerModel owner = OwnerModel.open(model);
+        ModelGraph g = owner.graph();
         List<float[]> samples = InputCsv.read(input, g.inputSize(), limit);
         PrintWriter out = spec.commandLine().getOut();
         FloatEvaluator plain = new FloatEvaluator(g);
-        FixedPointEvaluator ideal = new FixedPointEvaluator(g, cfg.fixedPoint());
         ObjectMapper mapper = new ObjectMapper();
         int agree = 0;
         List<Double> online = new ArrayList<>();
-        try (Backend s = backend(g, cfg)) {
+        try (Backend s = backend(owner)) {
+            SecureConfig cfg = s.config();
+            // every sample is checked before any is shared
+            for (int k = 0; k < samples.size(); k++) {
+                s.inputRange().check(samples.get(k), k + 1);
+            }
+            FixedPointEvaluator ideal = new FixedPointEvaluator(g, cfg.fixedPoint());
             if (!json) {
                 out.printf("model %s, input %s, %d sample(s); linear %s, truncation %s, output %s, f = %d%n%n",
                         g.name(), Shapes.format(g.inputShape()), samples.size(), cfg.linear().cliName(),
                         cfg.truncation().name().toLowerCase(), cfg.output().name().toLowerCase(), cfg.fractionBits());
                 out.println(s.describe());
+                out.println("input range " + s.inputRange() + " (" + s.rangeSource() + ")");
                 out.println();
             }
             for (int k = 0; k < samples.size(); k++) {
@@ -139,19 +153,49 @@ final class InferCommand implements Callable<Integer> {
 
         String describe();
 
+        /** The configuration the run uses (the fraction bits are the model's). */
+        SecureConfig config();
+
+        InputRange inputRange();
+
+        String rangeSource();
+
         @Override
         void close();
     }
 
-    private Backend backend(ModelGraph g, SecureConfig cfg) {
-        if (inMemory) {
-            if (servers != null) {
+    private Backend backend(OwnerModel owner) {
+        ModelGraph g = owner.graph();
+        if (servers != null) {
+            if (inMemory) {
                 throw new UserInputException("--in-memory and --servers exclude each other");
             }
-            SecureInference s = new SecureInference(g, cfg);
+            if (ranges.range != null || ranges.calibration != null) {
+                throw new UserInputException("the input range of a model on remote servers is the one its owner"
+                        + " uploaded; --input-range and --calibration apply to upload");
+            }
+            return remote(g);
+        }
+        FixedPoint fp = owner.fixedPoint(secure.requestedFractionBits());
+        SecureConfig cfg = secure.config(fp.fractionBits());
+        OwnerModel.RangeChoice range = ranges.choose(owner, fp);
+        if (inMemory) {
+            SecureInference s = new SecureInference(g, cfg, range.range());
             return new Backend() {
                 public InferenceResult infer(float[] x, SecureConfig c) {
                     return s.infer(x);
+                }
+
+                public SecureConfig config() {
+                    return cfg;
+                }
+
+                public InputRange inputRange() {
+                    return range.range();
+                }
+
+                public String rangeSource() {
+                    return range.source();
                 }
 
                 public String describe() {
@@ -165,27 +209,64 @@ final class InferCommand implements Callable<Integer> {
                 }
             };
         }
-        String id = modelId != null ? modelId : g.name();
-        LocalCloud local = null;
-        CloudClient client;
-        if (servers == null) {
-            try {
-                local = LocalCloud.start(null);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot start the local servers: " + e.getMessage(), e);
-            }
-            client = local.client();
-            client.upload(g, id, Tokens.newToken(), cfg.fixedPoint());
-        } else {
-            client = Remote.connect(servers, ca, spec.commandLine().getErr());
+        String id = modelId != null ? modelId : ModelIds.from(g.name());
+        LocalCloud local;
+        try {
+            local = LocalCloud.start(null);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the local servers: " + e.getMessage(), e);
         }
-        LocalCloud started = local;
-        String where = local == null ? "servers " + servers.get(0) + " and " + servers.get(1)
-                : "local servers " + local.serverUrls().get(0) + " and " + local.serverUrls().get(1)
-                + " and dealer " + local.dealerUrl() + " (HTTPS, WebSocket link over TLS)";
+        try {
+            CloudClient client = local.client();
+            client.upload(g, id, Tokens.newToken(), fp, range.range());
+            String where = "local servers " + local.serverUrls().get(0) + " and " + local.serverUrls().get(1)
+                    + " and dealer " + local.dealerUrl() + " (HTTPS, WebSocket link over TLS)";
+            return cloudBackend(client, id, cfg, range.range(), range.source(), where, local);
+        } catch (RuntimeException e) {
+            local.close();
+            throw e;
+        }
+    }
+
+    private Backend remote(ModelGraph g) {
+        String id = modelId != null ? modelId : ModelIds.from(g.name());
+        CloudClient client = Remote.connect(servers, ca, spec.commandLine().getErr());
+        ModelInfo info;
+        try {
+            info = client.model(id);
+        } catch (CloudException e) {
+            throw new UserInputException(e.getMessage());
+        }
+        Integer f = secure.requestedFractionBits();
+        if (f != null && f != info.fractionBits()) {
+            throw new UserInputException("model '" + id + "' was uploaded with " + info.fractionBits() + " fraction"
+                    + " bits; --fraction-bits " + f + " does not apply to it (upload it again to change it)");
+        }
+        if (!info.structureHash().equals(io.sonic.cloud.wire.GraphCodec.structureHash(g))) {
+            throw new UserInputException("model '" + id + "' on the servers is not " + model.getFileName()
+                    + " (their structures differ); give --model the file that was uploaded, or --model-id");
+        }
+        return cloudBackend(client, id, secure.config(info.fractionBits()), info.inputRange(), "as uploaded by the"
+                + " model's owner", "servers " + servers.get(0) + " and " + servers.get(1), null);
+    }
+
+    private static Backend cloudBackend(CloudClient client, String id, SecureConfig cfg, InputRange range,
+                                        String rangeSource, String where, LocalCloud started) {
         return new Backend() {
             public InferenceResult infer(float[] x, SecureConfig c) {
                 return client.infer(id, x, c, null);
+            }
+
+            public SecureConfig config() {
+                return cfg;
+            }
+
+            public InputRange inputRange() {
+                return range;
+            }
+
+            public String rangeSource() {
+                return rangeSource;
             }
 
             public String describe() {

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sonic.cloud.client.OwnerModel;
+import io.sonic.engine.RangeAnalysis;
 import io.sonic.engine.SecureSupport;
+import io.sonic.model.ModelException;
+import io.sonic.model.eval.FixedPoint;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.Shapes;
 import io.sonic.model.layer.Layer;
-import io.sonic.model.onnx.OnnxImporter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,23 +33,51 @@ final class InspectCommand implements Runnable {
     @Option(names = "--json", description = "print JSON instead of a table")
     boolean json;
 
+    @Option(names = "--fraction-bits", paramLabel = "F",
+            description = "fixed-point fraction bits to check the input range at. Default: the model card's, else "
+                    + io.sonic.model.eval.FixedPoint.DEFAULT_FRACTION_BITS)
+    Integer fractionBits;
+
+    @Mixin
+    RangeOptions ranges;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        ModelGraph g = OnnxImporter.read(model);
+        OwnerModel owner = OwnerModel.open(model);
+        ModelGraph g = owner.graph();
         PrintWriter out = spec.commandLine().getOut();
+        if (fractionBits != null && (fractionBits < 1 || fractionBits > 30)) {
+            throw new UserInputException("--fraction-bits must be between 1 and 30, not " + fractionBits);
+        }
+        FixedPoint fp = owner.fixedPoint(fractionBits);
+        OwnerModel.RangeChoice range = null;
+        String problem = null;
+        try {
+            range = ranges.choose(owner, fp);
+        } catch (ModelException e) {
+            problem = e.getMessage();
+        }
         if (json) {
-            out.println(toJson(g));
+            out.println(toJson(g, fp, range, problem));
             return;
         }
         out.printf("model   %s (%s, opset %d)%n", g.name(), g.producer().isBlank() ? "unknown producer" : g.producer(),
                 g.opset());
         out.printf("input   %s %s%n", g.inputName(), Shapes.format(g.inputShape()));
         out.printf("output  %s %s%n", g.outputName(), Shapes.format(g.outputShape()));
-        out.printf("layers  %d, parameters %,d, multiply-accumulates %,d%n%n", g.layers().size(), g.parameterCount(),
+        out.printf("layers  %d, parameters %,d, multiply-accumulates %,d%n", g.layers().size(), g.parameterCount(),
                 g.multiplyAccumulates());
+        if (range != null) {
+            RangeAnalysis.LayerBound worst = range.bounds().worst();
+            out.printf("input range  %s (%s), safe with f = %d: the worst layer, %s, keeps %.1f bits below the"
+                    + " ring's limit%n%n", range.range(), range.source(), fp.fractionBits(),
+                    worst == null ? "-" : worst.name(), worst == null ? 62.0 : worst.headroomBits());
+        } else {
+            out.printf("input range  not safe with f = %d: %s%n%n", fp.fractionBits(), problem);
+        }
         Table t = new Table(List.of("#", "name", "op", "input", "output", "params", "MACs", "secure"),
                 true, false, false, false, false, true, true, false);
         List<Layer> layers = g.layers();
@@ -63,7 +95,7 @@ final class InspectCommand implements Runnable {
                 .collect(Collectors.joining(" + "));
     }
 
-    static String toJson(ModelGraph g) {
+    static String toJson(ModelGraph g, FixedPoint fp, OwnerModel.RangeChoice range, String problem) {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = m.createObjectNode();
         root.put("name", g.name());
@@ -75,6 +107,19 @@ final class InspectCommand implements Runnable {
         root.set("outputShape", shape(m, g.outputShape()));
         root.put("parameters", g.parameterCount());
         root.put("multiplyAccumulates", g.multiplyAccumulates());
+        root.put("fractionBits", fp.fractionBits());
+        ObjectNode r = root.putObject("inputRange");
+        r.put("safe", range != null);
+        if (range != null) {
+            r.put("min", range.range().min());
+            r.put("max", range.range().max());
+            r.put("source", range.source());
+            RangeAnalysis.LayerBound worst = range.bounds().worst();
+            r.put("worstLayer", worst == null ? null : worst.name());
+            r.put("headroomBits", worst == null ? 62.0 : worst.headroomBits());
+        } else {
+            r.put("problem", problem);
+        }
         ArrayNode layers = root.putArray("layers");
         for (int i = 0; i < g.layers().size(); i++) {
             Layer l = g.layers().get(i);

@@ -21,11 +21,26 @@ final class SecureOptions {
                     + " the paper's variant). Default: ${DEFAULT-VALUE}")
     String truncation;
 
-    @Option(names = "--fraction-bits", paramLabel = "F", defaultValue = "" + FixedPoint.DEFAULT_FRACTION_BITS,
-            description = "fixed-point fraction bits (1-30). Default: ${DEFAULT-VALUE}")
-    int fractionBits;
+    @Option(names = "--fraction-bits", paramLabel = "F",
+            description = "fixed-point fraction bits (1-30). Default: the model card's, else "
+                    + FixedPoint.DEFAULT_FRACTION_BITS)
+    Integer fractionBits;
 
+    /** The fraction bits asked for, or null for the model's default. */
+    Integer requestedFractionBits() {
+        if (fractionBits != null && (fractionBits < 1 || fractionBits > 30)) {
+            throw new UserInputException("--fraction-bits must be between 1 and 30, not " + fractionBits);
+        }
+        return fractionBits;
+    }
+
+    /** The configuration with the fraction bits asked for, or the default. */
     SecureConfig config() {
+        Integer f = requestedFractionBits();
+        return config(f == null ? FixedPoint.DEFAULT_FRACTION_BITS : f);
+    }
+
+    SecureConfig config(int fractionBits) {
         SecureConfig.LinearMode l = switch (linear) {
             case "faithful" -> SecureConfig.LinearMode.FAITHFUL;
             case "mask-reuse" -> SecureConfig.LinearMode.MASK_REUSE;
@@ -41,9 +56,6 @@ final class SecureOptions {
             case "local" -> SecureConfig.TruncationMode.LOCAL;
             default -> throw new UserInputException("--truncation must be exact or local, not '" + truncation + "'");
         };
-        if (fractionBits < 1 || fractionBits > 30) {
-            throw new UserInputException("--fraction-bits must be between 1 and 30, not " + fractionBits);
-        }
         return new SecureConfig(fractionBits, l, t, o, SecureConfig.DEFAULT.timeout());
     }
 }

@@ -2,6 +2,7 @@ package io.sonic.cli;
 
 import io.sonic.cloud.server.CloudServer;
 import io.sonic.cloud.server.NodeConfig;
+import io.sonic.cloud.server.ServerLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,6 +33,43 @@ final class ServeCommand implements Callable<Integer> {
             + " ~/.sonic/server<party>")
     Path data;
 
+    @Option(names = "--upload-credential", paramLabel = "CREDENTIAL",
+            description = "the credential owners need to upload, replace or delete models (default:"
+                    + " $SONIC_UPLOAD_CREDENTIAL, else one derived from the cluster secret, the same on both servers)")
+    String uploadCredential;
+
+    @Option(names = "--max-models", paramLabel = "N", description = "models stored at most. Default: ${DEFAULT-VALUE}")
+    int maxModels = ServerLimits.DEFAULT.maxModels();
+
+    @Option(names = "--max-model-mb", paramLabel = "MIB",
+            description = "largest model upload in MiB. Default: ${DEFAULT-VALUE}")
+    long maxModelMb = ServerLimits.DEFAULT.maxModelBytes() / ServerLimits.MIB;
+
+    @Option(names = "--max-store-mb", paramLabel = "MIB",
+            description = "all stored shares together, in MiB. Default: ${DEFAULT-VALUE}")
+    long maxStoreMb = ServerLimits.DEFAULT.maxStoreBytes() / ServerLimits.MIB;
+
+    @Option(names = "--max-sessions", paramLabel = "N",
+            description = "sessions open at once (created or running). Default: ${DEFAULT-VALUE}")
+    int maxSessions = ServerLimits.DEFAULT.maxSessions();
+
+    @Option(names = "--max-sessions-per-client", paramLabel = "N",
+            description = "the same per client address. Default: ${DEFAULT-VALUE}")
+    int maxSessionsPerClient = ServerLimits.DEFAULT.maxSessionsPerClient();
+
+    @Option(names = "--max-step-sessions", paramLabel = "N",
+            description = "classroom step-mode sessions at once (each may hold a worker while paused). Default:"
+                    + " ${DEFAULT-VALUE}")
+    int maxPaused = ServerLimits.DEFAULT.maxPaused();
+
+    @Option(names = "--pause-timeout-minutes", paramLabel = "MIN",
+            description = "a step-mode session nobody continues fails after this. Default: ${DEFAULT-VALUE}")
+    long pauseMinutes = ServerLimits.DEFAULT.pauseTimeout().toMinutes();
+
+    @Option(names = "--input-wait-seconds", paramLabel = "S",
+            description = "a session whose input does not arrive within this is dropped. Default: ${DEFAULT-VALUE}")
+    long inputWaitSeconds = ServerLimits.DEFAULT.inputWait().toSeconds();
+
     @Mixin
     NodeOptions node;
 
@@ -52,10 +90,21 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".sonic", "server" + party);
         String secret = cluster.resolve(dir, out);
+        ServerLimits limits;
+        try {
+            limits = ServerLimits.DEFAULT.withStore(maxModels, maxModelMb * ServerLimits.MIB, maxStoreMb * ServerLimits.MIB)
+                    .withSessions(maxSessions, maxSessionsPerClient)
+                    .withStepMode(maxPaused, Math.min(maxPaused, ServerLimits.DEFAULT.maxPausedPerClient()),
+                            java.time.Duration.ofMinutes(pauseMinutes))
+                    .withSessionTimes(java.time.Duration.ofSeconds(inputWaitSeconds), ServerLimits.DEFAULT.keepFinished());
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("a limit is out of range: " + e.getMessage());
+        }
+        String credential = uploadCredential != null ? uploadCredential : System.getenv("SONIC_UPLOAD_CREDENTIAL");
         CloudServer s;
         try {
             s = new CloudServer(new NodeConfig(party, node.host, node.port, dir, secret, peer, dealer,
-                    NodeConfig.DEFAULT_TIMEOUT, node.names))
+                    NodeConfig.DEFAULT_TIMEOUT, node.names, limits, credential))
                     .start();
         } catch (java.io.IOException e) {
             throw new UserInputException("cannot listen on " + node.host + ":" + node.port + ": " + e.getMessage());
@@ -63,6 +112,7 @@ final class ServeCommand implements Callable<Integer> {
         out.printf("server %d listening on %s%n", party, s.url());
         out.printf("  certificate  %s%n", s.fingerprint());
         out.printf("  cluster CA   %s   (clients pin it with --ca)%n", s.caFingerprint());
+        out.printf("  upload credential  %s   (owners pass it to sonic upload --credential)%n", s.uploadCredential());
         out.printf("  data         %s%n", dir.toAbsolutePath());
         out.printf("  dealer       %s%n", dealer);
         out.println(party == 0 ? "  waiting for server 1 to connect (it needs --peer " + s.url() + ")"
@@ -75,8 +125,20 @@ final class ServeCommand implements Callable<Integer> {
         }));
         boolean reported = false;
         String lastReason = "";
+        String lastState = "disconnected";
         while (stop.getCount() > 0) {
             boolean up = s.link().connected();
+            String state = s.link().state();
+            if (!state.equals(lastState)) {
+                if (state.equals("unresponsive")) {
+                    out.println("link to server " + (1 - party) + " is unresponsive (nothing arrived for "
+                            + s.link().silentMillis() / 1000 + " s)");
+                } else if (lastState.equals("unresponsive") && state.equals("connected")) {
+                    out.println("link to server " + (1 - party) + " answers again");
+                }
+                out.flush();
+                lastState = state;
+            }
             String reason = s.link().lastError();
             if (up != reported || !up && !reason.equals(lastReason) && !reason.startsWith("not connected")) {
                 out.println(up ? "link to server " + (1 - party) + " is up" : "link to server " + (1 - party)

@@ -1,11 +1,14 @@
 package io.sonic.cli;
 
+import io.sonic.cloud.api.ModelIds;
 import io.sonic.cloud.client.CloudClient;
+import io.sonic.cloud.client.CloudException;
+import io.sonic.cloud.client.OwnerModel;
 import io.sonic.cloud.server.Tokens;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.eval.FixedPoint;
-import io.sonic.model.onnx.OnnxImporter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,8 +19,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "upload", mixinStandardHelpOptions = true,
-        description = "As the model owner: split a model into two secret shares here and upload one share (with the"
-                + " public structure) to each server. The plaintext weights never leave this machine.")
+        description = {"As the model owner: split a model into two secret shares here and upload one share (with the"
+                + " public structure and input range) to each server. The plaintext weights never leave this machine.",
+                "The input range is checked first: no input inside it can make a value in the network overflow"
+                        + " the fixed-point ring."})
 final class UploadCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "the .onnx file")
     java.nio.file.Path model;
@@ -32,12 +37,20 @@ final class UploadCommand implements Callable<Integer> {
     @Option(names = "--token", paramLabel = "TOKEN", description = "owner token guarding the model (default: a new one)")
     String token;
 
+    @Option(names = "--credential", paramLabel = "CREDENTIAL",
+            description = "the cluster's upload credential, as sonic serve prints it (default: $SONIC_UPLOAD_CREDENTIAL)")
+    String credential;
+
     @Option(names = "--ca", paramLabel = "FINGERPRINT", description = "pin the cluster CA (printed by serve)")
     String ca;
 
-    @Option(names = "--fraction-bits", paramLabel = "F", defaultValue = "" + FixedPoint.DEFAULT_FRACTION_BITS,
-            description = "fixed-point fraction bits of the shares. Default: ${DEFAULT-VALUE}")
-    int fractionBits;
+    @Option(names = "--fraction-bits", paramLabel = "F",
+            description = "fixed-point fraction bits of the shares. Default: the model card's, else "
+                    + FixedPoint.DEFAULT_FRACTION_BITS)
+    Integer fractionBits;
+
+    @Mixin
+    RangeOptions ranges;
 
     @Spec
     CommandSpec spec;
@@ -45,15 +58,34 @@ final class UploadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ModelGraph g = OnnxImporter.read(model);
-        String modelId = id != null ? id : g.name();
-        String owner = token != null ? token : Tokens.newToken();
-        CloudClient c = Remote.connect(servers, ca, spec.commandLine().getErr());
-        CloudClient.Upload u = c.upload(g, modelId, owner, new FixedPoint(fractionBits));
-        out.printf("uploaded model '%s' (%d layers): %,d bytes to server 0, %,d bytes to server 1%n", modelId,
-                g.layers().size(), u.bytesPerServer()[0], u.bytesPerServer()[1]);
+        OwnerModel owner = OwnerModel.open(model);
+        ModelGraph g = owner.graph();
+        if (fractionBits != null && (fractionBits < 1 || fractionBits > 30)) {
+            throw new UserInputException("--fraction-bits must be between 1 and 30, not " + fractionBits);
+        }
+        FixedPoint fp = owner.fixedPoint(fractionBits);
+        OwnerModel.RangeChoice range = ranges.choose(owner, fp);
+        String modelId = id != null ? id : ModelIds.from(g.name());
+        String owned = token != null ? token : Tokens.newToken();
+        String cred = credential != null ? credential : System.getenv("SONIC_UPLOAD_CREDENTIAL");
+        if (cred == null || cred.isBlank()) {
+            throw new UserInputException("uploading needs the cluster's upload credential: sonic serve prints it;"
+                    + " pass it with --credential or $SONIC_UPLOAD_CREDENTIAL");
+        }
+        CloudClient c = Remote.connect(servers, ca, spec.commandLine().getErr()).withUploadCredential(cred);
+        CloudClient.Upload u;
+        try {
+            u = c.upload(g, modelId, owned, fp, range.range());
+        } catch (CloudException e) {
+            throw new UserInputException(e.getMessage());
+        }
+        out.printf("uploaded model '%s' (%d layers, f = %d): %,d bytes to server 0, %,d bytes to server 1%n", modelId,
+                g.layers().size(), fp.fractionBits(), u.bytesPerServer()[0], u.bytesPerServer()[1]);
+        out.printf("input range %s (%s); the worst layer, %s, keeps %.1f bits below the ring's limit%n",
+                range.range(), range.source(), range.bounds().worst() == null ? "-" : range.bounds().worst().name(),
+                range.bounds().worst() == null ? 62.0 : range.bounds().worst().headroomBits());
         if (token == null) {
-            out.printf("owner token (keep it to replace or delete the model): %s%n", owner);
+            out.printf("owner token (keep it to replace or delete the model): %s%n", owned);
         }
         return 0;
     }

@@ -92,6 +92,7 @@ public final class RangeAnalysis {
             boolean truncating = pre != null;
             double max;
             if (truncating) {
+                widen(pre);
                 max = maxAbs(pre);
                 out = new double[2][pre[0].length];
                 for (int k = 0; k < out[0].length; k++) {
@@ -412,6 +413,17 @@ public final class RangeAnalysis {
             y[1][k] = a[1][ia[k]] + b[1][ib[k]];
         }
         return y;
+    }
+
+    /**
+     * Widens product intervals by a relative 2^-30 and one unit: sums in double precision may round below
+     * the exact ring sum, and a bound must never be below it.
+     */
+    private static void widen(double[][] z) {
+        for (int k = 0; k < z[0].length; k++) {
+            z[0][k] -= Math.abs(z[0][k]) * 0x1p-30 + 1;
+            z[1][k] += Math.abs(z[1][k]) * 0x1p-30 + 1;
+        }
     }
 
     private static double maxAbs(double[][] v) {

@@ -3,7 +3,6 @@ package io.sonic.cloud;
 import io.sonic.cli.SonicCli;
 import io.sonic.cloud.client.CloudClient;
 import io.sonic.cloud.client.CloudException;
-import io.sonic.cloud.server.ModelStore;
 import io.sonic.cloud.tls.ClientTrust;
 import io.sonic.cloud.tls.ClusterTrust;
 import io.sonic.cloud.tls.NodeIdentity;
@@ -58,80 +57,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ClusterProcessesTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on (https://\\S+)");
 
     @TempDir
     static Path dir;
     static String secret;
-    static Node dealer;
-    static Node s0;
-    static Node s1;
+    static NodeProcess dealer;
+    static NodeProcess s0;
+    static NodeProcess s1;
     static CloudClient client;
     static HttpClient user;
 
-    /** A node process and the lines it prints. */
-    record Node(Process process, URI url, BlockingQueue<String> lines, List<String> args) {
-        void stop() {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        void awaitLine(String contains) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                String l = lines.poll(200, TimeUnit.MILLISECONDS);
-                if (l != null && l.contains(contains)) {
-                    return;
-                }
-            }
-            throw new AssertionError("node did not print '" + contains + "'");
-        }
+    static NodeProcess start(List<String> args) throws Exception {
+        return NodeProcess.start(args);
     }
 
-    static Node start(List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), SonicCli.class.getName()));
-        cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        BlockingQueue<String> first = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String l;
-                while ((l = r.readLine()) != null) {
-                    lines.add(l);
-                    first.add(l);
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            String l = first.poll(200, TimeUnit.MILLISECONDS);
-            if (l != null) {
-                Matcher m = LISTENING.matcher(l);
-                if (m.find()) {
-                    return new Node(p, URI.create(m.group(1)), lines, args);
-                }
-            }
-            if (!p.isAlive() && first.isEmpty()) {
-                break;
-            }
-        }
-        p.destroyForcibly();
-        throw new AssertionError("node " + args + " did not start: " + String.join(" | ", lines));
-    }
-
-    static Node startServer1(int port) throws Exception {
+    static NodeProcess startServer1(int port) throws Exception {
         return start(List.of("serve", "--party", "1", "--port", "" + port, "--peer", s0.url().toString(), "--dealer",
                 dealer.url().toString(), "--data", dir.resolve("s1").toString(), "--secret", secret));
     }
@@ -145,16 +85,19 @@ class ClusterProcessesTest {
         s1 = startServer1(0);
         s1.awaitLine("link to server 0 is up");
         String ca = ClusterTrust.fromSecret(secret).caFingerprint();
-        client = CloudClient.connect(List.of(s0.url(), s1.url()), ca, Duration.ofSeconds(10), w -> { });
+        client = CloudClient.connect(List.of(s0.url(), s1.url()), ca, Duration.ofSeconds(10), w -> { })
+                .withUploadCredential(ClusterTrust.fromSecret(secret).uploadCredential());
         user = HttpClient.newBuilder().sslContext(ClientTrust.trusting(ClusterTrust.fromSecret(secret).caCertificate()))
                 .build();
-        client.upload(new SampleModels("mnist-m2").graph(), "m2", "owner-token-1", SecureConfig.DEFAULT.fixedPoint());
-        client.upload(new SampleModels("breast-cancer").graph(), "bc", "owner-token-1", SecureConfig.DEFAULT.fixedPoint());
+        client.upload(new SampleModels("mnist-m2").graph(), "m2", "owner-token-1", SecureConfig.DEFAULT.fixedPoint(),
+                new SampleModels("mnist-m2").inputRange());
+        client.upload(new SampleModels("breast-cancer").graph(), "bc", "owner-token-1", SecureConfig.DEFAULT.fixedPoint(),
+                new SampleModels("breast-cancer").inputRange());
     }
 
     @AfterAll
     static void stopCluster() {
-        for (Node n : new Node[] {s1, s0, dealer}) {
+        for (NodeProcess n : new NodeProcess[] {s1, s0, dealer}) {
             if (n != null) {
                 n.stop();
             }
@@ -200,14 +143,21 @@ class ClusterProcessesTest {
         String id = body.substring(14, 50);
         URI session = s0.url().resolve("/v1/sessions/" + id);
         assertEquals(401, call(HttpRequest.newBuilder(session).GET()).statusCode());
+        // a wrong token and an unknown session get the same answer: session ids cannot be probed
         HttpResponse<String> wrong = call(HttpRequest.newBuilder(session).header("Authorization", "Bearer wrong").GET());
-        assertEquals(403, wrong.statusCode());
-        assertTrue(wrong.body().contains("wrong token"), wrong.body());
+        assertEquals(404, wrong.statusCode());
+        assertTrue(wrong.body().contains("with this token"), wrong.body());
+        String other = UUID.randomUUID().toString();
+        HttpResponse<String> unknown = call(HttpRequest.newBuilder(s0.url().resolve("/v1/sessions/" + other))
+                .header("Authorization", "Bearer wrong").GET());
+        assertEquals(404, unknown.statusCode());
+        assertEquals(wrong.body().replace(id, other), unknown.body());
         assertEquals(200, call(HttpRequest.newBuilder(session).header("Authorization", "Bearer right").GET()).statusCode());
         // the owner token guards the model
         ModelGraph g = new SampleModels("breast-cancer").graph();
         CloudException e = assertThrows(CloudException.class,
-                () -> client.upload(g, "bc", "another-owner", SecureConfig.DEFAULT.fixedPoint()));
+                () -> client.upload(g, "bc", "another-owner", SecureConfig.DEFAULT.fixedPoint(),
+                        new SampleModels("breast-cancer").inputRange()));
         assertTrue(e.getMessage().contains("HTTP 403"), e.getMessage());
         assertThrows(CloudException.class, () -> client.delete("bc", "another-owner"));
         assertEquals(401, call(HttpRequest.newBuilder(s0.url().resolve("/v1/models/bc")).DELETE()).statusCode());
@@ -241,9 +191,21 @@ class ClusterProcessesTest {
                 .header("Authorization", "Bearer t").GET()).statusCode());
         assertEquals(400, call(HttpRequest.newBuilder(s1.url().resolve("/v1/sessions"))
                 .header("Authorization", "Bearer t").POST(HttpRequest.BodyPublishers.ofString("{oops"))).statusCode());
+        assertEquals(400, call(HttpRequest.newBuilder(s1.url().resolve("/v1/sessions"))
+                .header("Authorization", "Bearer t").POST(HttpRequest.BodyPublishers.ofString("null"))).statusCode());
+        byte[] badModel = io.sonic.cloud.wire.UploadCodec.encode("{}".getBytes(StandardCharsets.UTF_8),
+                new io.sonic.cloud.api.ModelMeta(new io.sonic.engine.InputRange(0, 1)), new byte[10]);
+        String credential = ClusterTrust.fromSecret(secret).uploadCredential();
+        HttpResponse<String> noCredential = call(HttpRequest.newBuilder(s0.url().resolve("/v1/models/x1"))
+                .header("Authorization", "Bearer o").PUT(HttpRequest.BodyPublishers.ofByteArray(badModel)));
+        assertEquals(401, noCredential.statusCode(), noCredential.body());
+        HttpResponse<String> wrongCredential = call(HttpRequest.newBuilder(s0.url().resolve("/v1/models/x1"))
+                .header("Authorization", "Bearer o").header("Sonic-Upload-Credential", credential + "x")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(badModel)));
+        assertEquals(403, wrongCredential.statusCode(), wrongCredential.body());
         HttpResponse<String> badUpload = call(HttpRequest.newBuilder(s0.url().resolve("/v1/models/x1"))
-                .header("Authorization", "Bearer o").PUT(HttpRequest.BodyPublishers.ofByteArray(
-                        ModelStore.uploadBody("{}".getBytes(StandardCharsets.UTF_8), new byte[10]))));
+                .header("Authorization", "Bearer o").header("Sonic-Upload-Credential", credential)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(badModel)));
         assertEquals(400, badUpload.statusCode(), badUpload.body());
     }
 
@@ -311,7 +273,8 @@ class ClusterProcessesTest {
     @Test
     @Order(6)
     void aPeerKilledMidInferenceEndsTheSessionClearlyAndARestartedPeerRejoins() throws Exception {
-        client.upload(new SampleModels("cifar-c1").graph(), "c1", "owner-token-1", SecureConfig.DEFAULT.fixedPoint());
+        client.upload(new SampleModels("cifar-c1").graph(), "c1", "owner-token-1", SecureConfig.DEFAULT.fixedPoint(),
+                new SampleModels("cifar-c1").inputRange());
         float[] x = new SampleModels("cifar-c1").inputs().get(0);
         ExecutorService one = Executors.newSingleThreadExecutor();
         try {
@@ -363,8 +326,7 @@ class ClusterProcessesTest {
             ws.stop();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!(client.status(0).path("peer").asText().equals("connected")
-                && client.status(1).path("peer").asText().equals("connected"))) {
+        while (!(client.status(0).peer().equals("connected") && client.status(1).peer().equals("connected"))) {
             assertTrue(System.nanoTime() < deadline, "the link did not recover: " + client.status(0));
             Thread.sleep(200);
         }

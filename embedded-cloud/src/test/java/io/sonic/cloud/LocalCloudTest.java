@@ -38,7 +38,7 @@ class LocalCloudTest {
     void uploadThenInferGivesTheReferenceAndTheFormulaTraffic() {
         SampleModels m2 = new SampleModels("mnist-m2");
         ModelGraph g = m2.graph();
-        client.upload(g, "m2", "owner-secret-token", SecureConfig.DEFAULT.fixedPoint());
+        client.upload(g, "m2", "owner-secret-token", SecureConfig.DEFAULT.fixedPoint(), m2.inputRange());
         FixedPointEvaluator ideal = new FixedPointEvaluator(g, SecureConfig.DEFAULT.fixedPoint());
         List<float[]> inputs = m2.inputs().subList(0, 3);
         for (int k = 0; k < Integer.getInteger("sonic.warm", 0); k++) {
@@ -62,13 +62,13 @@ class LocalCloudTest {
     void stepModePausesBeforeEveryLayerAndCancelEndsTheSessionOnBothServers() throws Exception {
         SampleModels bc = new SampleModels("breast-cancer");
         ModelGraph g = bc.graph();
-        client.upload(g, "bc", "owner", SecureConfig.DEFAULT.fixedPoint());
+        client.upload(g, "bc", "owner", SecureConfig.DEFAULT.fixedPoint(), bc.inputRange());
         float[] x = bc.inputs().get(0);
         CloudClient.Control step = new CloudClient.Control(true);
         java.util.List<Integer> paused = new java.util.concurrent.CopyOnWriteArrayList<>();
         InferenceResult r = client.infer("bc", x, SecureConfig.DEFAULT, e -> {
-            if (e.path("type").asText().equals("paused")) {
-                paused.add(e.path("index").asInt());
+            if ("paused".equals(e.type())) {
+                paused.add(e.index());
                 new Thread(step::proceed).start();
             }
         }, s -> { }, step);
@@ -78,7 +78,7 @@ class LocalCloudTest {
         CloudClient.Control cancel = new CloudClient.Control(true);
         io.sonic.cloud.client.CloudException e = org.junit.jupiter.api.Assertions.assertThrows(
                 io.sonic.cloud.client.CloudException.class, () -> client.infer("bc", x, SecureConfig.DEFAULT, ev -> {
-                    if (ev.path("type").asText().equals("paused")) {
+                    if ("paused".equals(ev.type())) {
                         new Thread(cancel::cancel).start();
                     }
                 }, s -> { }, cancel));

@@ -2,6 +2,7 @@ package io.sonic.engine;
 
 import io.sonic.model.ModelGraph;
 import io.sonic.model.data.InputCsv;
+import io.sonic.model.eval.FixedPoint;
 import io.sonic.model.onnx.OnnxImporter;
 
 import java.nio.file.Path;
@@ -27,6 +28,21 @@ public record SampleModels(String name) {
 
     public List<float[]> inputs() {
         return InputCsv.read(dir().resolve("inputs.csv"), -1, -1);
+    }
+
+    /** The model card's public input range. */
+    public InputRange inputRange() {
+        return card().inputRange();
+    }
+
+    /** The fixed-point format the card asks for (f = 16 unless it says otherwise). */
+    public FixedPoint fixedPoint() {
+        Integer f = card().fractionBits();
+        return f == null ? FixedPoint.DEFAULT : new FixedPoint(f);
+    }
+
+    public io.sonic.cloud.client.ModelCard card() {
+        return io.sonic.cloud.client.ModelCard.beside(dir().resolve(name + ".onnx")).orElseThrow();
     }
 
     public boolean randomWeights() {

@@ -11,6 +11,12 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
+import io.sonic.cloud.client.ModelCard;
+import io.sonic.cloud.client.OwnerModel;
+import io.sonic.engine.InputRange;
+import io.sonic.model.ModelException;
+import io.sonic.model.eval.FixedPoint;
+
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -20,7 +26,33 @@ import java.time.Instant;
  */
 public final class AppState {
     /** A model opened in the app; {@code sampleDir} is its sample-models folder or null. */
-    public record OpenModel(String name, Path file, Path sampleDir, ModelGraph graph) {
+    /**
+     * The open model. {@code fractionBits} and {@code inputRange} are what it is shared with (from its card,
+     * else the defaults: f = 16 and the largest safe symmetric range); {@code inputRange} is null when no
+     * range is safe, and {@code rangeNote} then says why (otherwise where the range came from).
+     */
+    public record OpenModel(String name, Path file, Path sampleDir, ModelGraph graph, int fractionBits,
+                            InputRange inputRange, String rangeNote) {
+
+        /** A model opened with its card's choices (or the defaults). */
+        public static OpenModel of(String name, Path file, Path sampleDir, ModelGraph graph) {
+            OwnerModel owner = new OwnerModel(file, graph, ModelCard.beside(file));
+            FixedPoint fp = owner.fixedPoint(null);
+            try {
+                OwnerModel.RangeChoice r = owner.range(fp, (InputRange) null, null);
+                return new OpenModel(name, file, sampleDir, graph, fp.fractionBits(), r.range(), r.source());
+            } catch (ModelException e) {
+                return new OpenModel(name, file, sampleDir, graph, fp.fractionBits(), null, e.getMessage());
+            }
+        }
+
+        /** The input range, or a ModelException saying why the model has none. */
+        public InputRange requireRange() {
+            if (inputRange == null) {
+                throw new ModelException(rangeNote);
+            }
+            return inputRange;
+        }
     }
 
     /** One finished secure query, with the float model's answer beside it. */

@@ -67,12 +67,16 @@ public final class CloudView {
         TextField ca = new TextField();
         ca.setId("caPin");
         ca.setPromptText("cluster CA fingerprint (sha256:…), printed by serve");
+        TextField credential = new TextField();
+        credential.setId("uploadCredential");
+        credential.setPromptText("upload credential, printed by serve (needed to upload a model)");
         Button connect = new Button("Connect");
         connect.setId("connectRemote");
         connect.disableProperty().bind(vm.connectedProperty());
         connect.setOnAction(e -> {
             busy.setVisible(true);
-            Background.run("connect", () -> CloudViewModel.connectRemote(url0.getText(), url1.getText(), ca.getText()),
+            Background.run("connect", () -> CloudViewModel.connectRemote(url0.getText(), url1.getText(), ca.getText(),
+                    credential.getText()),
                     client -> {
                         busy.setVisible(false);
                         vm.connected(client, "remote servers");
@@ -86,7 +90,8 @@ public final class CloudView {
         remote.setVgap(6);
         remote.addRow(0, new Label("Server 0"), url0);
         remote.addRow(1, new Label("Server 1"), url1);
-        remote.addRow(2, new Label("Cluster CA"), ca, connect);
+        remote.addRow(2, new Label("Cluster CA"), ca);
+        remote.addRow(3, new Label("Upload credential"), credential, connect);
         GridPane.setHgrow(url0, Priority.ALWAYS);
         GridPane.setHgrow(ca, Priority.ALWAYS);
         TitledPane remotePane = new TitledPane("Servers started elsewhere (./sonic serve)", remote);

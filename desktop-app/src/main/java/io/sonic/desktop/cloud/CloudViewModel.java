@@ -1,9 +1,8 @@
 package io.sonic.desktop.cloud;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.sonic.cloud.api.Status;
 import io.sonic.cloud.client.CloudClient;
 import io.sonic.cloud.client.LocalCloud;
-import io.sonic.cloud.server.NodeConfig;
 import io.sonic.desktop.app.AppState;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -73,11 +72,14 @@ public final class CloudViewModel {
         return c.client();
     }
 
-    public static CloudClient connectRemote(String url0, String url1, String ca) {
+    /** Connects to two remote servers; {@code credential} (may be blank) is needed only to upload. */
+    public static CloudClient connectRemote(String url0, String url1, String ca, String credential) {
         String pin = ca == null || ca.isBlank() ? null : ca.trim();
         return CloudClient.connect(List.of(URI.create(url0.trim()), URI.create(url1.trim())), pin,
-                NodeConfig.DEFAULT_TIMEOUT, w -> { });
+                CONNECT_TIMEOUT, w -> { }).withUploadCredential(credential);
     }
+
+    private static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     /** Adopts a connected client (FX thread). */
     public void connected(CloudClient client, String how) {
@@ -97,8 +99,8 @@ public final class CloudViewModel {
     }
 
     /** Polls both servers' health (background thread); returns their status JSON or null. */
-    public static JsonNode[] poll(CloudClient client) {
-        JsonNode[] r = new JsonNode[2];
+    public static Status[] poll(CloudClient client) {
+        Status[] r = new Status[2];
         for (int p = 0; p < 2; p++) {
             try {
                 r[p] = client.status(p);
@@ -113,11 +115,11 @@ public final class CloudViewModel {
     private final int[] lastRunning = {-1, -1};
 
     /** Shows polled health (FX thread). */
-    public void showHealth(JsonNode[] s) {
+    public void showHealth(Status[] s) {
         for (int p = 0; p < 2; p++) {
             if (s[p] != null) {
-                int models = s[p].path("models").asInt();
-                int running = s[p].path("sessionsRunning").asInt();
+                int models = s[p].models();
+                int running = (int) s[p].sessionsRunning();
                 if (lastModels[p] >= 0 && models != lastModels[p]) {
                     log(p, "holds " + models + " model share(s)");
                 }
@@ -127,11 +129,10 @@ public final class CloudViewModel {
                 lastModels[p] = models;
                 lastRunning[p] = running;
             }
-            boolean ok = s[p] != null && "ok".equals(s[p].path("status").asText());
+            boolean ok = s[p] != null && "ok".equals(s[p].status());
             String text = s[p] == null ? "unreachable" : String.format("%s — link %s, %d model(s), %d session(s) running,"
-                            + " certificate %s", s[p].path("url").asText(), s[p].path("peer").asText(),
-                    s[p].path("models").asInt(), s[p].path("sessionsRunning").asInt(),
-                    abbreviate(s[p].path("fingerprint").asText()));
+                            + " certificate %s", s[p].url(), s[p].peer(), s[p].models(), s[p].sessionsRunning(),
+                    abbreviate(s[p].fingerprint()));
             if (healthy[p].get() != ok || !text.equals(status[p].get())) {
                 if (healthy[p].get() != ok) {
                     log(p, ok ? "healthy" : "not answering");
@@ -141,8 +142,8 @@ public final class CloudViewModel {
             }
         }
         if (s[0] != null) {
-            dealerStatus.set(s[0].path("dealerReachable").asBoolean() ? "dealer " + s[0].path("dealer").asText()
-                    + " reachable" : "dealer " + s[0].path("dealer").asText() + " NOT reachable");
+            dealerStatus.set(s[0].dealerReachable() ? "dealer " + s[0].dealer() + " reachable"
+                    : "dealer " + s[0].dealer() + " NOT reachable");
         }
     }
 

@@ -1,8 +1,8 @@
 package io.sonic.desktop.inference;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.sonic.cloud.api.ModelIds;
+import io.sonic.cloud.api.SessionEvent;
 import io.sonic.cloud.client.CloudClient;
-import io.sonic.cloud.server.Tokens;
 import io.sonic.desktop.app.AppState;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.SecureConfig;
@@ -236,28 +236,28 @@ public final class InferenceViewModel {
      * them, then runs; {@code events} and {@code sharesSent} are called from other threads.
      */
     public static InferenceResult run(CloudClient client, AppState.OpenModel model, String uploadedId, float[] x,
-                                      SecureConfig cfg, Consumer<JsonNode> events, Consumer<SharedTensor[]> sharesSent,
+                                      SecureConfig cfg, Consumer<SessionEvent> events, Consumer<SharedTensor[]> sharesSent,
                                       Consumer<String> uploaded, CloudClient.Control control) {
         String id = uploadedId;
         if (id == null) {
-            id = model.name();
-            client.upload(model.graph(), id, Tokens.newToken(), cfg.fixedPoint());
+            id = ModelIds.from(model.name());
+            client.upload(model.graph(), id, CloudClient.newToken(), cfg.fixedPoint(), model.requireRange());
             uploaded.accept(id);
         }
         return client.infer(id, x, cfg, events, sharesSent, control);
     }
 
     /** Applies one event of server 0's stream (FX thread). */
-    public void onEvent(JsonNode e) {
-        String type = e.path("type").asText();
-        int index = e.path("index").asInt(-1);
+    public void onEvent(SessionEvent e) {
+        String type = e.type();
+        int index = e.index() == null ? -1 : e.index();
         if (type.equals("paused")) {
             if (index < pipeline.size()) {
                 pipeline.get(index).state.set("paused");
                 stepTo(index);
             } else {
                 step.set(index);
-                stepText.set("Output: " + Explanations.forProtocol(e.path("protocol").asText(), "ArgMax"));
+                stepText.set("Output: " + Explanations.forProtocol(e.protocol(), "ArgMax"));
             }
             status.set("Paused before layer " + index + ". Press \"Next layer\" to let both servers run it.");
             return;
@@ -266,10 +266,9 @@ public final class InferenceViewModel {
             LayerCard c = pipeline.get(index);
             if (type.equals("layer-start")) {
                 c.state.set("running");
-                c.protocol.set(e.path("protocol").asText());
+                c.protocol.set(e.protocol());
             } else if (type.equals("layer-end")) {
-                c.done(e.path("bytesSent").asLong(), e.path("bytesReceived").asLong(), e.path("rounds").asLong(),
-                        e.path("millis").asDouble(), -1);
+                c.done(e.bytesSent(), e.bytesReceived(), e.rounds(), e.millis(), -1);
             }
         } else if (type.equals("failed")) {
             for (LayerCard c : pipeline) {

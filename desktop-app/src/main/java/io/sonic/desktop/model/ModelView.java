@@ -69,6 +69,10 @@ public final class ModelView {
         Label accuracy = new Label();
         accuracy.setId("accuracy");
         accuracy.textProperty().bind(vm.accuracyProperty());
+        Label range = new Label();
+        range.setId("inputRange");
+        range.setWrapText(true);
+        range.textProperty().bind(vm.rangeProperty());
         Label error = new Label();
         error.setId("modelError");
         error.getStyleClass().add("error");
@@ -88,7 +92,7 @@ public final class ModelView {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("Pick a sample model or open an ONNX file."));
 
-        VBox top = new VBox(8, new HBox(8, samples, open, busy), summary, accuracy, error);
+        VBox top = new VBox(8, new HBox(8, samples, open, busy), summary, accuracy, range, error);
         top.setPadding(new Insets(12));
         root.setTop(top);
         root.setCenter(table);

@@ -1,6 +1,7 @@
 package io.sonic.desktop.model;
 
 import io.sonic.desktop.app.AppState;
+import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureSupport;
 import io.sonic.model.ModelException;
 import io.sonic.model.ModelGraph;
@@ -35,6 +36,7 @@ public final class ModelViewModel {
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("No model loaded.");
     private final ReadOnlyStringWrapper accuracy = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper rangeText = new ReadOnlyStringWrapper("");
     private final ObservableList<LayerRow> layers = FXCollections.observableArrayList();
 
     public ModelViewModel(AppState state) {
@@ -51,6 +53,11 @@ public final class ModelViewModel {
 
     public ReadOnlyStringProperty accuracyProperty() {
         return accuracy.getReadOnlyProperty();
+    }
+
+    /** The open model's public input range and where it came from. */
+    public ReadOnlyStringProperty rangeProperty() {
+        return rangeText.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty errorProperty() {
@@ -77,14 +84,21 @@ public final class ModelViewModel {
             acc = String.format("plaintext accuracy on the %d bundled inputs: %d/%d (%.0f%%)", in.size(), correct,
                     in.size(), 100.0 * correct / in.size());
         }
-        return new Loaded(new AppState.OpenModel(g.name(), file, sample ? dir : null, g), acc);
+        return new Loaded(AppState.OpenModel.of(g.name(), file, sample ? dir : null, g), acc);
     }
 
     /** Shows an imported model and makes it the app's open model (FX thread). */
     public void show(Loaded loaded) {
         show(loaded.model().graph());
         accuracy.set(loaded.accuracy());
-        state.modelProperty().set(loaded.model());
+        AppState.OpenModel m = loaded.model();
+        rangeText.set(m.inputRange() == null ? "No input range is safe for this model: " + m.rangeNote()
+                : "Input range " + m.inputRange() + " (" + m.rangeNote() + "), fixed point with "
+                + m.fractionBits() + " fraction bits: the servers refuse nothing, but this app refuses any input value"
+                + " outside the range, because it could overflow the ring and give a silently wrong result.");
+        SecureConfig cfg = state.configProperty().get();
+        state.configProperty().set((cfg == null ? SecureConfig.DEFAULT : cfg).withFractionBits(m.fractionBits()));
+        state.modelProperty().set(m);
         state.uploadedModelIdProperty().set(null);
     }
 

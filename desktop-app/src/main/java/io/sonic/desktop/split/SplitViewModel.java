@@ -1,8 +1,6 @@
 package io.sonic.desktop.split;
 
 import io.sonic.cloud.client.CloudClient;
-import io.sonic.cloud.server.ModelStore;
-import io.sonic.cloud.server.Tokens;
 import io.sonic.desktop.app.AppState;
 import io.sonic.desktop.app.Background;
 import io.sonic.engine.ModelShare;
@@ -516,11 +514,7 @@ public final class SplitViewModel {
 
     /** The id the open model is uploaded under: its name, with characters a model id cannot hold replaced. */
     public static String modelId(String name) {
-        String id = name == null ? "" : name.replaceAll("[^A-Za-z0-9._-]", "-");
-        if (id.length() > 64) {
-            id = id.substring(0, 64);
-        }
-        return id.isEmpty() || !ModelStore.ID.matcher(id).matches() ? "model" : id;
+        return io.sonic.cloud.api.ModelIds.from(name);
     }
 
     /**
@@ -539,14 +533,15 @@ public final class SplitViewModel {
                 throw new IllegalStateException("There are no shares to upload yet.");
             }
             String id = modelId(s.request().model().name());
-            String token = ownerTokens.computeIfAbsent(client.caFingerprint() + "/" + id, k -> Tokens.newToken());
+            String token = ownerTokens.computeIfAbsent(client.caFingerprint() + "/" + id, k -> CloudClient.newToken());
             ui.execute(() -> {
                 uploading.set(true);
                 uploadProgress.set(-1);
                 uploadStatus.set("Sending share 0 to server 0 and share 1 to server 1…");
                 updateCanUpload();
             });
-            CloudClient.Upload u = client.upload(s.request().model().graph(), id, token, s.shares());
+            CloudClient.Upload u = client.upload(s.request().model().graph(), id, token, s.shares(),
+                    s.request().model().requireRange());
             ui.execute(() -> {
                 uploading.set(false);
                 uploadProgress.set(1);

@@ -46,7 +46,7 @@ class SplitViewModelTest {
 
     private static AppState.OpenModel open(String name, ModelGraph g) {
         Path file = sample(name);
-        return new AppState.OpenModel(name, file, file.getParent(), g);
+        return AppState.OpenModel.of(name, file, file.getParent(), g);
     }
 
     /** A view-model on a state with mnist-m1 open, its split shown. */
@@ -282,14 +282,15 @@ class SplitViewModelTest {
                     u.bytesPerServer()[0])), vm.uploadStatusProperty().get());
             for (int p = 0; p < 2; p++) {
                 List<String> ids = new ArrayList<>();
-                for (JsonNode m : client.models(p).get("models")) {
-                    ids.add(m.get("id").asText());
+                for (var m : client.models(p).models()) {
+                    ids.add(m.id());
                 }
                 assertEquals(List.of("mnist-m1"), ids, "models on server " + p);
             }
             // what server p stored is the very share p drawn on screen
             for (int p = 0; p < 2; p++) {
-                Path stored = data.resolve("server" + p).resolve("models").resolve("mnist-m1").resolve("share.bin");
+                Path model = data.resolve("server" + p).resolve("models").resolve("mnist-m1");
+                Path stored = model.resolve(Files.readString(model.resolve("current")).trim()).resolve("share.bin");
                 ModelShare onServer = ShareCodec.decode(Files.readAllBytes(stored), m1, p);
                 ModelShare shown = vm.currentSplit().share(p);
                 for (int layer : shown.all().keySet()) {
@@ -301,7 +302,7 @@ class SplitViewModelTest {
             state.uploadedModelIdProperty().set(null);
             vm.upload(client);
             assertEquals("mnist-m1", state.uploadedModelIdProperty().get());
-            assertEquals(1, client.models(0).get("models").size());
+            assertEquals(1, client.models(0).models().size());
         }
     }
 }

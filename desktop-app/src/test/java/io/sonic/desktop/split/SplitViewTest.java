@@ -38,7 +38,7 @@ class SplitViewTest {
         Path file = SplitViewModelTest.sample("mnist-m1");
         graph = OnnxImporter.read(file);
         state = new AppState();
-        state.modelProperty().set(new AppState.OpenModel("mnist-m1", file, file.getParent(), graph));
+        state.modelProperty().set(AppState.OpenModel.of("mnist-m1", file, file.getParent(), graph));
         SplitView view = new SplitView(state);
         stage.setScene(new Scene((Parent) view.view(), 1320, 820));
         stage.show();
@@ -85,7 +85,7 @@ class SplitViewTest {
             WaitForAsyncUtils.waitForFxEvents();
             String status = robot.lookup("#uploadStatus").queryLabeled().getText();
             assertTrue(status.startsWith("Uploaded as 'mnist-m1'"), status);
-            assertEquals(1, client.models(1).get("models").size());
+            assertEquals(1, client.models(1).models().size());
         }
     }
 }

@@ -52,7 +52,7 @@ public final class ScreenshotTour extends Application {
                 } else {
                     String[] u = servers.split(",");
                     var client = io.sonic.desktop.cloud.CloudViewModel.connectRemote(u[0], u[1],
-                            System.getProperty("tour.ca"));
+                            System.getProperty("tour.ca"), System.getProperty("tour.credential"));
                     Platform.runLater(() -> w.cloud().viewModel().connected(client, "remote servers"));
                 }
                 await(() -> w.state().cloudProperty().get() != null);

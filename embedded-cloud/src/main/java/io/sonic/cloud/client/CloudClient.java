@@ -1,13 +1,24 @@
 package io.sonic.cloud.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sonic.cloud.server.ModelStore;
+import io.sonic.cloud.api.ApiError;
+import io.sonic.cloud.api.ApiJson;
+import io.sonic.cloud.api.Health;
+import io.sonic.cloud.api.ModelIds;
+import io.sonic.cloud.api.ModelInfo;
+import io.sonic.cloud.api.ModelList;
+import io.sonic.cloud.api.ModelMeta;
+import io.sonic.cloud.api.SessionEvent;
+import io.sonic.cloud.api.SessionRequest;
+import io.sonic.cloud.api.SessionStatus;
+import io.sonic.cloud.api.Status;
 import io.sonic.cloud.tls.ClientTrust;
 import io.sonic.cloud.wire.GraphCodec;
 import io.sonic.cloud.wire.ShareCodec;
+import io.sonic.cloud.wire.UploadCodec;
 import io.sonic.engine.InferenceResult;
+import io.sonic.engine.InputRange;
 import io.sonic.engine.ModelShare;
+import io.sonic.engine.RangeAnalysis;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.crypto.Prg;
 import io.sonic.engine.net.Traffic;
@@ -19,6 +30,7 @@ import io.sonic.model.Shapes;
 import io.sonic.model.eval.FixedPoint;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.io.BufferedReader;
@@ -33,36 +45,42 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
  * The model owner's and the user's side of the cloud: splits models and inputs locally (plaintext
  * never leaves this process), talks HTTPS to both servers trusting only the cluster CA, and
- * reconstructs results. Used by the command line and the desktop app.
+ * reconstructs results. Used by the command line and the desktop app. An input is checked against the
+ * model's public input range before it is shared.
  */
 public final class CloudClient implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The header carrying the upload credential. */
+    public static final String CREDENTIAL_HEADER = "Sonic-Upload-Credential";
+    private static final Duration BUSY_RETRY = Duration.ofSeconds(60);
 
     private final List<URI> servers;
     private final HttpClient http;
     private final X509Certificate ca;
     private final Duration timeout;
+    private final String uploadCredential;
 
-    private CloudClient(List<URI> servers, HttpClient http, X509Certificate ca, Duration timeout) {
+    private CloudClient(List<URI> servers, HttpClient http, X509Certificate ca, Duration timeout,
+                        String uploadCredential) {
         this.servers = servers;
         this.http = http;
         this.ca = ca;
         this.timeout = timeout;
+        this.uploadCredential = uploadCredential;
     }
 
     /**
-     * Connects to two servers. With {@code caFingerprint} the cluster CA must have that fingerprint;
-     * without one the CA that server 0 presents is trusted on first use and reported through
-     * {@code warn}.
+     * Connects to two servers. With {@code caFingerprint} (in any common spelling) the cluster CA must have
+     * that fingerprint; without one the CA that server 0 presents is trusted on first use and reported
+     * through {@code warn}.
      */
     public static CloudClient connect(List<URI> servers, String caFingerprint, Duration timeout, Consumer<String> warn) {
         if (servers.size() != 2) {
@@ -73,30 +91,48 @@ public final class CloudClient implements AutoCloseable {
                 throw new CloudException("'" + u + "' is not an https:// URL of a Sonic server");
             }
         }
+        String pinned = null;
+        if (caFingerprint != null) {
+            try {
+                pinned = ClientTrust.normalizeFingerprint(caFingerprint);
+            } catch (IllegalArgumentException e) {
+                throw new CloudException(e.getMessage());
+            }
+        }
         X509Certificate ca = fetchCa(servers.get(0), timeout);
         String fp = ClientTrust.fingerprint(ca);
-        if (caFingerprint != null && !caFingerprint.equalsIgnoreCase(fp)) {
-            throw new CloudException("server 0 presents cluster CA " + fp + ", not the pinned " + caFingerprint
-                    + "; refusing to talk to it");
+        if (pinned != null && !pinned.equals(fp)) {
+            throw new CloudException("server 0 presents cluster CA " + fp + ", not the pinned " + pinned
+                    + "; refusing to talk to it (is --ca the fingerprint `sonic serve` printed for this cluster?)");
         }
-        if (caFingerprint == null) {
+        if (pinned == null) {
             warn.accept("trusting the cluster CA " + fp + " that server 0 presented (pin it with --ca " + fp + ")");
         }
         SSLContext tls = ClientTrust.trusting(ca);
-        HttpClient http = HttpClient.newBuilder().sslContext(tls).connectTimeout(timeout).build();
-        CloudClient c = new CloudClient(List.copyOf(servers), http, ca, timeout);
+        HttpClient http = HttpClient.newBuilder().sslContext(tls).sslParameters(aead())
+                .connectTimeout(timeout).build();
+        CloudClient c = new CloudClient(List.copyOf(servers), http, ca, timeout, null);
         for (int p = 0; p < 2; p++) {
-            JsonNode h = c.getJson(p, "/v1/health");
-            if (!h.has("party")) {
-                throw new CloudException(servers.get(p) + " is not a Sonic server" + (h.has("role") ? " (it is the "
-                        + h.get("role").asText() + ")" : ""));
-            }
-            if (h.get("party").asInt() != p) {
-                throw new CloudException(servers.get(p) + " is server " + h.get("party").asInt() + ", expected server "
+            Health h = c.health(p);
+            if (h.party() != p) {
+                throw new CloudException(servers.get(p) + " is server " + h.party() + ", expected server "
                         + p + " at this position");
             }
         }
         return c;
+    }
+
+    /** This client with the cluster's upload credential (needed to upload, replace and delete models). */
+    public CloudClient withUploadCredential(String credential) {
+        return new CloudClient(servers, http, ca, timeout, credential == null || credential.isBlank() ? null
+                : credential.trim());
+    }
+
+    private static SSLParameters aead() {
+        SSLParameters p = new SSLParameters();
+        p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        p.setCipherSuites(io.sonic.cloud.tls.NodeIdentity.CIPHER_SUITES);
+        return p;
     }
 
     private static X509Certificate fetchCa(URI server, Duration timeout) {
@@ -128,11 +164,18 @@ public final class CloudClient implements AutoCloseable {
             throw new CloudException("interrupted");
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
+        } catch (IllegalArgumentException e) {
+            throw new CloudException(server + " did not hand out a cluster CA certificate (" + e.getMessage() + ")");
         }
     }
 
     public String caFingerprint() {
         return ClientTrust.fingerprint(ca);
+    }
+
+    /** A fresh random token (24 bytes from SecureRandom), for an owner token or a session token. */
+    public static String newToken() {
+        return io.sonic.cloud.server.Tokens.newToken();
     }
 
     public List<URI> servers() {
@@ -153,6 +196,19 @@ public final class CloudClient implements AutoCloseable {
         }
     }
 
+    /** Sends, and while the server answers 503 with Retry-After, waits and sends again (for at most a minute). */
+    private HttpResponse<byte[]> sendRetrying(int party, HttpRequest.Builder b) {
+        long deadline = System.nanoTime() + BUSY_RETRY.toNanos();
+        while (true) {
+            HttpResponse<byte[]> r = send(party, b);
+            long wait = r.headers().firstValueAsLong("Retry-After").orElse(-1);
+            if (r.statusCode() != 503 || wait < 0 || System.nanoTime() + wait * 1_000_000_000L > deadline) {
+                return r;
+            }
+            sleep(Math.max(200, wait * 1000));
+        }
+    }
+
     private HttpRequest.Builder request(int party, String path, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(servers.get(party).resolve(path));
         if (token != null) {
@@ -161,88 +217,126 @@ public final class CloudClient implements AutoCloseable {
         return b;
     }
 
-    private static JsonNode parse(byte[] body) {
+    private static String errorOf(HttpResponse<byte[]> r) {
         try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            return JSON.createObjectNode();
+            ApiError e = ApiJson.answer(r.body(), ApiError.class);
+            return e.error() != null ? e.error() : "no details";
+        } catch (RuntimeException e) {
+            return "no details";
         }
     }
 
-    private JsonNode check(int party, HttpResponse<byte[]> r, String what) {
+    private <T> T check(int party, HttpResponse<byte[]> r, String what, Class<T> type) {
         if (r.statusCode() / 100 != 2) {
-            JsonNode n = parse(r.body());
             throw new CloudException(what + " failed on server " + party + " (HTTP " + r.statusCode() + "): "
-                    + (n.has("error") ? n.get("error").asText() : "no details"));
+                    + errorOf(r));
         }
-        return parse(r.body());
+        if (type == null) {
+            return null;
+        }
+        try {
+            return ApiJson.answer(r.body(), type);
+        } catch (ApiJson.MalformedJsonException e) {
+            throw new CloudException(what + ": server " + party + " answered something else than expected ("
+                    + e.getMessage() + ")");
+        }
     }
 
-    private JsonNode getJson(int party, String path) {
-        return check(party, send(party, request(party, path, null).GET()), "GET " + path);
+    private <T> T get(int party, String path, Class<T> type) {
+        return check(party, send(party, request(party, path, null).GET()), "GET " + path, type);
     }
 
-    public JsonNode status(int party) {
-        return getJson(party, "/v1/status");
+    public Health health(int party) {
+        Health h = get(party, "/v1/health", Health.class);
+        if (h.status() == null) {
+            throw new CloudException(servers.get(party) + " is not a Sonic server");
+        }
+        return h;
     }
 
-    public JsonNode models(int party) {
-        return getJson(party, "/v1/models");
+    public Status status(int party) {
+        return get(party, "/v1/status", Status.class);
+    }
+
+    public ModelList models(int party) {
+        return get(party, "/v1/models", ModelList.class);
+    }
+
+    /** What server {@code party} says about a model. */
+    public ModelInfo model(int party, String modelId) {
+        if (!ModelIds.valid(modelId)) {
+            throw new CloudException(ModelIds.RULE + ", not '" + ApiJson.printable(modelId) + "'");
+        }
+        return get(party, "/v1/models/" + modelId, ModelInfo.class);
+    }
+
+    /** A model as both servers hold it; refuses when their copies disagree (structure, range or f). */
+    public ModelInfo model(String modelId) {
+        ModelInfo a = model(0, modelId);
+        ModelInfo b = model(1, modelId);
+        if (!a.structureHash().equals(b.structureHash()) || !a.inputRange().equals(b.inputRange())
+                || a.fractionBits() != b.fractionBits()) {
+            throw new CloudException("the two servers hold different versions of model '" + modelId + "' (upload it"
+                    + " to both again)");
+        }
+        return a;
     }
 
     // ----------------------------------------------------------------- model owner
 
     /** What an upload produced: the model id and the owner token that guards it. */
-    public record Upload(String modelId, String ownerToken, long[] bytesPerServer) {
+    public record Upload(String modelId, String ownerToken, long[] bytesPerServer, InputRange inputRange) {
     }
 
     /**
      * The model owner's split and upload: the plaintext model stays here; server p receives the public
-     * structure and share p only.
+     * structure, the input range and share p only. The range must be safe for the model at
+     * {@code fp} ({@link RangeAnalysis}).
      */
-    public Upload upload(ModelGraph g, String modelId, String ownerToken, FixedPoint fp) {
-        return upload(g, modelId, ownerToken, ModelShare.split(g, fp, Prg.fresh()));
+    public Upload upload(ModelGraph g, String modelId, String ownerToken, FixedPoint fp, InputRange range) {
+        RangeAnalysis.requireSafe(g, fp, range);
+        return upload(g, modelId, ownerToken, split(g, fp), range);
+    }
+
+    /** The owner's split with a cryptographic PRG; weights that do not encode are refused with the layer named. */
+    public static ModelShare[] split(ModelGraph g, FixedPoint fp) {
+        RangeAnalysis.requireEncodable(g, fp);
+        return ModelShare.split(g, fp, Prg.fresh());
     }
 
     /** Uploads shares the owner already made (for instance to show them first). */
-    public Upload upload(ModelGraph g, String modelId, String ownerToken, ModelShare[] shares) {
-        if (!ModelStore.ID.matcher(modelId).matches()) {
-            throw new CloudException("a model id has 1 to 64 letters, digits, '.', '_' or '-'");
+    public Upload upload(ModelGraph g, String modelId, String ownerToken, ModelShare[] shares, InputRange range) {
+        if (!ModelIds.valid(modelId)) {
+            throw new CloudException(ModelIds.RULE + ", not '" + ApiJson.printable(modelId) + "'");
         }
+        if (uploadCredential == null) {
+            throw new CloudException("uploading needs the cluster's upload credential (sonic serve prints it; pass it"
+                    + " with --credential)");
+        }
+        RangeAnalysis.requireSafe(g, new FixedPoint(shares[0].fractionBits()), range);
         byte[] structure = GraphCodec.structure(g);
         long[] sizes = new long[2];
         for (int p = 0; p < 2; p++) {
-            byte[] body = ModelStore.uploadBody(structure, ShareCodec.encode(shares[p]));
+            byte[] body = UploadCodec.encode(structure, new ModelMeta(range), ShareCodec.encode(shares[p]));
             sizes[p] = body.length;
-            check(p, send(p, request(p, "/v1/models/" + modelId, ownerToken)
-                    .header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body))), "uploading model '" + modelId + "'");
+            check(p, sendRetrying(p, request(p, "/v1/models/" + modelId, ownerToken)
+                    .header("Content-Type", "application/octet-stream").header(CREDENTIAL_HEADER, uploadCredential)
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body))), "uploading model '" + modelId + "'", null);
         }
-        return new Upload(modelId, ownerToken, sizes);
+        return new Upload(modelId, ownerToken, sizes, range);
     }
 
     public void delete(String modelId, String ownerToken) {
         for (int p = 0; p < 2; p++) {
-            check(p, send(p, request(p, "/v1/models/" + modelId, ownerToken).DELETE()), "deleting model '" + modelId + "'");
+            HttpRequest.Builder b = request(p, "/v1/models/" + modelId, ownerToken).DELETE();
+            if (uploadCredential != null) {
+                b.header(CREDENTIAL_HEADER, uploadCredential);
+            }
+            check(p, send(p, b), "deleting model '" + modelId + "'", null);
         }
     }
 
     // ----------------------------------------------------------------- user
-
-    /**
-     * One secure query: opens a session on both servers, sends one input share to each, follows the
-     * layer events of server 0 (passed to {@code events}), collects both output shares and
-     * reconstructs. Throws a {@link CloudException} naming the server and the reason when either fails.
-     */
-    public InferenceResult infer(String modelId, float[] input, SecureConfig cfg, Consumer<JsonNode> events) {
-        return infer(modelId, input, cfg, events, shares -> { });
-    }
-
-    /** As {@link #infer(String, float[], SecureConfig, Consumer)}, also handing out the two input shares sent. */
-    public InferenceResult infer(String modelId, float[] input, SecureConfig cfg, Consumer<JsonNode> events,
-                                 Consumer<SharedTensor[]> sharesSent) {
-        return infer(modelId, input, cfg, events, sharesSent, new Control());
-    }
 
     /**
      * Lets a caller steer a running query: cancel it, or (step mode) have both servers pause before each
@@ -297,37 +391,41 @@ public final class CloudClient implements AutoCloseable {
         }
     }
 
+    /** Thrown when the user cancelled the query (not a failure). */
+    public static final class CancelledException extends CloudException {
+        public CancelledException() {
+            super("cancelled by the user");
+        }
+    }
+
+    /**
+     * One secure query: opens a session on both servers, sends one input share to each, follows the
+     * layer events of server 0 (passed to {@code events}), collects both output shares and
+     * reconstructs. Throws a {@link CloudException} naming the server and the reason when either fails,
+     * and a {@link ModelException} naming the column when a value lies outside the model's input range.
+     */
+    public InferenceResult infer(String modelId, float[] input, SecureConfig cfg, Consumer<SessionEvent> events) {
+        return infer(modelId, input, cfg, events, shares -> { }, new Control());
+    }
+
     /** The full form: events, the input shares sent, and a control for cancelling or stepping. */
-    public InferenceResult infer(String modelId, float[] input, SecureConfig cfg, Consumer<JsonNode> events,
+    public InferenceResult infer(String modelId, float[] input, SecureConfig cfg, Consumer<SessionEvent> events,
                                  Consumer<SharedTensor[]> sharesSent, Control control) {
-        JsonNode info = getJson(0, "/v1/models/" + modelId);
-        int[] inShape = ints(info.get("inputShape"));
-        int[] outShape = ints(info.get("outputShape"));
-        FixedPoint fp = new FixedPoint(info.get("fractionBits").asInt());
+        ModelInfo info = model(modelId);
+        int[] inShape = info.inputShape();
+        int[] outShape = info.outputShape();
+        FixedPoint fp = new FixedPoint(info.fractionBits());
         if (input.length != Shapes.size(inShape)) {
             throw new ModelException("input has " + input.length + " values, but model '" + modelId + "' of input shape "
                     + Shapes.format(inShape) + " needs " + Shapes.size(inShape));
         }
+        info.inputRange().check(input, 0);
         long start = System.nanoTime();
         UUID id = UUID.randomUUID();
         String token = io.sonic.cloud.server.Tokens.newToken();
-        Map<String, Object> open = new LinkedHashMap<>();
-        open.put("sessionId", id.toString());
-        open.put("modelId", modelId);
-        open.put("linear", cfg.linear().cliName());
-        open.put("truncation", cfg.truncation().name().toLowerCase());
-        open.put("output", cfg.output().name().toLowerCase());
-        open.put("step", control.stepping());
-        byte[] openBody;
-        try {
-            openBody = JSON.writeValueAsBytes(open);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        for (int p = 0; p < 2; p++) {
-            check(p, send(p, request(p, "/v1/sessions", token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(openBody))), "opening a session");
-        }
+        byte[] openBody = ApiJson.write(new SessionRequest(id.toString(), modelId, cfg.linear().cliName(),
+                cfg.truncation().name().toLowerCase(Locale.ROOT), cfg.output().name().toLowerCase(Locale.ROOT),
+                control.stepping()));
         control.cancel = () -> {
             for (int p = 0; p < 2; p++) {
                 try {
@@ -337,19 +435,34 @@ public final class CloudClient implements AutoCloseable {
                 }
             }
         };
+        try {
+            for (int p = 0; p < 2; p++) {
+                check(p, sendRetrying(p, request(p, "/v1/sessions", token).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(openBody))), "opening a session", null);
+            }
+        } catch (CloudException e) {
+            control.cancel.run();
+            throw e;
+        }
         control.proceed = () -> proceedBoth(id, token, false);
         control.runToEnd = () -> proceedBoth(id, token, true);
         if (control.cancelled()) {
             control.cancel();
-            throw new CloudException("cancelled by the user");
+            throw new CancelledException();
         }
         Thread follower = events == null ? null : follow(id, token, events);
         SharedTensor[] in = SharedTensor.split(new RingTensor(inShape, fp.encode(input)), Prg.fresh());
         sharesSent.accept(in);
         for (int p = 0; p < 2; p++) {
-            check(p, send(p, request(p, "/v1/sessions/" + id + "/input", token)
-                    .header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(ShareCodec.encodeTensor(in[p])))), "sending the input share");
+            try {
+                check(p, sendRetrying(p, request(p, "/v1/sessions/" + id + "/input", token)
+                        .header("Content-Type", "application/octet-stream")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(ShareCodec.encodeTensor(in[p])))),
+                        "sending the input share", null);
+            } catch (CloudException e) {
+                control.cancel.run();
+                throw control.cancelled() ? new CancelledException() : e;
+            }
         }
         SharedTensor[] out = new SharedTensor[2];
         long deadline = System.nanoTime() + (control.stepping() ? Duration.ofHours(3) : Duration.ofMinutes(10)).toNanos();
@@ -364,15 +477,15 @@ public final class CloudClient implements AutoCloseable {
                     out[p] = ShareCodec.decodeTensor(r.body(), p, null);
                 } else if (r.statusCode() != 202) {
                     if (control.cancelled()) {
-                        throw new CloudException("cancelled by the user");
+                        throw new CancelledException();
                     }
-                    JsonNode n = parse(r.body());
-                    throw new CloudException("secure inference failed: " + (n.has("error") ? n.get("error").asText()
-                            : "server " + p + " answered HTTP " + r.statusCode()));
+                    control.cancel.run();
+                    throw new CloudException(errorOf(r));
                 }
             }
             if (out[0] == null || out[1] == null) {
                 if (System.nanoTime() > deadline) {
+                    control.cancel.run();
                     throw new CloudException("secure inference did not finish in time");
                 }
                 sleep(pause);
@@ -388,24 +501,23 @@ public final class CloudClient implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        JsonNode st = check(0, send(0, request(0, "/v1/sessions/" + id, token).GET()), "reading the session status");
-        JsonNode st1 = check(1, send(1, request(1, "/v1/sessions/" + id, token).GET()), "reading the session status");
-        send(0, request(0, "/v1/sessions/" + id, token).DELETE());
-        send(1, request(1, "/v1/sessions/" + id, token).DELETE());
+        SessionStatus st = check(0, send(0, request(0, "/v1/sessions/" + id, token).GET()),
+                "reading the session status", SessionStatus.class);
+        SessionStatus st1 = check(1, send(1, request(1, "/v1/sessions/" + id, token).GET()),
+                "reading the session status", SessionStatus.class);
+        control.cancel.run();
         List<InferenceResult.LayerStat> layers = new ArrayList<>();
-        JsonNode layers1 = st1.get("layers");
-        for (int i = 0; i < st.get("layers").size(); i++) {
-            JsonNode l = st.get("layers").get(i);
-            long wire = i < layers1.size() ? wire(l, layers1.get(i)) : -1;
-            layers.add(new InferenceResult.LayerStat(l.get("index").asInt(), l.get("name").asText(), l.get("op").asText(),
-                    l.get("protocol").asText(), traffic(l), wire, l.get("offlineBytes").asLong(),
-                    (long) (l.get("millis").asDouble() * 1e6)));
+        for (int i = 0; i < st.layers().size(); i++) {
+            SessionEvent l = st.layers().get(i);
+            long wire = i < st1.layers().size() ? wire(l.wireBytesSent(), st1.layers().get(i).wireBytesSent()) : -1;
+            layers.add(new InferenceResult.LayerStat(l.index(), l.name(), l.op(), l.protocol(), traffic(l), wire,
+                    l.offlineBytes(), (long) (l.millis() * 1e6)));
         }
-        long totalWire = wire(st.get("online"), st1.get("online"));
-        JsonNode on = st.get("online");
-        Traffic online = traffic(on);
-        long onlineNanos = (long) (on.get("millis").asDouble() * 1e6);
-        long offline = st.get("offline").get("bytes").asLong();
+        long totalWire = wire(st.online().wireBytesSent(), st1.online().wireBytesSent());
+        Traffic online = new Traffic(st.online().bytesSent(), st.online().bytesReceived(), st.online().messagesSent(),
+                st.online().messagesReceived(), st.online().rounds(), (long) (st.online().millis() * 1e6));
+        long onlineNanos = (long) (st.online().millis() * 1e6);
+        long offline = st.offline().bytes();
         if (cfg.output() == SecureConfig.OutputMode.LABEL) {
             return new InferenceResult(new double[0], (int) y[0], y, layers, online, totalWire, offline,
                     onlineNanos, 0, nanos);
@@ -414,8 +526,7 @@ public final class CloudClient implements AutoCloseable {
             throw new CloudException("the servers returned " + y.length + " values for an output of shape "
                     + Shapes.format(outShape));
         }
-        return new InferenceResult(fp.decode(y), null, y, layers, online, totalWire, offline,
-                onlineNanos, 0, nanos);
+        return new InferenceResult(fp.decode(y), null, y, layers, online, totalWire, offline, onlineNanos, 0, nanos);
     }
 
     private void proceedBoth(UUID id, String token, boolean all) {
@@ -426,33 +537,37 @@ public final class CloudClient implements AutoCloseable {
     }
 
     /** Bytes on the wire both ways: what each server wrote to its socket (-1 if either is unknown). */
-    private static long wire(JsonNode s0, JsonNode s1) {
-        long a = s0.path("wireBytesSent").asLong(-1);
-        long b = s1.path("wireBytesSent").asLong(-1);
-        return a < 0 || b < 0 ? -1 : a + b;
+    private static long wire(Long a, Long b) {
+        return a == null || b == null || a < 0 || b < 0 ? -1 : a + b;
     }
 
-    private static Traffic traffic(JsonNode n) {
-        return new Traffic(n.get("bytesSent").asLong(), n.get("bytesReceived").asLong(), n.get("messagesSent").asLong(),
-                n.get("messagesReceived").asLong(), n.get("rounds").asLong(), (long) (n.get("millis").asDouble() * 1e6));
+    private static Traffic traffic(SessionEvent e) {
+        return new Traffic(e.bytesSent(), e.bytesReceived(), e.messagesSent(), e.messagesReceived(), e.rounds(),
+                (long) (e.millis() * 1e6));
     }
 
-    private Thread follow(UUID id, String token, Consumer<JsonNode> events) {
+    private Thread follow(UUID id, String token, Consumer<SessionEvent> events) {
         Thread t = new Thread(() -> {
             try {
                 HttpResponse<InputStream> r = http.send(request(0, "/v1/sessions/" + id + "/events", token)
-                        .timeout(Duration.ofMinutes(10)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                        .timeout(Duration.ofHours(3)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
                 if (r.statusCode() != 200) {
+                    r.body().close();
                     return;
                 }
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = in.readLine()) != null) {
                         if (line.startsWith("data: ")) {
-                            JsonNode e = parse(line.substring(6).getBytes(StandardCharsets.UTF_8));
+                            SessionEvent e;
+                            try {
+                                e = ApiJson.answer(line.substring(6).getBytes(StandardCharsets.UTF_8),
+                                        SessionEvent.class);
+                            } catch (ApiJson.MalformedJsonException bad) {
+                                continue;
+                            }
                             events.accept(e);
-                            String type = e.path("type").asText();
-                            if (type.equals("done") || type.equals("failed")) {
+                            if (e.terminal()) {
                                 return;
                             }
                         }
@@ -469,14 +584,6 @@ public final class CloudClient implements AutoCloseable {
         return t;
     }
 
-    private static int[] ints(JsonNode a) {
-        int[] r = new int[a.size()];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = a.get(i).asInt();
-        }
-        return r;
-    }
-
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
@@ -489,5 +596,10 @@ public final class CloudClient implements AutoCloseable {
     @Override
     public void close() {
         // java.net.http.HttpClient on Java 17 has no close; its threads are daemons
+    }
+
+    @Override
+    public String toString() {
+        return "CloudClient" + Arrays.asList(servers.get(0), servers.get(1));
     }
 }

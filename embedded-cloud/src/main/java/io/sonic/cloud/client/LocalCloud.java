@@ -70,6 +70,11 @@ public final class LocalCloud implements AutoCloseable {
         return s0.caFingerprint();
     }
 
+    /** The credential the local servers take for uploads. */
+    public String uploadCredential() {
+        return s0.uploadCredential();
+    }
+
     public CloudServer server(int party) {
         return party == 0 ? s0 : s1;
     }
@@ -78,9 +83,10 @@ public final class LocalCloud implements AutoCloseable {
         return dealer;
     }
 
-    /** A client of these servers, pinned to their cluster CA. */
+    /** A client of these servers, pinned to their cluster CA and holding their upload credential. */
     public CloudClient client() {
-        return CloudClient.connect(serverUrls(), caFingerprint(), NodeConfig.DEFAULT_TIMEOUT, w -> { });
+        return CloudClient.connect(serverUrls(), caFingerprint(), NodeConfig.DEFAULT_TIMEOUT, w -> { })
+                .withUploadCredential(uploadCredential());
     }
 
     @Override

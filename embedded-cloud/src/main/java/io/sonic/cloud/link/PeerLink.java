@@ -19,13 +19,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * The one persistent server-to-server link: a WebSocket over mutual TLS on which any number of
  * sessions are multiplexed. A frame is [type (1 byte)][session id (16 bytes)][payload]: type 0 carries
- * protocol data, type 1 aborts the session on the other side (payload: a reason without values).
+ * protocol data, type 1 aborts the session on the other side (payload: a reason without values), type 2
+ * is a heartbeat (zero session id, no payload) that each side sends when it has sent nothing else for
+ * {@value #HEARTBEAT_MILLIS} ms, so that a peer that stops answering (a frozen process, a dead route)
+ * shows as unresponsive within a few seconds although its TCP connection stays open.
  * When the link drops, every session waiting on it fails at once with a clear message.
  */
 public final class PeerLink {
     static final byte DATA = 0;
     static final byte ABORT = 1;
+    static final byte HEARTBEAT = 2;
     static final int HEADER = 17;
+    /** A side sends a heartbeat when it has sent nothing for this long. */
+    public static final long HEARTBEAT_MILLIS = 1000;
+    /** The link counts as unresponsive when nothing arrived for this long. */
+    public static final long UNRESPONSIVE_MILLIS = 3000;
     private static final byte[] LINK_LOST = new byte[0];
 
     private final String peerName;
@@ -33,6 +41,10 @@ public final class PeerLink {
     private volatile Session session;
     private volatile SslConnection tls;
     private volatile String lastError = "not connected yet";
+    private volatile long lastHeard = System.nanoTime();
+    private volatile long lastSent = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicBoolean heartbeatPending = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.ScheduledExecutorService heartbeats;
 
     /** Messages of one session, and why it ended if it did. */
     static final class Inbox {
@@ -44,6 +56,47 @@ public final class PeerLink {
 
     public PeerLink(String peerName) {
         this.peerName = peerName;
+        this.heartbeats = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sonic-link-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeats.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MILLIS / 4, HEARTBEAT_MILLIS / 4,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void heartbeat() {
+        Session s = session;
+        if (s == null || !s.isOpen() || System.nanoTime() - lastSent < HEARTBEAT_MILLIS * 1_000_000
+                || !heartbeatPending.compareAndSet(false, true)) {
+            return;
+        }
+        ByteBuffer frame = ByteBuffer.allocate(HEADER);
+        frame.put(HEARTBEAT).putLong(0).putLong(0).flip();
+        try {
+            synchronized (this) {
+                s.sendBinary(frame, Callback.from(() -> heartbeatPending.set(false), x -> heartbeatPending.set(false)));
+            }
+            lastSent = System.nanoTime();
+        } catch (RuntimeException e) {
+            heartbeatPending.set(false);
+        }
+    }
+
+    /**
+     * {@code connected}, {@code unresponsive} (open, but nothing arrived for {@value #UNRESPONSIVE_MILLIS} ms)
+     * or {@code disconnected}.
+     */
+    public String state() {
+        if (!connected()) {
+            return "disconnected";
+        }
+        return silentMillis() > UNRESPONSIVE_MILLIS ? "unresponsive" : "connected";
+    }
+
+    /** Milliseconds since anything arrived on the link, -1 while it is down. */
+    public long silentMillis() {
+        return connected() ? (System.nanoTime() - lastHeard) / 1_000_000 : -1;
     }
 
     public String peerName() {
@@ -119,6 +172,7 @@ public final class PeerLink {
         synchronized (this) {
             s.sendBinary(frame, Callback.from(() -> done.complete(null), done::completeExceptionally));
         }
+        lastSent = System.nanoTime();
         try {
             done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
@@ -176,7 +230,11 @@ public final class PeerLink {
         if (length < HEADER) {
             return;
         }
+        lastHeard = System.nanoTime();
         byte type = buf.get();
+        if (type == HEARTBEAT) {
+            return;
+        }
         UUID id = new UUID(buf.getLong(), buf.getLong());
         byte[] payload = new byte[buf.remaining()];
         buf.get(payload);
@@ -184,7 +242,7 @@ public final class PeerLink {
         if (type == ABORT) {
             in.abortReason = peerName + " ended the session: " + new String(payload, StandardCharsets.UTF_8);
             in.queue.add(LINK_LOST);
-        } else {
+        } else if (type == DATA) {
             in.queue.add(payload);
         }
     }
@@ -209,8 +267,9 @@ public final class PeerLink {
         }
     }
 
-    /** Closes the link (the peer sees it drop). */
+    /** Closes the link (the peer sees it drop) and stops its heartbeat. */
     public void close() {
+        heartbeats.shutdownNow();
         Session s = session;
         if (s != null) {
             s.close();
@@ -239,6 +298,7 @@ public final class PeerLink {
                 tls = tlsConnection;
             }
             session = s;
+            lastHeard = System.nanoTime();
             lastError = "connected";
         }
 

@@ -1,6 +1,8 @@
 package io.sonic.cloud.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.sonic.cloud.api.ApiError;
+import io.sonic.cloud.api.ApiJson;
+import io.sonic.cloud.api.MaskAnswer;
 import io.sonic.cloud.dealer.DealRequest;
 
 import javax.net.ssl.SSLContext;
@@ -43,9 +45,9 @@ final class DealerClient {
 
     private static String error(HttpResponse<byte[]> r) {
         try {
-            JsonNode n = Http.JSON.readTree(r.body());
-            return n.has("error") ? n.get("error").asText() : "HTTP " + r.statusCode();
-        } catch (IOException e) {
+            ApiError e = ApiJson.answer(r.body(), ApiError.class);
+            return e.error() != null ? e.error() : "HTTP " + r.statusCode();
+        } catch (RuntimeException e) {
             return "HTTP " + r.statusCode();
         }
     }
@@ -64,7 +66,7 @@ final class DealerClient {
 
     /** This server's part of a session's correlated randomness; registers the structure if the dealer lacks it. */
     byte[] deal(UUID session, DealRequest req, byte[] structureJson) {
-        byte[] body = Http.JSON.valueToTree(req).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = ApiJson.write(req);
         for (int attempt = 0; attempt < 2; attempt++) {
             HttpResponse<byte[]> r = send(HttpRequest.newBuilder(base.resolve("/v1/deals/" + session))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)));
@@ -96,9 +98,9 @@ final class DealerClient {
                     base.resolve("/v1/masks/" + structureHash + "?party=" + party)).GET());
             if (r.statusCode() == 200) {
                 try {
-                    JsonNode n = Http.JSON.readTree(r.body());
-                    return new MaskSeed(n.get("generation").asText(), Base64.getDecoder().decode(n.get("seed").asText()));
-                } catch (IOException | RuntimeException e) {
+                    MaskAnswer a = ApiJson.answer(r.body(), MaskAnswer.class);
+                    return new MaskSeed(a.generation(), Base64.getDecoder().decode(a.seed()));
+                } catch (RuntimeException e) {
                     throw new ApiException(502, "the dealer's mask answer is malformed");
                 }
             }

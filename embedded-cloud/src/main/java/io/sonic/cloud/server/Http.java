@@ -1,6 +1,8 @@
 package io.sonic.cloud.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sonic.cloud.api.ApiError;
+import io.sonic.cloud.api.ApiJson;
+import io.sonic.cloud.tls.ClientTrust;
 import io.sonic.cloud.tls.ClusterTrust;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -8,57 +10,125 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Small helpers for Jetty 12 core handlers: bodies with limits, JSON and binary answers, errors. */
+/** Helpers for Jetty 12 core handlers: bodies read without parking a thread, JSON and binary answers, errors. */
 public final class Http {
-    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern METHODS = Pattern.compile("use ((?:GET|PUT|POST|DELETE)"
+            + "(?:(?:, | or )(?:GET|PUT|POST|DELETE))*)");
 
     private Http() {
     }
 
-    /** The request body, refusing more than {@code max} bytes with 413. */
-    public static byte[] body(Request request, int max) {
+    /**
+     * Reads a request body asynchronously: no thread waits while it arrives. Refuses a body longer than
+     * {@code max} bytes (413, before reading when its Content-Length says so) and one that has not
+     * arrived within {@link ServerLimits#bodyTimeout} of its length (408). The future completes with an
+     * {@link ApiException} on failure.
+     */
+    public static CompletableFuture<byte[]> body(Request request, long max, ServerLimits limits) {
         long declared = request.getLength();
         if (declared > max) {
-            throw new ApiException(413, "payload of " + declared + " bytes exceeds the limit of " + max + " bytes");
+            return CompletableFuture.failedFuture(new ApiException(413, "payload of " + declared
+                    + " bytes exceeds the limit of " + max + " bytes"));
         }
-        try {
-            return Content.Source.asByteArrayAsync(request, max).get();
-        } catch (ExecutionException e) {
-            String why = String.valueOf(e.getCause().getMessage());
-            throw new ApiException(why.contains("Max size") || e.getCause() instanceof IllegalArgumentException ? 413 : 400,
-                    why.contains("Max size") ? "payload exceeds the limit of " + max + " bytes"
-                            : "could not read the request body: " + why);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(503, "interrupted");
+        BodyReader reader = new BodyReader(request, max, declared);
+        Duration timeout = limits.bodyTimeout(declared >= 0 ? declared : max);
+        Scheduler.Task deadline = request.getComponents().getScheduler().schedule(() -> reader.fail(
+                new ApiException(408, "the request body did not arrive within " + timeout.toSeconds()
+                        + " s (at least " + limits.minBodyRate() / 1024 + " KiB/s are needed)")),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        reader.result.whenComplete((b, e) -> deadline.cancel());
+        reader.run();
+        return reader.result;
+    }
+
+    /** Reads chunks as they arrive, on whichever thread Jetty delivers them; never blocks. */
+    private static final class BodyReader implements Runnable {
+        final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final Request request;
+        private final long max;
+        private final AtomicBoolean done = new AtomicBoolean();
+        private byte[] buffer;
+        private int size;
+
+        BodyReader(Request request, long max, long declared) {
+            this.request = request;
+            this.max = max;
+            // a declared length (already checked against max) is allocated once; otherwise grow as needed
+            this.buffer = new byte[(int) (declared >= 0 ? declared : Math.min(max, 4096))];
+        }
+
+        void fail(ApiException e) {
+            if (done.compareAndSet(false, true)) {
+                result.completeExceptionally(e);
+            }
+        }
+
+        @Override
+        public void run() {
+            while (!done.get()) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this);
+                    return;
+                }
+                try {
+                    if (Content.Chunk.isFailure(chunk)) {
+                        Throwable t = chunk.getFailure();
+                        fail(t instanceof java.util.concurrent.TimeoutException
+                                ? new ApiException(408, "the request body did not arrive in time (idle connection)")
+                                : new ApiException(400, "could not read the request body: "
+                                + ApiJson.printable(String.valueOf(t.getMessage()))));
+                        return;
+                    }
+                    ByteBuffer b = chunk.getByteBuffer();
+                    long needed = (long) size + b.remaining();
+                    if (needed > max) {
+                        fail(new ApiException(413, "payload exceeds the limit of " + max + " bytes"));
+                        return;
+                    }
+                    if (needed > buffer.length) {
+                        buffer = Arrays.copyOf(buffer, (int) Math.min(max, Math.max(needed, 2L * buffer.length)));
+                    }
+                    int n = b.remaining();
+                    b.get(buffer, size, n);
+                    size += n;
+                    if (chunk.isLast() && done.compareAndSet(false, true)) {
+                        result.complete(size == buffer.length ? buffer : Arrays.copyOf(buffer, size));
+                        return;
+                    }
+                } finally {
+                    chunk.release();
+                }
+            }
         }
     }
 
+    /** A request body as the record {@code type}, read strictly; 400 naming what is wrong otherwise. */
     public static <T> T json(byte[] body, Class<T> type) {
         try {
-            return JSON.readValue(body, type);
-        } catch (java.io.IOException e) {
-            throw new ApiException(400, "the request body is not the expected JSON (" + type.getSimpleName() + ")");
+            return ApiJson.request(body, type);
+        } catch (ApiJson.MalformedJsonException e) {
+            throw new ApiException(400, e.getMessage());
         }
     }
 
     public static void sendJson(Response response, Callback callback, int status, Object value) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(bytes), callback);
+        response.write(true, ByteBuffer.wrap(ApiJson.write(value)), callback);
     }
 
     public static void sendBytes(Response response, Callback callback, byte[] bytes) {
@@ -73,20 +143,39 @@ public final class Http {
         response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
     }
 
-    /** A JSON error {"status": N, "error": "..."}; a 405 also lists the allowed methods when the message names them. */
-    public static void sendError(Response response, Callback callback, int status, String message) {
-        if (status == 405) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("use ((?:GET|PUT|POST|DELETE)"
-                    + "(?:(?:, | or )(?:GET|PUT|POST|DELETE))*)").matcher(message);
+    /**
+     * A JSON error {"status": N, "error": "..."}; a 405 also lists the allowed methods (Allow header)
+     * when the message names them, a busy answer carries Retry-After.
+     */
+    public static void sendError(Response response, Callback callback, ApiException e) {
+        if (e.status() == 405) {
+            Matcher m = METHODS.matcher(e.getMessage());
             if (m.find()) {
                 response.getHeaders().put(HttpHeader.ALLOW, m.group(1).replace(" or ", ", "));
             }
         }
-        sendJson(response, callback, status, Map.of("status", status, "error", message));
+        if (e.retryAfterSeconds() > 0) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
+        }
+        if (e.status() == 408 || e.status() == 413) {
+            // the rest of the body is not read: the connection cannot carry another request
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+        sendJson(response, callback, e.status(), new ApiError(e.status(), e.getMessage()));
+    }
+
+    public static void sendError(Response response, Callback callback, int status, String message) {
+        sendError(response, callback, new ApiException(status, message));
     }
 
     public static String bearer(Request request) {
         return Tokens.bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+    }
+
+    /** The remote address the request came from (one "client" for per-client limits). */
+    public static String clientAddress(Request request) {
+        String a = Request.getRemoteAddr(request);
+        return a == null ? "?" : a;
     }
 
     /** The TLS client certificate chain of the request, or null when the client presented none. */
@@ -101,7 +190,7 @@ public final class Http {
         if (chain == null || chain.length == 0 || !ClusterTrust.isClusterNode(chain, trust)) {
             throw new ApiException(403, "this endpoint is for the cluster's own nodes");
         }
-        String cn = io.sonic.cloud.tls.ClientTrust.commonName(chain[0]);
+        String cn = ClientTrust.commonName(chain[0]);
         for (String allowed : commonNames) {
             if (allowed.equals(cn)) {
                 return;

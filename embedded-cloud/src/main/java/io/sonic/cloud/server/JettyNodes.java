@@ -4,6 +4,7 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -15,8 +16,16 @@ import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The Jetty server every node uses: one HTTPS connector (TLS 1.2/1.3), client certificates wanted. */
+/**
+ * The Jetty server every node uses: one HTTPS connector (TLS 1.2/1.3, AEAD suites only), client
+ * certificates wanted, a bounded number of connections and an idle timeout. When the connection limit is
+ * reached the node stops accepting until connections close, and idle connections are then given only a
+ * short time, so that slow or silent clients cannot hold the node's connections for long.
+ */
 public final class JettyNodes {
+    /** The idle timeout of existing connections while the connection limit is reached. */
+    private static final long IDLE_WHEN_FULL_MILLIS = 2000;
+
     private JettyNodes() {
     }
 
@@ -24,7 +33,8 @@ public final class JettyNodes {
     public record Built(Server server, ServerConnector connector, Map<SocketAddress, SslConnection> tls) {
     }
 
-    public static Built newServer(String name, String host, int port, SslContextFactory.Server ssl) {
+    public static Built newServer(String name, String host, int port, SslContextFactory.Server ssl,
+                                  ServerLimits limits) {
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
         pool.setName(name);
         pool.setDaemon(true);
@@ -33,10 +43,14 @@ public final class JettyNodes {
         SecureRequestCustomizer secure = new SecureRequestCustomizer(false);
         http.addCustomizer(secure);
         http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        http.setRequestHeaderSize(16 * 1024);
         ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
                 new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(256);
         Map<SocketAddress, SslConnection> tls = new ConcurrentHashMap<>();
         connector.addBean(new Connection.Listener() {
             @Override
@@ -56,6 +70,9 @@ public final class JettyNodes {
             }
         });
         server.addConnector(connector);
+        NetworkConnectionLimit limit = new NetworkConnectionLimit(limits.maxConnections(), connector);
+        limit.setEndPointIdleTimeout(IDLE_WHEN_FULL_MILLIS);
+        server.addBean(limit);
         server.setStopTimeout(2000);
         return new Built(server, connector, tls);
     }

@@ -1,62 +1,110 @@
 package io.sonic.cloud.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sonic.cloud.api.ApiJson;
+import io.sonic.cloud.api.ModelIds;
+import io.sonic.cloud.api.ModelInfo;
 import io.sonic.cloud.wire.BadPayloadException;
 import io.sonic.cloud.wire.GraphCodec;
 import io.sonic.cloud.wire.ShareCodec;
+import io.sonic.cloud.wire.UploadCodec;
+import io.sonic.engine.InputRange;
 import io.sonic.engine.ModelShare;
 import io.sonic.model.ModelGraph;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A server's model shares, kept in its data folder ({@code models/ID/structure.json, share.bin,
- * meta.json}) and loaded at start. A model is written to a temporary folder first and renamed into
- * place, so a crash never leaves a half-written model.
+ * A server's model shares in its data folder, read from disk when a session needs them. Layout:
+ * {@code models/ID/current} names the current version folder {@code models/ID/v-…/} (structure.json,
+ * share.bin, meta.json). A replace writes the new version in a temporary folder, renames it into a
+ * version folder, then replaces {@code current} by an atomic rename, and only then removes the old
+ * version: at every instant a restart finds one complete version, the old or the new. Everything
+ * written is forced to disk before the rename that publishes it.
+ *
+ * <p>Only public facts (meta.json) are kept in memory for every model; a model's share and public
+ * graph are loaded for the sessions that run on it, shared by concurrent sessions and kept in a cache
+ * bounded by {@link ServerLimits#shareCacheBytes()}. The store enforces the model count, per-model and
+ * total byte quotas.
  */
 public final class ModelStore {
-    /** Model ids: 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' (kept for temporary folders). */
-    public static final Pattern ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
+    /** The points of a replace at which a crash may happen (a fault-injection hook tests each). */
+    public enum Step { FILES_WRITTEN, VERSION_RENAMED, POINTER_WRITTEN, POINTER_RENAMED, OLD_REMOVED }
 
-    /** One stored model: public structure, this server's share, the owner's token hash. */
-    public static final class Stored {
-        public final String id;
+    /** Called at each step of a store operation; tests make it crash there. */
+    @FunctionalInterface
+    public interface Faults {
+        Faults NONE = (step, id) -> { };
+
+        void at(Step step, String id);
+    }
+
+    private static final String CURRENT = "current";
+    private static final String META_FORMAT = "sonic-model-meta/1";
+
+    /** A stored model's public facts and owner, as meta.json holds them. */
+    public record Stored(String id, String version, ModelInfo info, long structureBytes, byte[] ownerTokenHash) {
+        /** Bytes it takes on disk (structure and share). */
+        public long bytes() {
+            return info.shareBytes() + structureBytes;
+        }
+    }
+
+    /** meta.json of a version folder. */
+    record MetaFile(String format, String id, String name, String inputName, int[] inputShape, int[] outputShape,
+                    int layers, int fractionBits, String structureHash, String uploadedAt, InputRange inputRange,
+                    long shareBytes, long structureBytes, String ownerTokenHash) {
+    }
+
+    /**
+     * A model version loaded for running sessions: public graph, this server's share, and its mask-reuse
+     * state. Shared by concurrent sessions; give it back with {@link #release}.
+     */
+    public static final class Loaded {
+        public final Stored stored;
         public final ModelGraph graph;
         public final ModelShare share;
         public final byte[] structureJson;
-        public final String structureHash;
-        final byte[] ownerTokenHash;
-        public final Instant uploadedAt;
+        final long bytes;
+        int references;
         /** Mask-reuse state: E = W − A per layer, for the mask generation it was opened with. */
         volatile MaskState masks;
 
-        Stored(String id, ModelGraph graph, ModelShare share, byte[] structureJson, byte[] ownerTokenHash,
-               Instant uploadedAt) {
-            this.id = id;
+        Loaded(Stored stored, ModelGraph graph, ModelShare share, byte[] structureJson, long bytes) {
+            this.stored = stored;
             this.graph = graph;
             this.share = share;
             this.structureJson = structureJson;
-            this.structureHash = GraphCodec.structureHash(graph);
-            this.ownerTokenHash = ownerTokenHash;
-            this.uploadedAt = uploadedAt;
+            this.bytes = bytes;
+        }
+
+        MaskState masks() {
+            return masks;
+        }
+
+        void masks(MaskState m) {
+            masks = m;
         }
     }
 
@@ -65,18 +113,28 @@ public final class ModelStore {
 
     private final Path dir;
     private final int party;
+    private final ServerLimits limits;
+    private final Faults faults;
     private final Map<String, Stored> models = new ConcurrentHashMap<>();
-    private final ObjectMapper json = new ObjectMapper();
+    /** Loaded versions by version folder, least recently used first. */
+    private final LinkedHashMap<String, Loaded> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private long cachedBytes;
 
-    public ModelStore(Path dataDir, int party) {
+    public ModelStore(Path dataDir, int party, ServerLimits limits, Faults faults) {
         this.dir = dataDir.resolve("models");
         this.party = party;
+        this.limits = limits;
+        this.faults = faults;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
         load();
+    }
+
+    public ModelStore(Path dataDir, int party) {
+        this(dataDir, party, ServerLimits.DEFAULT, Faults.NONE);
     }
 
     private void load() {
@@ -87,16 +145,14 @@ public final class ModelStore {
                     deleteTree(p);
                     continue;
                 }
+                if (!Files.isDirectory(p)) {
+                    continue;
+                }
                 try {
-                    JsonNode meta = json.readTree(p.resolve("meta.json").toFile());
-                    byte[] structure = Files.readAllBytes(p.resolve("structure.json"));
-                    ModelGraph g = GraphCodec.publicGraph(structure);
-                    ModelShare share = ShareCodec.decode(Files.readAllBytes(p.resolve("share.bin")), g, party);
-                    models.put(name, new Stored(name, g, share, structure,
-                            Base64.getDecoder().decode(meta.get("ownerTokenHash").asText()),
-                            Instant.parse(meta.get("uploadedAt").asText())));
+                    loadModel(name, p);
                 } catch (IOException | RuntimeException e) {
-                    System.err.println("sonic: skipping stored model '" + name + "': " + e.getMessage());
+                    System.err.println("sonic: skipping stored model '" + ApiJson.printable(name) + "': "
+                            + e.getMessage());
                 }
             }
         } catch (IOException e) {
@@ -104,9 +160,49 @@ public final class ModelStore {
         }
     }
 
+    private void loadModel(String id, Path folder) throws IOException {
+        Path pointer = folder.resolve(CURRENT);
+        if (!Files.exists(pointer)) {
+            if (Files.exists(folder.resolve("share.bin"))) {
+                System.err.println("sonic: stored model '" + ApiJson.printable(id) + "' was stored by an older Sonic"
+                        + " without an input range; upload it again to use it");
+            } else {
+                deleteTree(folder);  // a first upload that never completed
+            }
+            return;
+        }
+        String version = Files.readString(pointer, StandardCharsets.UTF_8).trim();
+        Path v = folder.resolve(version);
+        if (!version.startsWith("v-") || !Files.isDirectory(v)) {
+            throw new IOException("its current version '" + ApiJson.printable(version) + "' is missing");
+        }
+        MetaFile meta = ApiJson.answer(Files.readAllBytes(v.resolve("meta.json")), MetaFile.class);
+        if (!META_FORMAT.equals(meta.format()) || !id.equals(meta.id())
+                || Files.size(v.resolve("share.bin")) != meta.shareBytes()
+                || Files.size(v.resolve("structure.json")) != meta.structureBytes()) {
+            throw new IOException("its files do not match its meta.json");
+        }
+        try (Stream<Path> others = Files.list(folder)) {
+            for (Path o : others.toList()) {
+                String n = o.getFileName().toString();
+                if (!n.equals(CURRENT) && !n.equals(version)) {
+                    deleteTree(o);  // versions replaced or never published
+                }
+            }
+        }
+        Stored s = stored(meta, version);
+        models.put(s.id(), s);
+    }
+
+    private static Stored stored(MetaFile m, String version) {
+        ModelInfo info = new ModelInfo(m.id(), m.name(), m.inputName(), m.inputShape(), m.outputShape(), m.layers(),
+                m.fractionBits(), m.structureHash(), m.uploadedAt(), m.inputRange(), m.shareBytes());
+        return new Stored(m.id(), version, info, m.structureBytes(), Base64.getDecoder().decode(m.ownerTokenHash()));
+    }
+
     public Collection<Stored> all() {
         List<Stored> l = new ArrayList<>(models.values());
-        l.sort(Comparator.comparing(m -> m.id));
+        l.sort(Comparator.comparing(Stored::id));
         return l;
     }
 
@@ -114,70 +210,240 @@ public final class ModelStore {
         return models.get(id);
     }
 
+    /** Bytes of all stored models (structures and shares). */
+    public long usedBytes() {
+        return models.values().stream().mapToLong(Stored::bytes).sum();
+    }
+
     /**
-     * Stores (or replaces, with the same owner token) a model share. The payload was validated by the
-     * caller; this writes it atomically.
+     * Refuses, before its body is read, an upload of {@code incoming} bytes that the quotas cannot take:
+     * the model count (a new id) or the total bytes (less what a replaced version frees).
      */
-    public synchronized Stored put(String id, String ownerToken, byte[] structureJson, ModelGraph graph,
-                                   byte[] shareBytes, ModelShare share) {
-        Stored old = models.get(id);
-        if (old != null && !Tokens.matches(ownerToken, old.ownerTokenHash)) {
+    public void checkQuota(String id, long incoming) {
+        Stored existing = models.get(id);
+        if (existing == null && models.size() >= limits.maxModels()) {
+            throw new ApiException(507, "server " + party + " stores " + models.size() + " models, its limit; delete"
+                    + " a model first, or start the server with a larger --max-models");
+        }
+        long after = usedBytes() - (existing != null ? existing.bytes() : 0) + Math.max(incoming, 0);
+        if (after > limits.maxStoreBytes()) {
+            throw new ApiException(507, "the model store of server " + party + " would hold " + mib(after)
+                    + " MiB, more than its limit of " + mib(limits.maxStoreBytes()) + " MiB; delete a model first,"
+                    + " or start the server with a larger --max-store-mb");
+        }
+    }
+
+    private static long mib(long bytes) {
+        return (bytes + ServerLimits.MIB - 1) / ServerLimits.MIB;
+    }
+
+    /** Whether {@code token} may replace or delete model {@code id} (true for a new id). */
+    public boolean ownedBy(String id, String token) {
+        Stored s = models.get(id);
+        return s == null || Tokens.matches(token, s.ownerTokenHash());
+    }
+
+    /**
+     * Stores (or replaces, with the same owner token) a validated upload, atomically (see the class
+     * description), within the quotas.
+     */
+    public synchronized Stored put(String id, String ownerToken, UploadCodec.Upload up) {
+        if (!ModelIds.valid(id)) {
+            throw new ApiException(400, ModelIds.RULE);
+        }
+        if (!ownedBy(id, ownerToken)) {
             throw new ApiException(403, "model '" + id + "' belongs to another owner token");
         }
-        Stored s = new Stored(id, graph, share, structureJson, Tokens.hash(ownerToken), Instant.now());
-        Path tmp = dir.resolve(".tmp-" + id + "-" + UUID.randomUUID());
+        checkQuota(id, (long) up.structureJson().length + up.shareBytes().length);
+        Stored old = models.get(id);
+        ModelGraph g = up.graph();
+        String version = "v-" + System.currentTimeMillis() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        MetaFile meta = new MetaFile(META_FORMAT, id, g.name(), g.inputName(), g.inputShape(), g.outputShape(),
+                g.layers().size(), up.share().fractionBits(), GraphCodec.structureHash(g), Instant.now().toString(),
+                up.meta().inputRange(), up.shareBytes().length, up.structureJson().length,
+                Base64.getEncoder().encodeToString(Tokens.hash(ownerToken)));
+        Path folder = dir.resolve(id);
+        Path tmp = folder.resolve(".tmp-" + UUID.randomUUID());
         try {
-            Files.createDirectories(tmp);
-            Files.write(tmp.resolve("structure.json"), structureJson);
-            Files.write(tmp.resolve("share.bin"), shareBytes);
-            ObjectNode meta = json.createObjectNode();
-            meta.put("id", id);
-            meta.put("name", graph.name());
-            meta.put("ownerTokenHash", Base64.getEncoder().encodeToString(s.ownerTokenHash));
-            meta.put("uploadedAt", s.uploadedAt.toString());
-            meta.put("structureHash", s.structureHash);
-            Files.write(tmp.resolve("meta.json"), json.writeValueAsBytes(meta));
-            Path target = dir.resolve(id);
-            Path retired = null;
-            if (Files.exists(target)) {
-                retired = dir.resolve(".old-" + id + "-" + UUID.randomUUID());
-                move(target, retired);
-            }
-            move(tmp, target);
-            if (retired != null) {
-                deleteTree(retired);
-            }
+            Files.createDirectories(folder);
+            Files.createDirectory(tmp);
+            writeDurably(tmp.resolve("structure.json"), up.structureJson());
+            writeDurably(tmp.resolve("share.bin"), up.shareBytes());
+            writeDurably(tmp.resolve("meta.json"), ApiJson.write(meta));
+            faults.at(Step.FILES_WRITTEN, id);
+            move(tmp, folder.resolve(version));
+            forceDirectory(folder);
+            faults.at(Step.VERSION_RENAMED, id);
+            Path pointerTmp = folder.resolve(".current-" + UUID.randomUUID());
+            writeDurably(pointerTmp, version.getBytes(StandardCharsets.UTF_8));
+            faults.at(Step.POINTER_WRITTEN, id);
+            move(pointerTmp, folder.resolve(CURRENT));
+            forceDirectory(folder);
+            forceDirectory(dir);
+            faults.at(Step.POINTER_RENAMED, id);
         } catch (IOException e) {
             deleteTree(tmp);
-            throw new ApiException(507, "could not store the model: " + e.getMessage());
+            throw new ApiException(507, "server " + party + " could not store the model: " + e.getMessage());
         }
+        Stored s = stored(meta, version);
         models.put(id, s);
+        if (old != null) {
+            deleteTree(folder.resolve(old.version()));
+            faults.at(Step.OLD_REMOVED, id);
+            dropCached(old);
+        }
         return s;
     }
 
     public synchronized void delete(String id, String ownerToken) {
         Stored old = models.get(id);
         if (old == null) {
-            throw new ApiException(404, "no model '" + id + "'");
+            throw new ApiException(404, "no model '" + id + "' on server " + party);
         }
-        if (!Tokens.matches(ownerToken, old.ownerTokenHash)) {
+        if (!Tokens.matches(ownerToken, old.ownerTokenHash())) {
             throw new ApiException(403, "wrong owner token for model '" + id + "'");
         }
-        models.remove(id);
-        Path retired = dir.resolve(".old-" + id + "-" + UUID.randomUUID());
+        Path retired = dir.resolve(".deleted-" + UUID.randomUUID());
         try {
             move(dir.resolve(id), retired);
+            forceDirectory(dir);
         } catch (IOException e) {
             throw new ApiException(500, "could not delete the model's files: " + e.getMessage());
         }
+        models.remove(id);
         deleteTree(retired);
+        dropCached(old);
+    }
+
+    // ------------------------------------------------------------------ loading for sessions
+
+    /**
+     * The model's current version, loaded (or shared with running sessions). 404 when the model is gone,
+     * 503 when the share cache cannot take it now (other models are in use).
+     */
+    public Loaded acquire(String id) {
+        Stored s = models.get(id);
+        if (s == null) {
+            throw new ApiException(404, "model '" + id + "' was deleted");
+        }
+        String key = s.id() + "/" + s.version();
+        long need = 2 * s.info().shareBytes() + 1;
+        synchronized (cache) {
+            Loaded l = cache.get(key);
+            if (l != null) {
+                l.references++;
+                return l;
+            }
+            evict(need);
+            if (cachedBytes + need > limits.shareCacheBytes() && cachedBytes > 0) {
+                throw ApiException.busy("server " + party + " has no memory for model '" + id + "' now (other models"
+                        + " are in use); retry later", 5);
+            }
+            cachedBytes += need;
+        }
+        Loaded l;
+        try {
+            Path v = dir.resolve(id).resolve(s.version());
+            byte[] structure = Files.readAllBytes(v.resolve("structure.json"));
+            ModelGraph g = GraphCodec.publicGraph(structure);
+            if (!GraphCodec.structureHash(g).equals(s.info().structureHash())) {
+                throw new BadPayloadException("its structure does not match its meta.json");
+            }
+            ModelShare share = ShareCodec.decode(Files.readAllBytes(v.resolve("share.bin")), g, party);
+            l = new Loaded(s, g, share, structure, need);
+        } catch (IOException | RuntimeException e) {
+            synchronized (cache) {
+                cachedBytes -= need;
+            }
+            if (models.get(id) != s) {
+                throw new ApiException(404, "model '" + id + "' was replaced or deleted; retry");
+            }
+            throw new ApiException(500, "server " + party + " cannot read its share of model '" + id + "': "
+                    + e.getMessage());
+        }
+        synchronized (cache) {
+            Loaded raced = cache.get(key);
+            if (raced != null) {
+                cachedBytes -= need;
+                raced.references++;
+                return raced;
+            }
+            l.references = 1;
+            cache.put(key, l);
+            return l;
+        }
+    }
+
+    /** Gives a loaded model back; it stays cached (evictable) while it is the current version. */
+    public void release(Loaded l) {
+        synchronized (cache) {
+            l.references--;
+            Stored now = models.get(l.stored.id());
+            if (l.references <= 0 && (now == null || !now.version().equals(l.stored.version()))) {
+                if (cache.remove(l.stored.id() + "/" + l.stored.version()) == l) {
+                    cachedBytes -= l.bytes;
+                }
+            }
+        }
+    }
+
+    private void dropCached(Stored old) {
+        synchronized (cache) {
+            String key = old.id() + "/" + old.version();
+            Loaded l = cache.get(key);
+            if (l != null && l.references <= 0) {
+                cache.remove(key);
+                cachedBytes -= l.bytes;
+            }
+        }
+    }
+
+    /** Drops unused cache entries, least recently used first, until {@code need} more bytes fit. */
+    private void evict(long need) {
+        Iterator<Map.Entry<String, Loaded>> it = cache.entrySet().iterator();
+        while (cachedBytes + need > limits.shareCacheBytes() && it.hasNext()) {
+            Loaded l = it.next().getValue();
+            if (l.references <= 0) {
+                it.remove();
+                cachedBytes -= l.bytes;
+            }
+        }
+    }
+
+    /** Loaded versions in the cache and the bytes they take (for tests and the status). */
+    public Map<String, Long> cached() {
+        synchronized (cache) {
+            Map<String, Long> m = new HashMap<>();
+            cache.forEach((k, v) -> m.put(k, v.bytes));
+            return m;
+        }
+    }
+
+    // ------------------------------------------------------------------ files
+
+    private static void writeDurably(Path file, byte[] data) throws IOException {
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.wrap(data);
+            while (b.hasRemaining()) {
+                c.write(b);
+            }
+            c.force(true);
+        }
+    }
+
+    private static void forceDirectory(Path d) {
+        try (FileChannel c = FileChannel.open(d, StandardOpenOption.READ)) {
+            c.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not every file system can sync a directory; the renames are atomic either way
+        }
     }
 
     private static void move(Path from, Path to) throws IOException {
         try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -190,35 +456,7 @@ public final class ModelStore {
                 Files.deleteIfExists(q);
             }
         } catch (IOException ignored) {
-            // best effort: a leftover temporary folder is removed at the next start
+            // best effort: a leftover folder is removed at the next start
         }
-    }
-
-    /** A validated upload: the public structure and this server's share, as bytes and decoded. */
-    public record Upload(byte[] structureJson, ModelGraph graph, byte[] shareBytes, ModelShare share) {
-    }
-
-    /** Validates an upload body: [magic "SNMD"][int structure length][structure][share]. */
-    public static Upload parseUpload(byte[] body, int party) {
-        if (body.length < 8 || body[0] != 'S' || body[1] != 'N' || body[2] != 'M' || body[3] != 'D') {
-            throw new BadPayloadException("not a Sonic model upload (expected the SNMD container)");
-        }
-        int n = java.nio.ByteBuffer.wrap(body, 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
-        if (n <= 0 || n > body.length - 8) {
-            throw new BadPayloadException("truncated model upload: the structure claims " + n + " bytes");
-        }
-        byte[] structure = java.util.Arrays.copyOfRange(body, 8, 8 + n);
-        byte[] share = java.util.Arrays.copyOfRange(body, 8 + n, body.length);
-        ModelGraph g = GraphCodec.publicGraph(structure);
-        ModelShare s = ShareCodec.decode(share, g, party);
-        return new Upload(structure, g, share, s);
-    }
-
-    /** The upload body for {@link #parseUpload}. */
-    public static byte[] uploadBody(byte[] structure, byte[] share) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + structure.length + share.length)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {'S', 'N', 'M', 'D'}).putInt(structure.length).put(structure).put(share);
-        return b.array();
     }
 }

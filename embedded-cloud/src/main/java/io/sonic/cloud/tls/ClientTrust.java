@@ -96,6 +96,31 @@ public final class ClientTrust {
         }
     }
 
+    /**
+     * A SHA-256 fingerprint in Sonic's notation ({@code sha256:} and 64 lowercase hex digits) from any
+     * common spelling: with or without the {@code sha256:} prefix (or openssl's {@code SHA256
+     * Fingerprint=}), with or without colons or blanks between the bytes, in either case.
+     *
+     * @throws IllegalArgumentException when it is not 32 bytes of hexadecimal
+     */
+    public static String normalizeFingerprint(String text) {
+        String s = text == null ? "" : text.trim();
+        String lower = s.toLowerCase(java.util.Locale.ROOT);
+        for (String prefix : new String[] {"sha256 fingerprint=", "sha256:", "sha-256:", "sha256="}) {
+            if (lower.startsWith(prefix)) {
+                s = s.substring(prefix.length());
+                break;
+            }
+        }
+        String hex = s.replaceAll("[:\\s-]", "").toLowerCase(java.util.Locale.ROOT);
+        if (!hex.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("'" + (text == null ? "" : text.trim()) + "' is not a SHA-256"
+                    + " fingerprint: expected 64 hexadecimal digits (32 bytes), optionally after 'sha256:' and"
+                    + " with colons between the bytes, as sonic serve or openssl prints it");
+        }
+        return "sha256:" + hex;
+    }
+
     /** The common name (CN) of the certificate's subject, or null when it has none. */
     public static String commonName(X509Certificate c) {
         if (c == null) {

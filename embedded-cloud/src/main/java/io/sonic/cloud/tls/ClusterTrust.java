@@ -90,6 +90,7 @@ import java.util.Set;
 public final class ClusterTrust {
     static final String CA_KEY_INFO = "sonic cluster ca v1";
     static final String CA_SERIAL_INFO = "sonic cluster ca serial v1";
+    static final String UPLOAD_CREDENTIAL_INFO = "sonic upload credential v1";
     static final String CA_COMMON_NAME = "Sonic cluster CA";
     static final int MIN_SECRET_BYTES = 16;
     static final Instant CA_NOT_BEFORE = Instant.parse("2024-01-01T00:00:00Z");
@@ -106,12 +107,15 @@ public final class ClusterTrust {
     private final PublicKey caPublicKey;
     private final X509Certificate caCertificate;
     private final String caFingerprint;
+    private final String uploadCredential;
 
-    private ClusterTrust(ECPrivateKeyParameters caKey, PublicKey caPublicKey, X509Certificate caCertificate) {
+    private ClusterTrust(ECPrivateKeyParameters caKey, PublicKey caPublicKey, X509Certificate caCertificate,
+                         String uploadCredential) {
         this.caKey = caKey;
         this.caPublicKey = caPublicKey;
         this.caCertificate = caCertificate;
         this.caFingerprint = ClientTrust.fingerprint(caCertificate);
+        this.uploadCredential = uploadCredential;
     }
 
     /** A fresh cluster secret: 32 random bytes from SecureRandom, base64url without padding. */
@@ -152,7 +156,9 @@ public final class ClusterTrust {
                     .addExtension(Extension.subjectKeyIdentifier, false,
                             new JcaX509ExtensionUtils().createSubjectKeyIdentifier(caPublic));
             X509Certificate ca = toCertificate(builder.build(signer(caKey)));
-            return new ClusterTrust(caKey, caPublic, ca);
+            String upload = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    hkdf(ikm, UPLOAD_CREDENTIAL_INFO, 24));
+            return new ClusterTrust(caKey, caPublic, ca, upload);
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot derive the cluster CA", e);
         } finally {
@@ -163,6 +169,15 @@ public final class ClusterTrust {
     /** The cluster CA certificate (self-signed), the only trust anchor of the cluster. */
     public X509Certificate caCertificate() {
         return caCertificate;
+    }
+
+    /**
+     * The cluster's default upload credential: derived one-way from the cluster secret (HKDF), so both
+     * servers agree on it without further setup, and an owner who holds it learns nothing of the
+     * secret. The servers print it; a server started with its own credential uses that instead.
+     */
+    public String uploadCredential() {
+        return uploadCredential;
     }
 
     /** {@code "sha256:"} followed by the lowercase hex SHA-256 of the DER CA certificate. */

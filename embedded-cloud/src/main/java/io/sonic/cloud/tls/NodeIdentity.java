@@ -48,6 +48,13 @@ public final class NodeIdentity {
     static final String PASSWORD_FILE = "node.pass";
     private static final String ALIAS = "node";
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /**
+     * The cipher suites every node offers and accepts: TLS 1.3's (all AEAD) and, for TLS 1.2, only
+     * ECDHE with ECDSA (node certificates are P-256) and an AEAD cipher; no CBC suite.
+     */
+    public static final String[] CIPHER_SUITES = {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+        "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"};
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ClusterTrust trust;
@@ -121,6 +128,7 @@ public final class NodeIdentity {
         factory.setNeedClientAuth(false);
         factory.setSniRequired(false);
         factory.setIncludeProtocols(PROTOCOLS);
+        factory.setIncludeCipherSuites(CIPHER_SUITES);
         return factory;
     }
 
@@ -148,6 +156,7 @@ public final class NodeIdentity {
         factory.setTrustStore(trustStore());
         factory.setEndpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
         factory.setIncludeProtocols(PROTOCOLS);
+        factory.setIncludeCipherSuites(CIPHER_SUITES);
         return factory;
     }
 

@@ -243,6 +243,11 @@ public final class ShareCodec {
         return 4 + 4L * t.shape().length + 8L * t.size();
     }
 
+    /** The exact length of {@link #encodeTensor}'s bytes for a tensor of this shape. */
+    public static long tensorPayloadBytes(int[] shape) {
+        return 8 + 4 + 4L * shape.length + 8L * Shapes.size(shape);
+    }
+
     private static ByteBuffer allocate(long size, String what) {
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("the " + what + " needs " + size + " bytes, too many for one payload");

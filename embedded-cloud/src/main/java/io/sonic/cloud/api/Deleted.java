@@ -1,0 +1,5 @@
+package io.sonic.cloud.api;
+
+/** The answer to a successful DELETE: what was deleted. */
+public record Deleted(String deleted) {
+}

@@ -1,0 +1,162 @@
+package io.sonic.cloud.server;
+
+import io.sonic.cloud.api.Deleted;
+import io.sonic.cloud.api.SessionCreated;
+import io.sonic.cloud.api.SessionRequest;
+import io.sonic.cloud.api.SessionState;
+import io.sonic.cloud.wire.ShareCodec;
+import io.sonic.engine.SecureConfig;
+import io.sonic.engine.ring.SharedTensor;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * {@code /v1/sessions} and everything under {@code /v1/sessions/{id}}: opening a session (public, the
+ * caller chooses the session token), its status, deletion (cancels it at once), input, output, event
+ * stream and step-mode continue. Without a token the answer is 401; an unknown session and a wrong
+ * token both get 404.
+ */
+final class SessionsHandler extends JsonHandler {
+    private static final int MAX_REQUEST = 64 * 1024;
+
+    private final CloudServer server;
+
+    SessionsHandler(CloudServer server) {
+        this.server = server;
+    }
+
+    @Override
+    protected void route(Request request, Response response, Callback callback) {
+        List<String> p = segments(request);
+        if (p.size() == 2) {
+            allow(request, "here", "POST");
+            String token = token(request, "a session needs a token of the user's choice (Authorization: Bearer …)");
+            withBody(request, response, callback, MAX_REQUEST, server.limits(), body -> create(request, response,
+                    callback, token, Http.json(body, SessionRequest.class)));
+            return;
+        }
+        if (p.size() > 4) {
+            throw noSuchEndpoint(request);
+        }
+        UUID id = parseUuid(p.get(2));
+        String token = token(request, "this session needs its token (Authorization: Bearer …)");
+        ServerSession s = server.sessions().find(id, token);
+        if (p.size() == 3) {
+            allow(request, "on a session", "GET", "DELETE");
+            if (request.getMethod().equals("DELETE")) {
+                server.sessions().delete(s, "the user cancelled the session");
+                Http.sendJson(response, callback, 200, new Deleted(id.toString()));
+            } else {
+                Http.sendJson(response, callback, 200, s.status());
+            }
+            return;
+        }
+        switch (p.get(3)) {
+            case "input" -> input(request, response, callback, s);
+            case "output" -> {
+                allow(request, "here", "GET");
+                switch (s.state()) {
+                    case DONE -> Http.sendBytes(response, callback, s.output());
+                    case FAILED -> Http.sendError(response, callback, 502, s.error());
+                    case CANCELLED -> Http.sendError(response, callback, 410, "the session was cancelled: " + s.error());
+                    default -> Http.sendJson(response, callback, 202, new SessionState(id.toString(), s.state().api()));
+                }
+            }
+            case "events" -> {
+                allow(request, "here", "GET");
+                String client = Http.clientAddress(request);
+                server.sessions().openStream(s, client);
+                Duration max = s.stepping ? Duration.ofHours(3) : Duration.ofMinutes(15);
+                new EventStream(s, response, callback, request.getComponents().getScheduler(), max,
+                        () -> server.sessions().closeStream(s, client)).start();
+            }
+            case "continue" -> {
+                allow(request, "here", "POST");
+                String q = request.getHttpURI().getQuery();
+                s.proceed(q != null && q.contains("all=true"));
+                Http.sendJson(response, callback, 200, new SessionState(id.toString(), s.state().api()));
+            }
+            default -> throw noSuchEndpoint(request);
+        }
+    }
+
+    private static String token(Request request, String missing) {
+        String token = Http.bearer(request);
+        if (token == null) {
+            throw new ApiException(401, missing);
+        }
+        return token;
+    }
+
+    private void create(Request request, Response response, Callback callback, String token, SessionRequest req) {
+        UUID id = parseUuid(req.sessionId());
+        if (req.modelId() == null || req.modelId().isBlank()) {
+            throw new ApiException(400, "modelId is required");
+        }
+        ModelStore.Stored m = server.store().get(req.modelId());
+        if (m == null) {
+            throw new ApiException(404, "no model '" + io.sonic.cloud.api.ApiJson.printable(req.modelId())
+                    + "' on server " + server.party());
+        }
+        SecureConfig cfg = config(req, m.info().fractionBits());
+        server.sessions().create(id, m.id(), Tokens.hash(token), cfg, Boolean.TRUE.equals(req.step()),
+                Http.clientAddress(request));
+        Http.sendJson(response, callback, 201, new SessionCreated(id.toString(), m.info().inputShape(), "created"));
+    }
+
+    private void input(Request request, Response response, Callback callback, ServerSession s) {
+        allow(request, "here", "PUT");
+        ModelStore.Stored m = server.store().get(s.modelId);
+        if (m == null) {
+            throw new ApiException(404, "model '" + s.modelId + "' was deleted");
+        }
+        int[] shape = m.info().inputShape();
+        long size = ShareCodec.tensorPayloadBytes(shape);
+        if (request.getLength() > size) {
+            throw new ApiException(413, "an input share of model '" + s.modelId + "' has " + size + " bytes, not "
+                    + request.getLength());
+        }
+        withBody(request, response, callback, size, server.limits(), body -> {
+            SharedTensor in = ShareCodec.decodeTensor(body, server.party(), shape);
+            server.sessions().start(s, in);
+            Http.sendJson(response, callback, 202, new SessionState(s.id.toString(), "running"));
+        });
+    }
+
+    private SecureConfig config(SessionRequest req, int fractionBits) {
+        try {
+            SecureConfig.LinearMode l = req.linear() == null ? SecureConfig.LinearMode.FAITHFUL
+                    : SecureConfig.LinearMode.valueOf(req.linear().toUpperCase(Locale.ROOT).replace('-', '_'));
+            SecureConfig.TruncationMode t = req.truncation() == null ? SecureConfig.TruncationMode.EXACT
+                    : SecureConfig.TruncationMode.valueOf(req.truncation().toUpperCase(Locale.ROOT));
+            SecureConfig.OutputMode o = req.output() == null ? SecureConfig.OutputMode.LOGITS
+                    : SecureConfig.OutputMode.valueOf(req.output().toUpperCase(Locale.ROOT));
+            return new SecureConfig(fractionBits, l, t, o, server.timeout());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "linear must be faithful or mask-reuse, truncation exact or local, output"
+                    + " logits or label");
+        }
+    }
+
+    /** A session id in the canonical 8-4-4-4-12 hexadecimal form; 400 otherwise. */
+    static UUID parseUuid(String s) {
+        if (s != null) {
+            try {
+                UUID u = UUID.fromString(s);
+                if (u.toString().equalsIgnoreCase(s)) {
+                    return u;
+                }
+            } catch (RuntimeException e) {
+                // answered below
+            }
+        }
+        throw new ApiException(400, "'" + io.sonic.cloud.api.ApiJson.printable(s) + "' is not a session id (a UUID"
+                + " such as 3f0c8a52-8e7b-4c53-9d0e-2b6f1f7d9a11)");
+    }
+}
