@@ -1,0 +1,156 @@
+package io.sonic.desktop.launcher;
+
+import io.sonic.model.onnx.proto.OnnxProto.GraphProto;
+import io.sonic.model.onnx.proto.OnnxProto.ModelProto;
+import io.sonic.model.onnx.proto.OnnxProto.NodeProto;
+import io.sonic.model.onnx.proto.OnnxProto.OperatorSetIdProto;
+import io.sonic.model.onnx.proto.OnnxProto.TensorProto;
+import io.sonic.model.onnx.proto.OnnxProto.TensorShapeProto;
+import io.sonic.model.onnx.proto.OnnxProto.TypeProto;
+import io.sonic.model.onnx.proto.OnnxProto.ValueInfoProto;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real {@code ./sonic} script as a user runs it, as a separate process against the jar this build
+ * just packaged: every error reaches stderr as one {@code error:} line with exit code 2.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class LauncherScriptIT {
+    static Path root;
+
+    @TempDir
+    static Path dir;
+
+    /** What a run of the script printed and returned. */
+    record Run(int exit, String out, String err) {
+        List<String> errLines() {
+            return err.lines().filter(l -> !l.isBlank() && !l.startsWith("WARNING")
+                    && !l.contains("Unsupported JavaFX configuration")).toList();
+        }
+    }
+
+    @BeforeAll
+    static void builtJustNow() throws IOException {
+        root = Path.of(System.getProperty("sonic.root", "..")).toAbsolutePath().normalize();
+        Path target = root.resolve("desktop-app").resolve("target");
+        assertTrue(Files.isRegularFile(target.resolve("sonic-desktop.jar")), "the jar is packaged before this test");
+        // the jar was packaged from the current sources in this very build: tell the script it is current
+        Path stamp = target.resolve(".sonic-build-stamp");
+        if (!Files.exists(stamp)) {
+            Files.createFile(stamp);
+        }
+        Files.setLastModifiedTime(stamp, FileTime.from(Instant.now()));
+    }
+
+    static Run sonic(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(root.resolve("sonic").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
+        Map<String, String> env = pb.environment();
+        env.remove("DISPLAY");
+        env.remove("WAYLAND_DISPLAY");
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("./sonic " + String.join(" ", args) + " did not finish in 120 s");
+        }
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    static void badInput(Run r, String... mentions) {
+        assertEquals(2, r.exit(), "exit code; stderr: " + r.err());
+        List<String> lines = r.errLines();
+        assertEquals(1, lines.size(), "exactly one line on stderr: " + r.err());
+        assertTrue(lines.get(0).startsWith("error: "), lines.get(0));
+        for (String m : mentions) {
+            assertTrue(lines.get(0).contains(m), "'" + m + "' in: " + lines.get(0));
+        }
+        assertTrue(!r.err().contains("Exception") && !r.err().contains("internal error"), r.err());
+    }
+
+    static Path model(GraphProto.Builder graph) throws IOException {
+        ModelProto m = ModelProto.newBuilder().setIrVersion(7).setProducerName("test")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build();
+        Path f = Files.createTempFile(dir, "model", ".onnx");
+        Files.write(f, m.toByteArray());
+        return f;
+    }
+
+    static ValueInfoProto value(String name, long... dims) {
+        TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
+        for (long d : dims) {
+            s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(s))).build();
+    }
+
+    @Test
+    void aFileThatIsNotAModelIsOneErrorLine() throws Exception {
+        Path notModel = Files.writeString(dir.resolve("notamodel.onnx"), "name,age\nalice,31\n");
+        Run r = sonic("inspect", "--model", notModel.toString());
+        badInput(r, "notamodel.onnx is not an ONNX model");
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void anUnsupportedOperatorIsOneErrorLineNamingOpAndNode() throws Exception {
+        Path f = model(GraphProto.newBuilder().setName("g").addInput(value("x", 1, 4)).addOutput(value("y", 1, 4))
+                .addNode(NodeProto.newBuilder().setOpType("Sigmoid").setName("squash").addInput("x").addOutput("y")));
+        badInput(sonic("inspect", "--model", f.toString()), "Sigmoid", "squash");
+    }
+
+    @Test
+    void aNodeThatReadsItsOwnOutputIsRefusedNotLoopedOn() throws Exception {
+        Path f = model(GraphProto.newBuilder().setName("g").addInput(value("x", 1, 4)).addOutput(value("y", 1, 4))
+                .addNode(NodeProto.newBuilder().setOpType("Identity").setName("loop").addInput("y").addOutput("y")));
+        badInput(sonic("inspect", "--model", f.toString()), "loop");
+    }
+
+    @Test
+    void aWrongInputWidthIsOneErrorLine() throws Exception {
+        Path csv = Files.writeString(dir.resolve("three.csv"), "1,2,3\n");
+        badInput(sonic("infer", "--in-memory", "--model", "sample-models/breast-cancer/breast-cancer.onnx",
+                "--input", csv.toString()), "three.csv line 1 has 3 values", "needs 30");
+    }
+
+    @Test
+    void anInputOutsideTheModelsRangeIsRefusedBeforeAnythingIsShared() throws Exception {
+        String first = Files.readAllLines(root.resolve("sample-models/breast-cancer/inputs.csv")).get(0);
+        String[] v = first.split(",");
+        v[4] = "1e14";
+        Path csv = Files.writeString(dir.resolve("huge.csv"), String.join(",", v) + "\n", StandardCharsets.UTF_8);
+        Run r = sonic("infer", "--model", "sample-models/breast-cancer/breast-cancer.onnx", "--input", csv.toString());
+        badInput(r, "row 1, column 5", "1.0E14", "input range [-5, 15]");
+        assertTrue(!r.out().contains("secure label"), "nothing ran: " + r.out());
+    }
+
+    @Test
+    void helpListsTheCommandsOnStdout() throws Exception {
+        Run r = sonic("--help");
+        assertEquals(0, r.exit(), r.err());
+        for (String c : new String[] {"inspect", "infer", "upload", "serve", "dealer", "bench", "conformance"}) {
+            assertTrue(r.out().contains(c), c + " in " + r.out());
+        }
+    }
+}
