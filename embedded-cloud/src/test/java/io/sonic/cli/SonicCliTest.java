@@ -85,6 +85,33 @@ class SonicCliTest {
     }
 
     @Test
+    void inspectShowsTheInputRangeAndWhetherItIsSafe() throws Exception {
+        Run card = run("inspect", "--model", sample("mnist-m2").toString());
+        assertEquals(0, card.code(), card.err());
+        assertTrue(card.out().contains("input range  [0, 1] (the model card), safe with f = 16"), card.out());
+        Run unsafe = run("inspect", "--model", sample("cifar-c2").toString(), "--fraction-bits", "16");
+        assertEquals(0, unsafe.code(), unsafe.err());
+        assertTrue(unsafe.out().contains("input range  not safe with f = 16") && unsafe.out().contains("fewer fraction"
+                + " bits"), unsafe.out());
+        Run c2 = run("inspect", "--model", sample("cifar-c2").toString(), "--json");
+        JsonNode range = new ObjectMapper().readTree(c2.out()).get("inputRange");
+        assertTrue(range.get("safe").asBoolean(), c2.out());
+        assertEquals(12, new ObjectMapper().readTree(c2.out()).get("fractionBits").asInt(), "the card's f");
+        Run given = run("inspect", "--model", sample("breast-cancer").toString(), "--input-range", "-1e14:1e14");
+        assertTrue(given.out().contains("not safe"), given.out());
+    }
+
+    @Test
+    void uploadWithoutTheCredentialIsBadInputBeforeAnyConnection() {
+        Run r = run("upload", "--model", sample("breast-cancer").toString(), "--servers",
+                "https://127.0.0.1:9,https://127.0.0.1:10");
+        if (System.getenv("SONIC_UPLOAD_CREDENTIAL") == null) {
+            assertEquals(SonicCli.EXIT_BAD_INPUT, r.code(), r.err());
+            assertTrue(r.err().contains("upload credential") && r.err().contains("--credential"), r.err());
+        }
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         Run r = run("inspect", "--model", "x.onnx", "--modle", "x");
         assertEquals(2, r.code());

@@ -48,7 +48,7 @@ import java.util.stream.Stream;
  * bounded by {@link ServerLimits#shareCacheBytes()}. The store enforces the model count, per-model and
  * total byte quotas.
  */
-public final class ModelStore {
+public final class ModelStore implements SessionRunner.Models {
     /** The points of a replace at which a crash may happen (a fault-injection hook tests each). */
     public enum Step { FILES_WRITTEN, VERSION_RENAMED, POINTER_WRITTEN, POINTER_RENAMED, OLD_REMOVED }
 
@@ -321,6 +321,7 @@ public final class ModelStore {
      * The model's current version, loaded (or shared with running sessions). 404 when the model is gone,
      * 503 when the share cache cannot take it now (other models are in use).
      */
+    @Override
     public Loaded acquire(String id) {
         Stored s = models.get(id);
         if (s == null) {
@@ -375,6 +376,7 @@ public final class ModelStore {
     }
 
     /** Gives a loaded model back; it stays cached (evictable) while it is the current version. */
+    @Override
     public void release(Loaded l) {
         synchronized (cache) {
             l.references--;

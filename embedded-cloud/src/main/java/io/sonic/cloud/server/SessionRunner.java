@@ -36,14 +36,21 @@ import java.util.function.Consumer;
  * worker is free again.
  */
 final class SessionRunner implements Consumer<ServerSession> {
+    /** Where a session's model comes from: the store, or a stand-in in tests. */
+    interface Models {
+        ModelStore.Loaded acquire(String id);
+
+        void release(ModelStore.Loaded loaded);
+    }
+
     private final int party;
-    private final ModelStore store;
+    private final Models store;
     private final DealerClient dealer;
     private final PeerLink link;
     private final Duration pauseTimeout;
     private final Map<String, Object> modelLocks = new ConcurrentHashMap<>();
 
-    SessionRunner(int party, ModelStore store, DealerClient dealer, PeerLink link, Duration pauseTimeout) {
+    SessionRunner(int party, Models store, DealerClient dealer, PeerLink link, Duration pauseTimeout) {
         this.party = party;
         this.store = store;
         this.dealer = dealer;
@@ -56,6 +63,9 @@ final class SessionRunner implements Consumer<ServerSession> {
         LinkChannel ch = null;
         ModelStore.Loaded m = null;
         try {
+            if (!s.open()) {
+                return;
+            }
             m = store.acquire(s.modelId);
             SecureConfig cfg = s.config;
             List<Need> plan = Plan.of(m.graph, cfg);

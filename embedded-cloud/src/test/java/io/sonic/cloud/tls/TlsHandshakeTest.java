@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real TLS handshakes against a Jetty server configured by {@link NodeIdentity#jettyServer()}. */
 class TlsHandshakeTest {
@@ -141,6 +142,51 @@ class TlsHandshakeTest {
             } finally {
                 client.stop();
             }
+        }
+    }
+
+    /** A TLS 1.2 handshake offering only the given suites; the suite agreed on, or null when refused. */
+    private String handshake12(String... suites) throws Exception {
+        SSLContext ctx = ClientTrust.trusting(trust.caCertificate());
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1",
+                uri.getPort())) {
+            s.setSoTimeout(5000);
+            s.setEnabledProtocols(new String[] {"TLSv1.2"});
+            s.setEnabledCipherSuites(suites);
+            s.startHandshake();
+            return s.getSession().getCipherSuite();
+        } catch (javax.net.ssl.SSLException e) {
+            return null;
+        }
+    }
+
+    @Test
+    void tls12OffersOnlyAeadSuites() throws Exception {
+        assertEquals("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", handshake12("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"));
+        assertEquals("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+                handshake12("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"));
+        for (String cbc : new String[] {"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+                "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"}) {
+            assertEquals(null, handshake12(cbc), cbc + " must be refused");
+        }
+    }
+
+    @Test
+    void fingerprintsAreAcceptedInEveryCommonSpelling() {
+        String fp = trust.caFingerprint();
+        String hex = fp.substring("sha256:".length());
+        StringBuilder colons = new StringBuilder();
+        for (int i = 0; i < hex.length(); i += 2) {
+            colons.append(i == 0 ? "" : ":").append(hex, i, i + 2);
+        }
+        for (String spelling : new String[] {fp, hex, hex.toUpperCase(), "SHA256:" + hex, colons.toString(),
+                colons.toString().toUpperCase(), "sha256 Fingerprint=" + colons.toString().toUpperCase(), "  " + fp + " "}) {
+            assertEquals(fp, ClientTrust.normalizeFingerprint(spelling), spelling);
+        }
+        for (String bad : new String[] {"", "sha256:", hex.substring(2), hex + "00", "md5:" + hex, "zz" + hex.substring(2)}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ClientTrust.normalizeFingerprint(bad), bad);
+            assertTrue(e.getMessage().contains("64 hexadecimal digits"), e.getMessage());
         }
     }
 

@@ -1,0 +1,112 @@
+package io.sonic.cloud.server;
+
+import io.sonic.cloud.api.SessionEvent;
+import io.sonic.cloud.link.PeerLink;
+import io.sonic.engine.SecureConfig;
+import io.sonic.engine.ring.SharedTensor;
+import org.junit.jupiter.api.Test;
+
+import javax.net.ssl.SSLContext;
+import java.net.URI;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Sessions apart from HTTP: limits, the step gate, and failures that must end a session cleanly. */
+class SessionsTest {
+    private static final SharedTensor INPUT = new SharedTensor(0, new int[] {1, 2}, new long[2]);
+
+    static void awaitEnd(ServerSession s) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (s.open()) {
+            assertTrue(System.nanoTime() < deadline, "the session did not end");
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void anOutOfMemoryErrorInAWorkerFailsThatSessionAndFreesTheWorker() throws Exception {
+        SessionRunner.Models exhausted = new SessionRunner.Models() {
+            @Override
+            public ModelStore.Loaded acquire(String id) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+
+            @Override
+            public void release(ModelStore.Loaded loaded) {
+            }
+        };
+        PeerLink link = new PeerLink("server 1");
+        DealerClient dealer = new DealerClient(URI.create("https://127.0.0.1:9"), SSLContext.getDefault(),
+                Duration.ofSeconds(1));
+        try (Sessions sessions = new Sessions(0, ServerLimits.DEFAULT,
+                new SessionRunner(0, exhausted, dealer, link, Duration.ofMinutes(1)))) {
+            for (int k = 0; k < 3; k++) {
+                ServerSession s = sessions.create(UUID.randomUUID(), "m", Tokens.hash("t"), SecureConfig.DEFAULT,
+                        false, "127.0.0.1");
+                sessions.start(s, INPUT);
+                awaitEnd(s);
+                assertEquals(ServerSession.State.FAILED, s.state());
+                assertEquals("server 0 ran out of memory for this session", s.error());
+                assertTrue(s.eventsFrom(0).get(s.eventsFrom(0).size() - 1).terminal());
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (sessions.activeWorkers() > 0 || sessions.running() > 0) {
+                assertTrue(System.nanoTime() < deadline, "a worker stayed busy");
+                Thread.sleep(10);
+            }
+        } finally {
+            link.close();
+        }
+    }
+
+    @Test
+    void theStepGateWaitsForContinueAndWakesAtOnceWhenTheSessionIsCancelled() throws Exception {
+        ServerSession s = new ServerSession(UUID.randomUUID(), "m", Tokens.hash("t"), SecureConfig.DEFAULT, true,
+                "127.0.0.1");
+        assertTrue(s.start(INPUT));
+        s.proceed(false);
+        s.awaitStep(Duration.ofSeconds(1));  // one step granted: passes at once
+        Thread waiter = new Thread(() -> assertThrows(ServerSession.EndedException.class,
+                () -> s.awaitStep(Duration.ofMinutes(10))));
+        waiter.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!s.pausedNow()) {
+            assertTrue(System.nanoTime() < deadline);
+            Thread.sleep(5);
+        }
+        long t = System.nanoTime();
+        assertTrue(s.cancel("the user cancelled the session"));
+        waiter.join(2000);
+        assertTrue(!waiter.isAlive(), "the paused worker was not woken");
+        assertTrue(System.nanoTime() - t < TimeUnit.SECONDS.toNanos(1));
+        assertEquals(ServerSession.State.CANCELLED, s.state());
+        assertEquals(SessionEvent.CANCELLED, s.eventsFrom(0).get(s.eventsFrom(0).size() - 1).type());
+        assertTrue(s.pausedNanos() > 0);
+        ApiException timeout = assertThrows(ApiException.class, () -> {
+            ServerSession t2 = new ServerSession(UUID.randomUUID(), "m", Tokens.hash("t"), SecureConfig.DEFAULT, true,
+                    "127.0.0.1");
+            t2.start(INPUT);
+            t2.awaitStep(Duration.ofMillis(50));
+        });
+        assertEquals(408, timeout.status());
+    }
+
+    @Test
+    void anUnknownSessionAndAWrongTokenGetTheSameAnswer() {
+        try (Sessions sessions = new Sessions(0, ServerLimits.DEFAULT, s -> { })) {
+            UUID id = UUID.randomUUID();
+            sessions.create(id, "m", Tokens.hash("right"), SecureConfig.DEFAULT, false, "127.0.0.1");
+            ApiException wrong = assertThrows(ApiException.class, () -> sessions.find(id, "wrong"));
+            UUID other = UUID.randomUUID();
+            ApiException unknown = assertThrows(ApiException.class, () -> sessions.find(other, "right"));
+            assertEquals(404, wrong.status());
+            assertEquals(wrong.getMessage().replace(id.toString(), other.toString()), unknown.getMessage());
+            assertEquals(id, sessions.find(id, "right").id);
+        }
+    }
+}
