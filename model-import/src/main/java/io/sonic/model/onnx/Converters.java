@@ -702,13 +702,18 @@ final class Converters {
         Parameters.check(value, c.where + ": the constant value");
         int[] p = new int[pads.length];
         for (int i = 0; i < pads.length; i++) {
-            long padded = in[i % in.length] + pads[i % in.length] + pads[i % in.length + in.length];
-            if (Math.abs(pads[i]) > ImportLimits.MAX_ACTIVATION_ELEMENTS || padded < 1) {
-                throw c.invalid("has pads " + Arrays.toString(pads).replace(" ", "") + ", which give axis "
-                        + i % in.length + " of the input " + Shapes.format(in) + " the size " + padded
-                        + (padded < 1 ? " (cropping below one element)" : ""));
+            if (Math.abs(pads[i]) > ImportLimits.MAX_ACTIVATION_ELEMENTS) {
+                throw c.invalid("has the pad " + pads[i] + " at position " + i + "; a pad is at most "
+                        + ImportLimits.MAX_ACTIVATION_ELEMENTS + " in magnitude");
             }
             p[i] = (int) pads[i];
+        }
+        for (int axis = 0; axis < in.length; axis++) {
+            long padded = (long) in[axis] + p[axis] + p[axis + in.length];
+            if (padded < 1) {
+                throw c.invalid("has pads " + Shapes.format(p) + ", which crop axis " + axis + " of the input "
+                        + Shapes.format(in) + " to " + padded + " (below one element)");
+            }
         }
         if (Arrays.stream(p).allMatch(v -> v == 0)) {
             c.alias(c.output(), c.activation(0));
