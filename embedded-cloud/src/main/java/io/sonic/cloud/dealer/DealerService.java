@@ -34,7 +34,10 @@ public final class DealerService {
     private static final Duration PENDING = Duration.ofMinutes(2);
 
     private final Path dataDir;
-    private final Map<String, ModelGraph> structures = new ConcurrentHashMap<>();
+    /** Structures known, by hash; their files are in DIR/structures, the last few used are held in memory. */
+    private final java.util.Set<String> known = ConcurrentHashMap.newKeySet();
+    private final Map<String, ModelGraph> loaded = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    private static final int LOADED = 32;
     private final Map<String, Masks> masks = new ConcurrentHashMap<>();
     private final Map<UUID, Pending> deals = new ConcurrentHashMap<>();
     private final ObjectMapper json = new ObjectMapper();
@@ -61,10 +64,10 @@ public final class DealerService {
             Files.createDirectories(dataDir.resolve("structures"));
             try (var s = Files.list(dataDir.resolve("structures"))) {
                 for (Path p : s.toList()) {
-                    try {
-                        ModelGraph g = GraphCodec.publicGraph(Files.readAllBytes(p));
-                        structures.put(GraphCodec.structureHash(g), g);
-                    } catch (RuntimeException e) {
+                    String name = p.getFileName().toString();
+                    if (name.matches("[0-9a-f]{64}\\.json")) {
+                        known.add(name.substring(0, 64));
+                    } else {
                         Files.deleteIfExists(p);
                     }
                 }
@@ -75,7 +78,7 @@ public final class DealerService {
     }
 
     public int structureCount() {
-        return structures.size();
+        return known.size();
     }
 
     public int pendingDeals() {
@@ -84,7 +87,7 @@ public final class DealerService {
     }
 
     public boolean knows(String structureHash) {
-        return structures.containsKey(structureHash);
+        return known.contains(structureHash);
     }
 
     /** Registers a public structure; the hash must be the structure's. */
@@ -93,8 +96,40 @@ public final class DealerService {
         if (!GraphCodec.structureHash(g).equals(hash)) {
             throw new ApiException(400, "the structure does not have the hash " + hash);
         }
-        structures.put(hash, g);
         writeAtomically(dataDir.resolve("structures").resolve(hash + ".json"), structureJson);
+        known.add(hash);
+        remember(hash, g);
+    }
+
+    /** A known structure's public graph, from memory or read again from its file; null when unknown. */
+    private ModelGraph structure(String hash) {
+        if (!known.contains(hash)) {
+            return null;
+        }
+        synchronized (loaded) {
+            ModelGraph g = loaded.get(hash);
+            if (g != null) {
+                return g;
+            }
+        }
+        ModelGraph g;
+        try {
+            g = GraphCodec.publicGraph(Files.readAllBytes(dataDir.resolve("structures").resolve(hash + ".json")));
+        } catch (IOException | RuntimeException e) {
+            known.remove(hash);
+            return null;
+        }
+        remember(hash, g);
+        return g;
+    }
+
+    private void remember(String hash, ModelGraph g) {
+        synchronized (loaded) {
+            loaded.put(hash, g);
+            while (loaded.size() > LOADED) {
+                loaded.remove(loaded.keySet().iterator().next());
+            }
+        }
     }
 
     /** A server's mask seed for a model (mask-reuse mode), created at the first request. */
@@ -138,7 +173,7 @@ public final class DealerService {
         if (req.party() != 0 && req.party() != 1) {
             throw new ApiException(400, "party must be 0 or 1");
         }
-        ModelGraph g = structures.get(req.structureHash());
+        ModelGraph g = structure(req.structureHash());
         if (g == null) {
             throw new ApiException(404, "unknown structure " + req.structureHash());
         }
