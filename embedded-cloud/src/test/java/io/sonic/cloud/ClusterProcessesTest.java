@@ -1,6 +1,5 @@
 package io.sonic.cloud;
 
-import io.sonic.cli.SonicCli;
 import io.sonic.cloud.client.CloudClient;
 import io.sonic.cloud.client.CloudException;
 import io.sonic.cloud.tls.ClientTrust;
@@ -23,9 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,14 +33,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -67,23 +60,17 @@ class ClusterProcessesTest {
     static CloudClient client;
     static HttpClient user;
 
-    static NodeProcess start(List<String> args) throws Exception {
-        return NodeProcess.start(args);
-    }
-
     static NodeProcess startServer1(int port) throws Exception {
-        return start(List.of("serve", "--party", "1", "--port", "" + port, "--peer", s0.url().toString(), "--dealer",
-                dealer.url().toString(), "--data", dir.resolve("s1").toString(), "--secret", secret));
+        return NodeProcess.Cluster.startServer1(dir, secret, s0, dealer, port, List.of());
     }
 
     @BeforeAll
     static void startCluster() throws Exception {
         secret = ClusterTrust.newSecret();
-        dealer = start(List.of("dealer", "--port", "0", "--data", dir.resolve("dealer").toString(), "--secret", secret));
-        s0 = start(List.of("serve", "--party", "0", "--port", "0", "--dealer", dealer.url().toString(), "--data",
-                dir.resolve("s0").toString(), "--secret", secret));
-        s1 = startServer1(0);
-        s1.awaitLine("link to server 0 is up");
+        NodeProcess.Cluster c = NodeProcess.Cluster.start(dir, secret, List.of());
+        dealer = c.dealer();
+        s0 = c.s0();
+        s1 = c.s1();
         String ca = ClusterTrust.fromSecret(secret).caFingerprint();
         client = CloudClient.connect(List.of(s0.url(), s1.url()), ca, Duration.ofSeconds(10), w -> { })
                 .withUploadCredential(ClusterTrust.fromSecret(secret).uploadCredential());

@@ -88,6 +88,32 @@ record NodeProcess(Process process, URI url, BlockingQueue<String> lines, List<S
         throw new AssertionError("node did not print '" + contains + "'");
     }
 
+    /** The dealer and both servers of one cluster, each its own process, with the link up. */
+    record Cluster(NodeProcess dealer, NodeProcess s0, NodeProcess s1) {
+        /** Starts the three nodes in {@code dir}; {@code serverArgs} go to both servers. */
+        static Cluster start(Path dir, String secret, List<String> serverArgs) throws Exception {
+            NodeProcess dealer = NodeProcess.start(List.of("dealer", "--port", "0", "--data",
+                    dir.resolve("dealer").toString(), "--secret", secret));
+            List<String> a0 = new ArrayList<>(List.of("serve", "--party", "0", "--port", "0", "--dealer",
+                    dealer.url().toString(), "--data", dir.resolve("s0").toString(), "--secret", secret));
+            a0.addAll(serverArgs);
+            NodeProcess s0 = NodeProcess.start(a0);
+            NodeProcess s1 = startServer1(dir, secret, s0, dealer, 0, serverArgs);
+            s1.awaitLine("link to server 0 is up");
+            return new Cluster(dealer, s0, s1);
+        }
+
+        /** Starts server 1 (again) on {@code port}, dialing {@code s0}. */
+        static NodeProcess startServer1(Path dir, String secret, NodeProcess s0, NodeProcess dealer, int port,
+                                        List<String> serverArgs) throws Exception {
+            List<String> a1 = new ArrayList<>(List.of("serve", "--party", "1", "--port", Integer.toString(port),
+                    "--peer", s0.url().toString(), "--dealer", dealer.url().toString(), "--data",
+                    dir.resolve("s1").toString(), "--secret", secret));
+            a1.addAll(serverArgs);
+            return NodeProcess.start(a1);
+        }
+    }
+
     /** Sends a POSIX signal (STOP, CONT, KILL) to the node's process. */
     void signal(String name) throws Exception {
         Process k = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();

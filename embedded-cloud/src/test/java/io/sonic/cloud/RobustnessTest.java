@@ -87,15 +87,11 @@ class RobustnessTest {
     @BeforeAll
     static void startCluster() throws Exception {
         secret = ClusterTrust.newSecret();
-        dealer = NodeProcess.start(List.of("dealer", "--port", "0", "--data", dir.resolve("dealer").toString(),
-                "--secret", secret));
-        s0 = NodeProcess.start(List.of("serve", "--party", "0", "--port", "0", "--dealer", dealer.url().toString(),
-                "--data", dir.resolve("s0").toString(), "--secret", secret, "--input-wait-seconds", "8",
+        NodeProcess.Cluster c = NodeProcess.Cluster.start(dir, secret, List.of("--input-wait-seconds", "8",
                 "--max-models", "4"));
-        s1 = NodeProcess.start(List.of("serve", "--party", "1", "--port", "0", "--peer", s0.url().toString(),
-                "--dealer", dealer.url().toString(), "--data", dir.resolve("s1").toString(), "--secret", secret,
-                "--input-wait-seconds", "8", "--max-models", "4"));
-        s1.awaitLine("link to server 0 is up");
+        dealer = c.dealer();
+        s0 = c.s0();
+        s1 = c.s1();
         ClusterTrust trust = ClusterTrust.fromSecret(secret);
         tls = ClientTrust.trusting(trust.caCertificate());
         client = CloudClient.connect(List.of(s0.url(), s1.url()), trust.caFingerprint(), Duration.ofSeconds(10),

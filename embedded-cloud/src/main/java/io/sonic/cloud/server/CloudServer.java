@@ -79,8 +79,8 @@ public final class CloudServer implements AutoCloseable {
         this.jetty = JettyNodes.newServer("sonic-server-" + party, config.host(), config.port(), identity.jettyServer(),
                 config.limits());
         PathMappingsHandler api = new PathMappingsHandler();
-        api.addMapping(PathSpec.from("/v1/health/*"), new HealthHandler(this));
-        api.addMapping(PathSpec.from("/v1/status/*"), new StatusHandler(this));
+        api.addMapping(PathSpec.from("/v1/health/*"), new GetHandler(this::health));
+        api.addMapping(PathSpec.from("/v1/status/*"), new GetHandler(this::status));
         api.addMapping(PathSpec.from("/v1/ca/*"), new CaHandler(trust));
         api.addMapping(PathSpec.from("/v1/models/*"), new ModelsHandler(this));
         api.addMapping(PathSpec.from("/v1/sessions/*"), new SessionsHandler(this));
