@@ -12,7 +12,6 @@ import io.sonic.model.layer.ConvLayer;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.PadLayer;
 import io.sonic.model.onnx.Converters.Context;
-import io.sonic.model.onnx.proto.OnnxProto.AttributeProto.AttributeType;
 import io.sonic.model.onnx.proto.OnnxProto.TensorProto;
 import io.sonic.model.onnx.proto.OnnxProto.TensorProto.DataType;
 

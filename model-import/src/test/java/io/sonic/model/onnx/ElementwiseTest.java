@@ -6,7 +6,6 @@ import io.sonic.model.UnsupportedModelException;
 import io.sonic.model.eval.FloatEvaluator;
 import io.sonic.model.layer.AffineLayer;
 import io.sonic.model.layer.BiasAddLayer;
-import io.sonic.model.layer.ConvLayer;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.MatMulLayer;
 import org.junit.jupiter.api.Test;
