@@ -10,6 +10,7 @@ import io.sonic.engine.SecureSupport;
 import io.sonic.model.ModelException;
 import io.sonic.model.eval.FixedPoint;
 import io.sonic.model.ModelGraph;
+import io.sonic.model.Names;
 import io.sonic.model.Shapes;
 import io.sonic.model.layer.Layer;
 import picocli.CommandLine.Command;
@@ -64,10 +65,10 @@ final class InspectCommand implements Runnable {
             out.println(toJson(g, fp, range, problem));
             return;
         }
-        out.printf("model   %s (%s, opset %d)%n", g.name(), g.producer().isBlank() ? "unknown producer" : g.producer(),
+        out.printf("model   %s (%s, opset %d)%n", Names.clean(g.name()), g.producer().isBlank() ? "unknown producer" : g.producer(),
                 g.opset());
-        out.printf("input   %s %s%n", g.inputName(), Shapes.format(g.inputShape()));
-        out.printf("output  %s %s%n", g.outputName(), Shapes.format(g.outputShape()));
+        out.printf("input   %s %s%n", Names.clean(g.inputName()), Shapes.format(g.inputShape()));
+        out.printf("output  %s %s%n", Names.clean(g.outputName()), Shapes.format(g.outputShape()));
         out.printf("layers  %d, parameters %,d, multiply-accumulates %,d%n", g.layers().size(), g.parameterCount(),
                 g.multiplyAccumulates());
         if (range != null) {
