@@ -55,7 +55,7 @@ public record OwnerModel(Path file, ModelGraph graph, Optional<ModelCard> card) 
             throw new ModelException("no input range is safe for " + graph.name() + " with " + fp.fractionBits()
                     + " fraction bits: its weights alone can overflow the ring; use fewer fraction bits");
         }
-        return new RangeChoice(conservative, "the conservative default (the largest symmetric range that is safe)",
+        return new RangeChoice(conservative, "the conservative default, the largest symmetric range that is safe",
                 RangeAnalysis.analyse(graph, fp, conservative));
     }
 
