@@ -94,8 +94,9 @@ public final class ModelViewModel {
         AppState.OpenModel m = loaded.model();
         rangeText.set(m.inputRange() == null ? "No input range is safe for this model: " + m.rangeNote()
                 : "Input range " + m.inputRange() + " (" + m.rangeNote() + "), fixed point with "
-                + m.fractionBits() + " fraction bits: the servers refuse nothing, but this app refuses any input value"
-                + " outside the range, because it could overflow the ring and give a silently wrong result.");
+                + m.fractionBits() + " fraction bits. The servers see only shares and cannot check an input, so this"
+                + " app refuses any value outside the range: it could overflow the ring and give a silently wrong"
+                + " result.");
         SecureConfig cfg = state.configProperty().get();
         state.configProperty().set((cfg == null ? SecureConfig.DEFAULT : cfg).withFractionBits(m.fractionBits()));
         state.modelProperty().set(m);
