@@ -134,11 +134,21 @@ class RobustnessTest {
         return worst;
     }
 
-    /** A normal query of the legitimate user gives the float model's label. */
-    static void normalQuerySucceeds(String during) {
-        float[] x = bc.inputs().get(7);
-        assertEquals(new FloatEvaluator(bc.graph()).run(x).argmax(),
-                client.infer("bc", x, SecureConfig.DEFAULT, e -> { }).predictedLabel(), "a query during " + during);
+    /**
+     * A normal query of the legitimate user, with the command line a user runs
+     * ({@code sonic infer --servers … --ca …}), gives the float model's label.
+     */
+    static void normalQuerySucceeds(String during) throws IOException {
+        Path csv = dir.resolve("query.csv");
+        Files.writeString(csv, Files.readAllLines(bc.dir().resolve("inputs.csv")).get(7) + "\n");
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = io.sonic.cli.SonicCli.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "infer",
+                "--model", bc.dir().resolve("breast-cancer.onnx").toString(), "--input", csv.toString(), "--model-id",
+                "bc", "--servers", s0.url() + "," + s1.url(), "--ca", ClusterTrust.fromSecret(secret).caFingerprint());
+        assertEquals(0, code, "sonic infer during " + during + ": " + err);
+        assertTrue(out.toString().contains("labels agree with the float model on 1 of 1 samples"),
+                "during " + during + ": " + out);
     }
 
     static Status status(int party) {
