@@ -1,5 +1,6 @@
 package io.sonic.engine;
 
+import io.sonic.engine.net.Round;
 import io.sonic.engine.net.Traffic;
 
 import java.util.List;
@@ -8,18 +9,23 @@ import java.util.List;
  * What one secure query produced and cost. {@code output} is the decoded output the user
  * reconstructed (the logits, or a single label); traffic is as seen from server 0 (payload bytes
  * both directions between the servers), offline bytes are dealer → servers. Times: online is the two
- * servers' run, offline the dealer's work, total the whole query including the user's split.
+ * servers' run without step-mode pauses, offline the dealer's work, total the whole query including the
+ * user's split; paused is the time the servers waited for the user in step mode.
  */
 public record InferenceResult(double[] output, Integer label, long[] outputRing, List<LayerStat> layers,
                               Traffic online, long wireBytes, long offlineBytes, long onlineNanos, long offlineNanos,
-                              long nanos) {
+                              long nanos, long pausedNanos) {
 
     /**
      * One layer's protocol, online traffic (payload), bytes on the wire (TLS records and framing
-     * included; -1 when the servers share a process and no socket), offline bytes and time.
+     * included; -1 when the servers share a process and no socket), offline bytes, time, and what each of
+     * its rounds opened (as server 0 saw them).
      */
     public record LayerStat(int index, String name, String op, String protocol, Traffic online, long wireBytes,
-                            long offlineBytes, long nanos) {
+                            long offlineBytes, long nanos, List<Round> rounds) {
+        public LayerStat {
+            rounds = rounds == null ? List.of() : List.copyOf(rounds);
+        }
     }
 
     /** The predicted label: the secure argmax, or the argmax of the reconstructed logits. */

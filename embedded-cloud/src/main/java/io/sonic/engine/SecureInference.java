@@ -8,6 +8,7 @@ import io.sonic.engine.dealer.Randomness;
 import io.sonic.engine.net.ChannelException;
 import io.sonic.engine.net.InMemoryChannel;
 import io.sonic.engine.net.MeteredChannel;
+import io.sonic.engine.net.Round;
 import io.sonic.engine.net.Traffic;
 import io.sonic.engine.ring.RingTensor;
 import io.sonic.engine.ring.SharedTensor;
@@ -132,11 +133,12 @@ public final class SecureInference implements AutoCloseable {
             }
 
             @Override
-            public void finished(int index, Layer layer, String protocol, Traffic traffic, long nanos) {
+            public void finished(int index, Layer layer, String protocol, Traffic traffic, List<Round> rounds,
+                                 long nanos) {
                 stats.put(index, new InferenceResult.LayerStat(index, layer == null ? "output" : layer.name(),
                         layer == null ? "ArgMax" : layer.sourceOp(), protocol, traffic, -1,
-                        dealt.offlineBytesPerLayer()[index], nanos));
-                listener.finished(index, layer, protocol, traffic, nanos);
+                        dealt.offlineBytesPerLayer()[index], nanos, rounds));
+                listener.finished(index, layer, protocol, traffic, rounds, nanos);
             }
         };
         MeteredChannel[] ch = channels();
@@ -157,10 +159,10 @@ public final class SecureInference implements AutoCloseable {
         List<InferenceResult.LayerStat> layerStats = new ArrayList<>(new java.util.TreeMap<>(stats).values());
         if (config.output() == SecureConfig.OutputMode.LABEL) {
             return new InferenceResult(new double[0], (int) y[0], y, layerStats, ch[0].total(), -1, dealt.offlineBytes(),
-                    onlineNanos, offlineNanos, nanos);
+                    onlineNanos, offlineNanos, nanos, 0);
         }
         return new InferenceResult(fp.decode(y), null, y, layerStats, ch[0].total(), -1, dealt.offlineBytes(),
-                onlineNanos, offlineNanos, nanos);
+                onlineNanos, offlineNanos, nanos, 0);
     }
 
     @FunctionalInterface

@@ -1,7 +1,10 @@
 package io.sonic.engine;
 
+import io.sonic.engine.net.Round;
 import io.sonic.engine.net.Traffic;
 import io.sonic.model.layer.Layer;
+
+import java.util.List;
 
 /** Told when a server starts and finishes a layer, with that layer's traffic and time. */
 public interface SecureLayerListener {
@@ -11,6 +14,7 @@ public interface SecureLayerListener {
     default void started(int index, Layer layer, String protocol) {
     }
 
-    default void finished(int index, Layer layer, String protocol, Traffic traffic, long nanos) {
+    /** @param rounds what each of the layer's rounds opened, in order (their bytes add up to the traffic's) */
+    default void finished(int index, Layer layer, String protocol, Traffic traffic, List<Round> rounds, long nanos) {
     }
 }

@@ -130,7 +130,8 @@ public final class SecureParty {
             long start = System.nanoTime();
             values.put(l.output(), evaluate(ctx, i, l, values));
             long nanos = System.nanoTime() - start;
-            listener.finished(i, l, protocol, channel.of("layer " + i).minus(before), nanos);
+            listener.finished(i, l, protocol, channel.of("layer " + i).minus(before), channel.rounds("layer " + i),
+                    nanos);
         }
         long[] out = values.get(graph.outputName());
         if (config.output() == SecureConfig.OutputMode.LABEL) {
@@ -139,7 +140,8 @@ public final class SecureParty {
             listener.started(index, null, "secure argmax");
             long start = System.nanoTime();
             long label = ArgmaxProtocol.argmax(ctx, index, out);
-            listener.finished(index, null, "secure argmax", channel.of("output"), System.nanoTime() - start);
+            listener.finished(index, null, "secure argmax", channel.of("output"), channel.rounds("output"),
+                    System.nanoTime() - start);
             return new SharedTensor(party, new int[] {1}, new long[] {label});
         }
         return new SharedTensor(party, graph.outputShape(), out);

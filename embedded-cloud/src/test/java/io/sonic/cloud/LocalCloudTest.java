@@ -53,6 +53,12 @@ class LocalCloudTest {
                 assertTrue(Math.abs(want[i] - r.outputRing()[i]) <= 64, "output " + i);
             }
             assertEquals(CostModel.total(g, SecureConfig.DEFAULT).onlineBytes(), r.online().bytes());
+            for (InferenceResult.LayerStat l : r.layers()) {
+                assertEquals(l.online().rounds(), l.rounds().size(), "the servers name every round of layer " + l.index());
+                assertEquals(l.online().bytesSent(), l.rounds().stream().mapToLong(io.sonic.engine.net.Round::bytesSent)
+                        .sum());
+            }
+            assertEquals("E = W − A and F = X − B", r.layers().get(0).rounds().get(0).what());
             assertTrue(r.wireBytes() > r.online().bytes(), "TLS and framing add to the payload: " + r.wireBytes());
             System.out.println("online " + r.online().bytes() + " wire " + r.wireBytes() + " ms " + r.onlineNanos() / 1e6);
         }

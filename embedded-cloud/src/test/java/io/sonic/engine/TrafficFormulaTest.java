@@ -1,5 +1,7 @@
 package io.sonic.engine;
 
+import io.sonic.engine.net.Round;
+
 import io.sonic.engine.SecureConfig.LinearMode;
 import io.sonic.engine.SecureConfig.OutputMode;
 import io.sonic.engine.SecureConfig.TruncationMode;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The meter reproduces every layer's documented formula exactly, online and offline, in every mode. */
 class TrafficFormulaTest {
@@ -45,6 +48,15 @@ class TrafficFormulaTest {
                         + " " + st.op();
                 assertEquals(c.onlineBytes(), st.online().bytes(), what + " online bytes");
                 assertEquals(c.rounds(), st.online().rounds(), what + " rounds");
+                // the rounds the protocol names add up to the meter's count and bytes, and each is named
+                assertEquals(st.online().rounds(), st.rounds().size(), what + " named rounds");
+                assertEquals(st.online().bytesSent(), st.rounds().stream().mapToLong(Round::bytesSent).sum(),
+                        what + " bytes sent in the named rounds");
+                assertEquals(st.online().bytesReceived(), st.rounds().stream().mapToLong(Round::bytesReceived).sum(),
+                        what + " bytes received in the named rounds");
+                for (Round round : st.rounds()) {
+                    assertTrue(!round.what().equals("a message") && !round.what().isBlank(), what + ": " + round);
+                }
                 assertEquals(2 * c.rounds(), st.online().messages(), what + " one message each way per round");
                 assertEquals(st.online().bytesSent(), st.online().bytesReceived(), what + " symmetric");
                 assertEquals(c.offlineBytes(), st.offlineBytes(), what + " offline bytes");

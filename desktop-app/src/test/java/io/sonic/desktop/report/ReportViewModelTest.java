@@ -207,9 +207,9 @@ class ReportViewModelTest {
     void overSocketsTheWireBytesOutsideTheLayersGetTheirOwnLineAndNamesAreQuoted() {
         Traffic layer = new Traffic(100, 100, 1, 1, 1, 0);
         InferenceResult r = new InferenceResult(new double[] {0.25, 0.75}, null, new long[2],
-                List.of(new LayerStat(0, "fc, \"big\"", "Gemm", "Beaver matmul", layer, 300, 40, 2_000_000),
-                        new LayerStat(1, "relu", "Relu", "MSB ReLU", layer, 280, 60, 1_000_000)),
-                layer.plus(layer), 700, 132, 4_000_000, 0, 5_000_000);
+                List.of(new LayerStat(0, "fc, \"big\"", "Gemm", "Beaver matmul", layer, 300, 40, 2_000_000, List.of()),
+                        new LayerStat(1, "relu", "Relu", "MSB ReLU", layer, 280, 60, 1_000_000, List.of())),
+                layer.plus(layer), 700, 132, 4_000_000, 0, 5_000_000, 0);
         Run run = new Run("synthetic", SecureConfig.DEFAULT, r, new float[] {0.2f, 0.8f}, 1, T0);
         LayerRow outside = ReportViewModel.outsideLayers(run);
         assertEquals(120, outside.wireBytes());

@@ -2,17 +2,20 @@ package io.sonic.cloud.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.List;
+
 /**
  * One event of a session, as the event stream sends it and the status lists it (layer-end events).
  * Types: {@code paused} (step mode, before a layer), {@code layer-start}, {@code layer-end} (with the
- * layer's traffic), {@code done} (with the totals), {@code failed} and {@code cancelled} (with the reason).
- * Fields that do not apply to a type are left out.
+ * layer's traffic and, in {@code exchanges}, what each of its rounds opened), {@code done} (with the
+ * totals), {@code failed} and {@code cancelled} (with the reason). Fields that do not apply to a type are
+ * left out.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SessionEvent(String type, Integer index, String name, String op, String protocol, int[] outputShape,
                            Long bytes, Long bytesSent, Long bytesReceived, Long rounds, Long messagesSent,
                            Long messagesReceived, Long wireBytesSent, Long offlineBytes, Double millis,
-                           Double pausedMillis, String error) {
+                           Double pausedMillis, String error, List<RoundInfo> exchanges) {
     public static final String PAUSED = "paused";
     public static final String LAYER_START = "layer-start";
     public static final String LAYER_END = "layer-end";
@@ -28,11 +31,11 @@ public record SessionEvent(String type, Integer index, String name, String op, S
     public static SessionEvent layer(String type, int index, String name, String op, String protocol,
                                      int[] outputShape) {
         return new SessionEvent(type, index, name, op, protocol, outputShape, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     public static SessionEvent ended(String type, String reason) {
         return new SessionEvent(type, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, reason);
+                null, null, reason, null);
     }
 }

@@ -21,6 +21,7 @@ import io.sonic.engine.ModelShare;
 import io.sonic.engine.RangeAnalysis;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.crypto.Prg;
+import io.sonic.engine.net.Round;
 import io.sonic.engine.net.Traffic;
 import io.sonic.engine.ring.RingTensor;
 import io.sonic.engine.ring.SharedTensor;
@@ -511,22 +512,25 @@ public final class CloudClient implements AutoCloseable {
             SessionEvent l = st.layers().get(i);
             long wire = i < st1.layers().size() ? wire(l.wireBytesSent(), st1.layers().get(i).wireBytesSent()) : -1;
             layers.add(new InferenceResult.LayerStat(l.index(), l.name(), l.op(), l.protocol(), traffic(l), wire,
-                    l.offlineBytes(), (long) (l.millis() * 1e6)));
+                    l.offlineBytes(), (long) (l.millis() * 1e6), l.exchanges() == null ? List.of() : l.exchanges().stream()
+                    .map(r -> new Round(r.what(), r.bytesSent(), r.bytesReceived())).toList()));
         }
         long totalWire = wire(st.online().wireBytesSent(), st1.online().wireBytesSent());
         Traffic online = new Traffic(st.online().bytesSent(), st.online().bytesReceived(), st.online().messagesSent(),
                 st.online().messagesReceived(), st.online().rounds(), (long) (st.online().millis() * 1e6));
         long onlineNanos = (long) (st.online().millis() * 1e6);
         long offline = st.offline().bytes();
+        long pausedNanos = (long) (st.online().pausedMillis() * 1e6);
         if (cfg.output() == SecureConfig.OutputMode.LABEL) {
             return new InferenceResult(new double[0], (int) y[0], y, layers, online, totalWire, offline,
-                    onlineNanos, 0, nanos);
+                    onlineNanos, 0, nanos, pausedNanos);
         }
         if (y.length != Shapes.size(outShape)) {
             throw new CloudException("the servers returned " + y.length + " values for an output of shape "
                     + Shapes.format(outShape));
         }
-        return new InferenceResult(fp.decode(y), null, y, layers, online, totalWire, offline, onlineNanos, 0, nanos);
+        return new InferenceResult(fp.decode(y), null, y, layers, online, totalWire, offline, onlineNanos, 0, nanos,
+                pausedNanos);
     }
 
     private void proceedBoth(UUID id, String token, boolean all) {

@@ -207,7 +207,7 @@ final class ServerSession {
             end(State.DONE);
             events.add(new SessionEvent(SessionEvent.DONE, null, null, null, null, null, traffic.bytes(), null, null,
                     traffic.rounds(), null, null, traffic.wireBytesSent(), offline, traffic.millis(),
-                    traffic.pausedMillis(), null));
+                    traffic.pausedMillis(), null, null));
         }
         wakeWatchers();
     }

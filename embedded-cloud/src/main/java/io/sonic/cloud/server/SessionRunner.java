@@ -1,6 +1,7 @@
 package io.sonic.cloud.server;
 
 import io.sonic.cloud.api.OnlineTraffic;
+import io.sonic.cloud.api.RoundInfo;
 import io.sonic.cloud.api.SessionEvent;
 import io.sonic.cloud.dealer.DealRequest;
 import io.sonic.cloud.dealer.DealerService;
@@ -15,6 +16,7 @@ import io.sonic.engine.dealer.Need;
 import io.sonic.engine.dealer.Randomness;
 import io.sonic.engine.net.ChannelException;
 import io.sonic.engine.net.MeteredChannel;
+import io.sonic.engine.net.Round;
 import io.sonic.engine.net.Traffic;
 import io.sonic.engine.ring.SharedTensor;
 import io.sonic.model.layer.Layer;
@@ -145,13 +147,14 @@ final class SessionRunner implements Consumer<ServerSession> {
         }
 
         @Override
-        public void finished(int index, Layer layer, String protocol, Traffic t, long nanos) {
+        public void finished(int index, Layer layer, String protocol, Traffic t, List<Round> rounds, long nanos) {
             long wire = link.wireBytesOut();
             SessionEvent start = layerEvent(SessionEvent.LAYER_END, index, layer, protocol);
             s.event(new SessionEvent(start.type(), start.index(), start.name(), start.op(), start.protocol(),
                     start.outputShape(), t.bytes(), t.bytesSent(), t.bytesReceived(), t.rounds(), t.messagesSent(),
                     t.messagesReceived(), wire < 0 || wireAtStart < 0 ? -1 : wire - wireAtStart,
-                    offlineOf(plan, index), nanos / 1e6, null, null));
+                    offlineOf(plan, index), nanos / 1e6, null, null, rounds.stream()
+                    .map(r -> new RoundInfo(r.what(), r.bytesSent(), r.bytesReceived())).toList()));
         }
     }
 

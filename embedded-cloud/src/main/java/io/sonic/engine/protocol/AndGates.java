@@ -12,7 +12,8 @@ final class AndGates {
     private AndGates() {
     }
 
-    static long[] and(PartyContext ctx, Material.Ands triples, long[] x, long[] y) {
+    /** @param what the protocol's words for what the gates compute (it names the round) */
+    static long[] and(PartyContext ctx, Material.Ands triples, long[] x, long[] y, String what) {
         int n = x.length;
         long[][] t = triples.take(n);
         long[] u = t[0];
@@ -24,7 +25,7 @@ final class AndGates {
             d[i] = x[i] ^ u[i];
             e[i] = y[i] ^ v[i];
         }
-        long[][] peer = Messages.unpack(ctx.channel().exchange(Messages.pack(d, e)), n, n);
+        long[][] peer = Messages.unpack(ctx.channel().exchange("masked bits d = x ⊕ u, e = y ⊕ v of " + what, Messages.pack(d, e)), n, n);
         long[] z = new long[n];
         boolean zero = ctx.isZero();
         for (int i = 0; i < n; i++) {

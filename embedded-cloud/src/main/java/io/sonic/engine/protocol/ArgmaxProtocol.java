@@ -60,7 +60,9 @@ public final class ArgmaxProtocol {
                 idx[i] = i;
             }
         }
+        int level = 0;
         while (vals.length > 1) {
+            level++;
             int pairs = vals.length / 2;
             long[] dv = new long[pairs];
             long[] di = new long[pairs];
@@ -69,6 +71,7 @@ public final class ArgmaxProtocol {
                 dv[p] = vals[2 * p + 1] - vals[2 * p];
                 di[p] = idx[2 * p + 1] - idx[2 * p];
             }
+            ctx.channel().section("argmax level " + level + ", " + pairs + " pairs");
             long[] d = MsbProtocol.drelu(ctx, layer, negateMinusOne(ctx, dv));
             long[][] sel = SelectProtocol.multiplyByBit(ctx, layer, d, dv, di);
             int m = pairs + vals.length % 2;

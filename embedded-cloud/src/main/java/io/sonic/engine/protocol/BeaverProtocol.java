@@ -42,11 +42,11 @@ public final class BeaverProtocol {
             for (int i = 0; i < eShare.length; i++) {
                 eShare[i] = w[i] - a[i];
             }
-            long[][] peer = Messages.unpack(ctx.channel().exchange(Messages.pack(eShare, f)), w.length, x.length);
+            long[][] peer = Messages.unpack(ctx.channel().exchange("E = W − A and F = X − B", Messages.pack(eShare, f)), w.length, x.length);
             e = add(eShare, peer[0]);
             fOpen = add(f, peer[1]);
         } else {
-            long[][] peer = Messages.unpack(ctx.channel().exchange(Messages.pack(f)), x.length);
+            long[][] peer = Messages.unpack(ctx.channel().exchange("F = X − B (E = W − A was opened once per model)", Messages.pack(f)), x.length);
             e = maskedWeight;
             fOpen = add(f, peer[0]);
         }
@@ -68,7 +68,7 @@ public final class BeaverProtocol {
         for (int i = 0; i < eShare.length; i++) {
             eShare[i] = w[i] - maskShare[i];
         }
-        long[][] peer = Messages.unpack(ctx.channel().exchange(Messages.pack(eShare)), w.length);
+        long[][] peer = Messages.unpack(ctx.channel().exchange("E = W − A, once per model", Messages.pack(eShare)), w.length);
         return add(eShare, peer[0]);
     }
 

@@ -98,7 +98,9 @@ public final class MaxPoolProtocol {
 
     /** Reduces each candidate list to its maximum, all lists level by level together. */
     static long[] tree(PartyContext ctx, int layer, long[][] cand) {
+        int level = 0;
         while (Arrays.stream(cand).anyMatch(c -> c.length > 1)) {
+            level++;
             int pairs = 0;
             for (long[] c : cand) {
                 pairs += c.length / 2;
@@ -113,6 +115,7 @@ public final class MaxPoolProtocol {
                     k++;
                 }
             }
+            ctx.channel().section("max level " + level + ", " + pairs + " pairs max(a, b) = b + ReLU(a − b)");
             long[] d = MsbProtocol.drelu(ctx, layer, diff);
             long[] sel = SelectProtocol.multiplyByBit(ctx, layer, d, diff)[0];
             k = 0;

@@ -70,14 +70,16 @@ public final class MsbProtocol {
             System.arraycopy(zero ? own[j] : none, 0, xs, j * words, words);
             System.arraycopy(zero ? none : own[j], 0, ys, j * words, words);
         }
-        long[] g = AndGates.and(ctx, triples, xs, ys);
+        long[] g = AndGates.and(ctx, triples, xs, ys, "the generates g = a ∧ b (bits 0…62)");
         List<long[]> gs = new ArrayList<>();
         List<long[]> ps = new ArrayList<>();
         for (int j = 0; j < LOW_BITS; j++) {
             gs.add(java.util.Arrays.copyOfRange(g, j * words, (j + 1) * words));
             ps.add(own[j]);
         }
+        int level = 0;
         while (gs.size() > 1) {
+            level++;
             int pairs = gs.size() / 2;
             int gates = pairs + (pairs - 1);
             long[] left = new long[gates * words];
@@ -94,7 +96,8 @@ public final class MsbProtocol {
                     k++;
                 }
             }
-            long[] z = AndGates.and(ctx, triples, left, right);
+            long[] z = AndGates.and(ctx, triples, left, right, "carry-tree level " + level + " (" + gs.size()
+                    + " segments to " + (pairs + gs.size() % 2) + ")");
             List<long[]> nextG = new ArrayList<>();
             List<long[]> nextP = new ArrayList<>();
             k = 0;

@@ -46,7 +46,8 @@ public final class SelectProtocol {
                 delta[j * n + i] = values[j][i] - a[j * n + i];
             }
         }
-        long[][] peer = Messages.unpack(ctx.channel().exchange(Messages.pack(e, delta)), words, k * n);
+        long[][] peer = Messages.unpack(ctx.channel().exchange("e = d ⊕ t (the bit, masked) and δ = v − a (the values, masked)",
+                Messages.pack(e, delta)), words, k * n);
         long[][] out = new long[k][n];
         for (int i = 0; i < n; i++) {
             long eb = BitSlice.bit(e, i) ^ BitSlice.bit(peer[0], i);

@@ -49,7 +49,7 @@ public final class TruncationProtocol {
         for (int i = 0; i < c.length; i++) {
             c[i] = x[i] + rShare[i] + (ctx.isZero() ? OFFSET : 0);
         }
-        long[] peer = Messages.unpack(ctx.channel().exchange(Messages.pack(c)), x.length)[0];
+        long[] peer = Messages.unpack(ctx.channel().exchange("c = x + 2^62 + r (exact truncation)", Messages.pack(c)), x.length)[0];
         long[] y = new long[x.length];
         long wrapUnit = 1L << (64 - f);
         for (int i = 0; i < y.length; i++) {
