@@ -123,30 +123,17 @@ final class ServeCommand implements Callable<Integer> {
             s.close();
             stop.countDown();
         }));
-        boolean reported = false;
-        String lastReason = "";
-        String lastState = "disconnected";
+        // the node's own log, as it happens: sessions, the link, the dealer, models
+        long seen = 0;
         while (stop.getCount() > 0) {
-            boolean up = s.link().connected();
-            String state = s.link().state();
-            if (!state.equals(lastState)) {
-                if (state.equals("unresponsive")) {
-                    out.println("link to server " + (1 - party) + " is unresponsive (nothing arrived for "
-                            + s.link().silentMillis() / 1000 + " s)");
-                } else if (lastState.equals("unresponsive") && state.equals("connected")) {
-                    out.println("link to server " + (1 - party) + " answers again");
+            var page = s.log().after(seen, 200);
+            for (var e : page.entries()) {
+                if (!e.text().startsWith("link to server " + (1 - party) + " is down: not connected yet")) {
+                    out.println(e.text());
                 }
-                out.flush();
-                lastState = state;
             }
-            String reason = s.link().lastError();
-            if (up != reported || !up && !reason.equals(lastReason) && !reason.startsWith("not connected")) {
-                out.println(up ? "link to server " + (1 - party) + " is up" : "link to server " + (1 - party)
-                        + " is down: " + reason);
-                out.flush();
-                reported = up;
-                lastReason = reason;
-            }
+            out.flush();
+            seen = page.next();
             Thread.sleep(250);
         }
         return 0;

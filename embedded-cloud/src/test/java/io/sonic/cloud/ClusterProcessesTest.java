@@ -116,6 +116,16 @@ class ClusterProcessesTest {
                 assertEquals(inProcess.layers().size(), remote.layers().size());
             }
         }
+        // each node's own log says what happened, in words
+        for (int p = 0; p < 2; p++) {
+            List<String> lines = client.log(p, 0).entries().stream().map(io.sonic.cloud.api.LogEntry::text).toList();
+            assertTrue(lines.contains("link to server " + (1 - p) + " is up"), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.matches("session [0-9a-f]{8} done: 1,861,440 bytes in 64 rounds,"
+                    + " .* ms online")), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("model 'm2' stored")), lines.toString());
+            long last = client.log(p, 0).next();
+            assertTrue(client.log(p, last).entries().isEmpty(), "nothing after the last entry");
+        }
     }
 
     @Test
@@ -171,9 +181,15 @@ class ClusterProcessesTest {
         HttpResponse<String> truncated = call(HttpRequest.newBuilder(input).header("Authorization", "Bearer t")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(right, right.length - 5))));
         assertEquals(400, truncated.statusCode(), truncated.body());
-        HttpResponse<String> big = call(HttpRequest.newBuilder(input).header("Authorization", "Bearer t")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[65 * 1024 * 1024])));
-        assertEquals(413, big.statusCode(), big.body());
+        // a body announced longer than an input share is refused before any of it is sent
+        try (RawHttp raw = new RawHttp(ClientTrust.trusting(ClusterTrust.fromSecret(secret).caCertificate()),
+                "127.0.0.1", s1.url())) {
+            raw.head("PUT", input.getPath(), java.util.Map.of("Authorization", "Bearer t", "Content-Length",
+                    Long.toString(65L * 1024 * 1024)));
+            RawHttp.Answer big = raw.read();
+            assertEquals(413, big.status(), big.body());
+            assertEquals("close", big.headers().get("connection"));
+        }
         assertEquals(404, call(HttpRequest.newBuilder(s1.url().resolve("/v1/sessions/" + UUID.randomUUID()))
                 .header("Authorization", "Bearer t").GET()).statusCode());
         assertEquals(400, call(HttpRequest.newBuilder(s1.url().resolve("/v1/sessions"))

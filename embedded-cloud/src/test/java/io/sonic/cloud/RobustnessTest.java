@@ -175,86 +175,6 @@ class RobustnessTest {
         }
     }
 
-    /** A raw TLS connection from another loopback address, speaking HTTP/1.1 by hand. */
-    static final class Raw implements AutoCloseable {
-        final SSLSocket socket;
-        final OutputStream out;
-        final InputStream in;
-
-        Raw(String from, URI server) throws IOException {
-            Socket plain = new Socket();
-            plain.bind(new InetSocketAddress(from, 0));
-            plain.connect(new InetSocketAddress(server.getHost(), server.getPort()), 5000);
-            socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, server.getHost(), server.getPort(), true);
-            socket.setSoTimeout(15000);
-            socket.setTcpNoDelay(true);
-            socket.startHandshake();
-            out = new java.io.BufferedOutputStream(socket.getOutputStream());
-            in = new java.io.BufferedInputStream(socket.getInputStream());
-        }
-
-        void head(String method, String path, Map<String, String> headers) throws IOException {
-            StringBuilder b = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-            headers.forEach((k, v) -> b.append(k).append(": ").append(v).append("\r\n"));
-            b.append("\r\n");
-            out.write(b.toString().getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        }
-
-        /** Sends a whole request and reads the answer. */
-        Answer call(String method, String path, String token, byte[] body) throws IOException {
-            Map<String, String> h = new LinkedHashMap<>();
-            if (token != null) {
-                h.put("Authorization", "Bearer " + token);
-            }
-            h.put("Content-Length", Integer.toString(body.length));
-            head(method, path, h);
-            out.write(body);
-            out.flush();
-            return read();
-        }
-
-        Answer read() throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int c;
-            while ((c = in.read()) >= 0) {
-                head.write(c);
-                byte[] h = head.toByteArray();
-                int n = h.length;
-                if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
-                    break;
-                }
-            }
-            String[] lines = head.toString(StandardCharsets.US_ASCII).split("\r\n");
-            if (lines.length == 0 || !lines[0].startsWith("HTTP/1.1 ")) {
-                throw new IOException("no HTTP answer");
-            }
-            int status = Integer.parseInt(lines[0].substring(9, 12));
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int k = lines[i].indexOf(':');
-                if (k > 0) {
-                    headers.put(lines[i].substring(0, k).trim().toLowerCase(Locale.ROOT), lines[i].substring(k + 1).trim());
-                }
-            }
-            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            byte[] body = in.readNBytes(length);
-            return new Answer(status, headers, new String(body, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // gone already
-            }
-        }
-    }
-
-    record Answer(int status, Map<String, String> headers, String body) {
-    }
-
     static byte[] sessionRequest(UUID id, boolean step) {
         return ("{\"sessionId\":\"" + id + "\",\"modelId\":\"bc\",\"step\":" + step + "}")
                 .getBytes(StandardCharsets.UTF_8);
@@ -278,7 +198,7 @@ class RobustnessTest {
                         s.connect(new InetSocketAddress("127.0.0.1", s0.url().getPort()), 5000);
                         return s;
                     }
-                    Raw r = new Raw("127.0.0.2", kind == 3 ? s1.url() : s0.url());
+                    RawHttp r = new RawHttp(tls, "127.0.0.2", kind == 3 ? s1.url() : s0.url());
                     if (kind == 1) {  // half the request headers
                         r.out.write("POST /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthor".getBytes(
                                 StandardCharsets.US_ASCII));
@@ -319,9 +239,9 @@ class RobustnessTest {
         List<Future<?>> flooders = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             flooders.add(pool.submit(() -> {
-                try (Raw r = new Raw("127.0.0.2", s0.url())) {
+                try (RawHttp r = new RawHttp(tls, "127.0.0.2", s0.url())) {
                     for (int i = 0; i < 20_000 && System.nanoTime() < until; i++) {
-                        Answer a = r.call("POST", "/v1/sessions", "t", sessionRequest(UUID.randomUUID(), false));
+                        RawHttp.Answer a = r.call("POST", "/v1/sessions", "t", sessionRequest(UUID.randomUUID(), false));
                         if (a.status() == 201) {
                             created.incrementAndGet();
                         } else {
@@ -348,7 +268,7 @@ class RobustnessTest {
         // the flood's sessions never got input and are dropped after the input wait (8 s here)
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
-            try (Raw r = new Raw("127.0.0.2", s0.url())) {
+            try (RawHttp r = new RawHttp(tls, "127.0.0.2", s0.url())) {
                 if (r.call("POST", "/v1/sessions", "t", sessionRequest(UUID.randomUUID(), false)).status() == 201) {
                     break;
                 }
@@ -370,8 +290,8 @@ class RobustnessTest {
         for (String from : new String[] {"127.0.0.2", "127.0.0.3", "127.0.0.4"}) {
             for (int i = 0; i < 5; i++) {
                 UUID id = UUID.randomUUID();
-                try (Raw r = new Raw(from, s0.url())) {
-                    Answer open = r.call("POST", "/v1/sessions", "t", sessionRequest(id, true));
+                try (RawHttp r = new RawHttp(tls, from, s0.url())) {
+                    RawHttp.Answer open = r.call("POST", "/v1/sessions", "t", sessionRequest(id, true));
                     if (open.status() == 503) {
                         assertTrue(open.headers().containsKey("retry-after"));
                         if (open.body().contains("per client")) {
@@ -398,7 +318,7 @@ class RobustnessTest {
         long worst = healthUnder("8 paused step-mode sessions", 3);
         normalQuerySucceeds("8 paused step-mode sessions");
         int before = status(0).workersBusy();
-        try (Raw r = new Raw("127.0.0.2", s0.url())) {
+        try (RawHttp r = new RawHttp(tls, "127.0.0.2", s0.url())) {
             long t = System.nanoTime();
             assertEquals(200, r.call("DELETE", "/v1/sessions/" + paused.get(0), "t", new byte[0]).status());
             while (status(0).workersBusy() != before - 1) {
@@ -411,7 +331,7 @@ class RobustnessTest {
                     (System.nanoTime() - t) / 1_000_000);
         }
         for (UUID id : paused.subList(1, paused.size())) {
-            try (Raw r = new Raw("127.0.0.2", s0.url())) {
+            try (RawHttp r = new RawHttp(tls, "127.0.0.2", s0.url())) {
                 assertEquals(200, r.call("DELETE", "/v1/sessions/" + id, "t", new byte[0]).status());
             }
         }
@@ -421,19 +341,19 @@ class RobustnessTest {
     @Test
     @Order(4)
     void eventStreamsAreBoundedPerSessionAndClientAndOthersStillFollowTheirs() throws Exception {
-        List<Raw> streams = new ArrayList<>();
+        List<RawHttp> streams = new ArrayList<>();
         int perSession = 0;
         int perClient = 0;
         try {
             for (int k = 0; k < 10; k++) {
                 UUID id = UUID.randomUUID();
-                try (Raw r = new Raw("127.0.0.2", s0.url())) {
+                try (RawHttp r = new RawHttp(tls, "127.0.0.2", s0.url())) {
                     assertEquals(201, r.call("POST", "/v1/sessions", "t", sessionRequest(id, false)).status());
                 }
                 for (int j = 0; j < 3; j++) {
-                    Raw r = new Raw("127.0.0.2", s0.url());
+                    RawHttp r = new RawHttp(tls, "127.0.0.2", s0.url());
                     r.head("GET", "/v1/sessions/" + id + "/events", Map.of("Authorization", "Bearer t"));
-                    Answer answer = r.read();  // headers only for a stream: its body is chunked and goes on
+                    RawHttp.Answer answer = r.read();  // headers only for a stream: its body is chunked and goes on
                     if (answer.status() == 200) {
                         assertEquals("text/event-stream", answer.headers().get("content-type"));
                         streams.add(r);
@@ -468,7 +388,7 @@ class RobustnessTest {
             assertEquals(8, perSession, "a third stream on one session is refused");
             assertEquals(6, perClient, "streams beyond 16 per client are refused");
         } finally {
-            streams.forEach(Raw::close);
+            streams.forEach(RawHttp::close);
         }
         nothingParked("closing the event streams");
     }
@@ -477,20 +397,20 @@ class RobustnessTest {
     @Order(5)
     void uploadsNeedTheCredentialAreRefusedBeforeTheirBodyAndRespectTheQuota() throws Exception {
         // a stranger announcing 262 MB gets 401 at once, before sending any of it
-        try (Raw r = new Raw("127.0.0.2", s0.url())) {
+        try (RawHttp r = new RawHttp(tls, "127.0.0.2", s0.url())) {
             long t = System.nanoTime();
             r.head("PUT", "/v1/models/big", Map.of("Authorization", "Bearer me", "Content-Length",
                     Long.toString(262L * 1024 * 1024)));
-            Answer a = r.read();
+            RawHttp.Answer a = r.read();
             assertEquals(401, a.status(), a.body());
             assertTrue(a.body().contains("upload credential"), a.body());
             System.out.printf("upload without credential: refused in %d ms%n", (System.nanoTime() - t) / 1_000_000);
         }
         String credential = ClusterTrust.fromSecret(secret).uploadCredential();
-        try (Raw r = new Raw("127.0.0.2", s0.url())) {
+        try (RawHttp r = new RawHttp(tls, "127.0.0.2", s0.url())) {
             r.head("PUT", "/v1/models/big", Map.of("Authorization", "Bearer me", "Sonic-Upload-Credential", credential,
                     "Content-Length", Long.toString(300L * 1024 * 1024)));
-            Answer a = r.read();
+            RawHttp.Answer a = r.read();
             assertEquals(413, a.status(), a.body());
         }
         // the store holds at most 4 models here: bc, then three more, then 507
@@ -558,7 +478,7 @@ class RobustnessTest {
 
     /** PUT one server's upload body; returns the status, or -1 when the server died before answering. */
     static int put(NodeProcess server, byte[] body) {
-        try (Raw r = new Raw("127.0.0.1", server.url())) {
+        try (RawHttp r = new RawHttp(tls, "127.0.0.1", server.url())) {
             Map<String, String> h = new LinkedHashMap<>();
             h.put("Authorization", "Bearer owner");
             h.put("Sonic-Upload-Credential", ClusterTrust.fromSecret(secret).uploadCredential());
@@ -573,8 +493,8 @@ class RobustnessTest {
     }
 
     static InputRange storedRange(NodeProcess server) throws Exception {
-        try (Raw r = new Raw("127.0.0.1", server.url())) {
-            Answer a = r.call("GET", "/v1/models/bc", null, new byte[0]);
+        try (RawHttp r = new RawHttp(tls, "127.0.0.1", server.url())) {
+            RawHttp.Answer a = r.call("GET", "/v1/models/bc", null, new byte[0]);
             return a.status() == 404 ? null
                     : ApiJson.answer(a.body().getBytes(StandardCharsets.UTF_8), io.sonic.cloud.api.ModelInfo.class)
                     .inputRange();

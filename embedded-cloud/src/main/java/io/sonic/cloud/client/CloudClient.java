@@ -3,6 +3,7 @@ package io.sonic.cloud.client;
 import io.sonic.cloud.api.ApiError;
 import io.sonic.cloud.api.ApiJson;
 import io.sonic.cloud.api.Health;
+import io.sonic.cloud.api.LogPage;
 import io.sonic.cloud.api.ModelIds;
 import io.sonic.cloud.api.ModelInfo;
 import io.sonic.cloud.api.ModelList;
@@ -257,6 +258,11 @@ public final class CloudClient implements AutoCloseable {
 
     public Status status(int party) {
         return get(party, "/v1/status", Status.class);
+    }
+
+    /** Server {@code party}'s log entries after sequence number {@code after}. */
+    public LogPage log(int party, long after) {
+        return get(party, "/v1/log?after=" + after, LogPage.class);
     }
 
     public ModelList models(int party) {

@@ -44,6 +44,8 @@ public final class CloudServer implements AutoCloseable {
     private final DealerClient dealer;
     private final Sessions sessions;
     private final byte[] credentialHash;
+    private final NodeLog log = new NodeLog();
+    private volatile boolean dealerReachable;
     private final JettyNodes.Built jetty;
     private WebSocketClient wsClient;
     private Thread dialer;
@@ -75,13 +77,14 @@ public final class CloudServer implements AutoCloseable {
         this.link = new PeerLink("server " + (1 - party));
         this.dealer = new DealerClient(config.dealer(), identity.mutualContext(), config.timeout());
         this.sessions = new Sessions(party, config.limits(),
-                new SessionRunner(party, store, dealer, link, config.limits().pauseTimeout()));
+                new SessionRunner(party, store, dealer, link, config.limits().pauseTimeout(), log::add), log::add);
         this.jetty = JettyNodes.newServer("sonic-server-" + party, config.host(), config.port(), identity.jettyServer(),
                 config.limits());
         PathMappingsHandler api = new PathMappingsHandler();
         api.addMapping(PathSpec.from("/v1/health/*"), new GetHandler(this::health));
         api.addMapping(PathSpec.from("/v1/status/*"), new GetHandler(this::status));
         api.addMapping(PathSpec.from("/v1/ca/*"), new CaHandler(trust));
+        api.addMapping(PathSpec.from("/v1/log/*"), new LogHandler(log));
         api.addMapping(PathSpec.from("/v1/models/*"), new ModelsHandler(this));
         api.addMapping(PathSpec.from("/v1/sessions/*"), new SessionsHandler(this));
         api.addMapping(PathSpec.from("/"), new NotFoundHandler());
@@ -166,6 +169,11 @@ public final class CloudServer implements AutoCloseable {
         return link;
     }
 
+    /** What this node did, in words (sessions, the link, the dealer, models). */
+    public NodeLog log() {
+        return log;
+    }
+
     ModelStore store() {
         return store;
     }
@@ -239,15 +247,38 @@ public final class CloudServer implements AutoCloseable {
         dialer.start();
     }
 
+    /** Every second: expires sessions and inboxes; logs changes of the link's state and (every 5 s) the dealer's. */
     private void janitor() {
+        String peer = "server " + (1 - party);
+        String linkState = "disconnected";
+        long tick = 0;
         while (running) {
+            if (tick++ % 5 == 0) {
+                boolean reachable = dealer.health();
+                if (reachable != dealerReachable || tick == 1) {
+                    log.add(reachable ? "dealer " + config.dealer() + " is reachable"
+                            : "dealer " + config.dealer() + " is NOT reachable");
+                }
+                dealerReachable = reachable;
+            }
+            String now = link.state();
+            if (!now.equals(linkState)) {
+                log.add(switch (now) {
+                    case "connected" -> linkState.equals("unresponsive") ? "link to " + peer + " answers again"
+                            : "link to " + peer + " is up";
+                    case "unresponsive" -> "link to " + peer + " is unresponsive (nothing arrived for "
+                            + link.silentMillis() / 1000 + " s)";
+                    default -> "link to " + peer + " is down: " + link.lastError();
+                });
+                linkState = now;
+            }
+            sessions.expire();
+            link.expireUnclaimed(Duration.ofMinutes(2));
             try {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {
                 return;
             }
-            sessions.expire();
-            link.expireUnclaimed(Duration.ofMinutes(2));
         }
     }
 
@@ -281,7 +312,7 @@ public final class CloudServer implements AutoCloseable {
     Status status() {
         return new Status("ok", party, link.state(), url().toString(), identity.fingerprint(), trust.caFingerprint(),
                 link.lastError(), link.silentMillis(), config.peer() == null ? null : config.peer().toString(),
-                config.dealer().toString(), dealer.health(), store.all().size(), store.usedBytes(), sessions.running(),
+                config.dealer().toString(), dealerReachable, store.all().size(), store.usedBytes(), sessions.running(),
                 sessions.paused(), sessions.size(), link.wireBytes(), sessions.activeWorkers(), busyThreads(),
                 sessions.openStreams(), config.limits().toApi());
     }

@@ -28,6 +28,9 @@ public final class Http {
     private static final Pattern METHODS = Pattern.compile("use ((?:GET|PUT|POST|DELETE)"
             + "(?:(?:, | or )(?:GET|PUT|POST|DELETE))*)");
 
+    /** Request attribute set once {@link #body} has read the whole body. */
+    private static final String BODY_READ = "sonic.bodyRead";
+
     private Http() {
     }
 
@@ -106,6 +109,7 @@ public final class Http {
                     b.get(buffer, size, n);
                     size += n;
                     if (chunk.isLast() && done.compareAndSet(false, true)) {
+                        request.setAttribute(BODY_READ, Boolean.TRUE);
                         result.complete(size == buffer.length ? buffer : Arrays.copyOf(buffer, size));
                         return;
                     }
@@ -157,8 +161,12 @@ public final class Http {
         if (e.retryAfterSeconds() > 0) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
         }
-        if (e.status() == 408 || e.status() == 413) {
-            // the rest of the body is not read: the connection cannot carry another request
+        Request request = response.getRequest();
+        boolean unreadBody = request != null && request.getAttribute(BODY_READ) == null
+                && (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
+        if (e.status() == 408 || e.status() == 413 || unreadBody) {
+            // refused before its body was read: the connection cannot carry another request, and the client
+            // must not reuse it
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         sendJson(response, callback, e.status(), new ApiError(e.status(), e.getMessage()));

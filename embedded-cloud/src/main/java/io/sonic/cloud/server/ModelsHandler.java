@@ -58,6 +58,7 @@ final class ModelsHandler extends JsonHandler {
             default -> {
                 String token = owner(request, id);
                 store.delete(id, token);
+                server.log().add("model '" + id + "' deleted");
                 Http.sendJson(response, callback, 200, new Deleted(id));
             }
         }
@@ -99,6 +100,8 @@ final class ModelsHandler extends JsonHandler {
         withBody(request, response, callback, limits.maxModelBytes(), limits, body -> {
             UploadCodec.Upload up = UploadCodec.decode(body, server.party());
             ModelStore.Stored m = server.store().put(id, token, up);
+            server.log().add("model '" + id + "' " + (existed ? "replaced" : "stored") + " (" + m.bytes()
+                    + " bytes, input range " + m.info().inputRange() + ")");
             Http.sendJson(response, callback, existed ? 200 : 201, m.info());
         }, uploads::release);
     }

@@ -51,8 +51,11 @@ final class SessionRunner implements Consumer<ServerSession> {
     private final PeerLink link;
     private final Duration pauseTimeout;
     private final Map<String, Object> modelLocks = new ConcurrentHashMap<>();
+    private final Consumer<String> log;
 
-    SessionRunner(int party, Models store, DealerClient dealer, PeerLink link, Duration pauseTimeout) {
+    SessionRunner(int party, Models store, DealerClient dealer, PeerLink link, Duration pauseTimeout,
+                  Consumer<String> log) {
+        this.log = log;
         this.party = party;
         this.store = store;
         this.dealer = dealer;
@@ -96,6 +99,8 @@ final class SessionRunner implements Consumer<ServerSession> {
             s.finish(ShareCodec.encodeTensor(out), new OnlineTraffic(t.bytes(), t.bytesSent(), t.bytesReceived(),
                     t.rounds(), t.messagesSent(), t.messagesReceived(), wireBefore < 0 ? -1 : wireAfter - wireBefore,
                     nanos / 1e6, s.pausedNanos() / 1e6), offline);
+            log.accept(String.format(java.util.Locale.ROOT, "session %s done: %,d bytes in %d rounds, %.1f ms online",
+                    NodeLog.shortId(s.id), t.bytes(), t.rounds(), nanos / 1e6));
         } catch (ServerSession.EndedException e) {
             abort(ch, s, "server " + party + ": " + e.getMessage());
         } catch (ApiException | ChannelException | IllegalStateException e) {
@@ -119,7 +124,9 @@ final class SessionRunner implements Consumer<ServerSession> {
         if (ch != null) {
             ch.abort(reason);
         }
-        s.fail(reason);
+        if (s.fail(reason)) {
+            log.accept("session " + NodeLog.shortId(s.id) + " failed: " + reason);
+        }
     }
 
     /** The per-layer events, and the step gate before each layer. */

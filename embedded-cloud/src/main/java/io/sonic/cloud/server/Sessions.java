@@ -26,16 +26,18 @@ final class Sessions implements AutoCloseable {
     private final int party;
     private final ServerLimits limits;
     private final Consumer<ServerSession> runner;
+    private final Consumer<String> log;
     private final Map<UUID, ServerSession> sessions = new ConcurrentHashMap<>();
     private final ExecutorService workers;
     private final Map<String, Integer> streamsPerClient = new ConcurrentHashMap<>();
     private final Map<UUID, Integer> streamsPerSession = new ConcurrentHashMap<>();
     private int streams;
 
-    Sessions(int party, ServerLimits limits, Consumer<ServerSession> runner) {
+    Sessions(int party, ServerLimits limits, Consumer<ServerSession> runner, Consumer<String> log) {
         this.party = party;
         this.limits = limits;
         this.runner = runner;
+        this.log = log;
         this.workers = new ThreadPoolExecutor(0, limits.maxRunning(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "sonic-session-" + party);
@@ -109,6 +111,8 @@ final class Sessions implements AutoCloseable {
                 throw new ApiException(409, "session " + s.id + " already has its input");
             }
         }
+        log.accept("session " + NodeLog.shortId(s.id) + " started (model '" + s.modelId + "', " + s.config.linear()
+                .cliName() + (s.stepping ? ", step mode" : "") + ", from " + s.client + ")");
         try {
             workers.execute(() -> runner.accept(s));
         } catch (RejectedExecutionException e) {
@@ -120,7 +124,9 @@ final class Sessions implements AutoCloseable {
 
     /** Cancels (if still open) and forgets a session: a worker paused or waiting for the peer is freed at once. */
     void delete(ServerSession s, String reason) {
-        s.cancel(reason);
+        if (s.cancel(reason)) {
+            log.accept("session " + NodeLog.shortId(s.id) + " cancelled: " + reason);
+        }
         sessions.remove(s.id);
     }
 
@@ -164,8 +170,10 @@ final class Sessions implements AutoCloseable {
         long keepLimit = now - limits.keepFinished().toNanos();
         List<ServerSession> ended = new ArrayList<>();
         for (ServerSession s : sessions.values()) {
-            if (s.state() == ServerSession.State.CREATED && s.created < inputLimit) {
-                s.fail("no input arrived within " + limits.inputWait().toSeconds() + " s");
+            if (s.state() == ServerSession.State.CREATED && s.created < inputLimit
+                    && s.fail("no input arrived within " + limits.inputWait().toSeconds() + " s")) {
+                log.accept("session " + NodeLog.shortId(s.id) + " dropped: no input arrived within "
+                        + limits.inputWait().toSeconds() + " s");
             }
             if (!s.open()) {
                 if (s.endedAt() < keepLimit) {

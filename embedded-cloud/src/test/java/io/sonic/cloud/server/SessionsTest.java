@@ -43,8 +43,9 @@ class SessionsTest {
         PeerLink link = new PeerLink("server 1");
         DealerClient dealer = new DealerClient(URI.create("https://127.0.0.1:9"), SSLContext.getDefault(),
                 Duration.ofSeconds(1));
+        NodeLog log = new NodeLog();
         try (Sessions sessions = new Sessions(0, ServerLimits.DEFAULT,
-                new SessionRunner(0, exhausted, dealer, link, Duration.ofMinutes(1)))) {
+                new SessionRunner(0, exhausted, dealer, link, Duration.ofMinutes(1), log::add), log::add)) {
             for (int k = 0; k < 3; k++) {
                 ServerSession s = sessions.create(UUID.randomUUID(), "m", Tokens.hash("t"), SecureConfig.DEFAULT,
                         false, "127.0.0.1");
@@ -54,6 +55,10 @@ class SessionsTest {
                 assertEquals("server 0 ran out of memory for this session", s.error());
                 assertTrue(s.eventsFrom(0).get(s.eventsFrom(0).size() - 1).terminal());
             }
+            var lines = log.after(0, 100).entries().stream().map(io.sonic.cloud.api.LogEntry::text).toList();
+            assertEquals(6, lines.size(), lines.toString());
+            assertTrue(lines.get(0).startsWith("session ") && lines.get(0).contains("started (model 'm'"), lines.get(0));
+            assertTrue(lines.get(1).endsWith("failed: server 0 ran out of memory for this session"), lines.get(1));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (sessions.activeWorkers() > 0 || sessions.running() > 0) {
                 assertTrue(System.nanoTime() < deadline, "a worker stayed busy");
@@ -98,7 +103,7 @@ class SessionsTest {
 
     @Test
     void anUnknownSessionAndAWrongTokenGetTheSameAnswer() {
-        try (Sessions sessions = new Sessions(0, ServerLimits.DEFAULT, s -> { })) {
+        try (Sessions sessions = new Sessions(0, ServerLimits.DEFAULT, s -> { }, line -> { })) {
             UUID id = UUID.randomUUID();
             sessions.create(id, "m", Tokens.hash("right"), SecureConfig.DEFAULT, false, "127.0.0.1");
             ApiException wrong = assertThrows(ApiException.class, () -> sessions.find(id, "wrong"));
