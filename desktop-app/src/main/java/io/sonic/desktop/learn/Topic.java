@@ -1,0 +1,66 @@
+package io.sonic.desktop.learn;
+
+/**
+ * The Learn tab's topics, in lecture order. The id is what the "See it in step mode" button hands to
+ * its callback; {@link #shownBy(String)} tells which layers of a run show the topic, by the protocol
+ * name the engine reports for a layer ({@code InferenceResult.LayerStat.protocol()}, e.g.
+ * "Beaver conv + exact truncation", "MSB ReLU", "secure max", "secure argmax", "local").
+ */
+public enum Topic {
+    SHARING("sharing", "Secret sharing"),
+    BEAVER("beaver", "Beaver triples"),
+    TRUNCATION("truncation", "Truncation"),
+    MSB("msb-relu", "MSB extraction and ReLU"),
+    MAX_POOL("max-pool", "Max pooling"),
+    ARGMAX("argmax", "Argmax"),
+    MASK_REUSE("mask-reuse", "Mask reuse"),
+    NON_COLLUSION("non-collusion", "Non-collusion and the dealer");
+
+    private final String id;
+    private final String title;
+
+    Topic(String id, String title) {
+        this.id = id;
+        this.title = title;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /**
+     * Whether a layer run with this protocol shows the topic in step mode. Secret sharing and
+     * non-collusion are about every layer (each server transforms its own share and sees only masked
+     * values), so every layer shows them; mask reuse is about the Beaver layers.
+     */
+    public boolean shownBy(String protocol) {
+        String p = protocol == null ? "" : protocol;
+        return switch (this) {
+            case SHARING, NON_COLLUSION -> true;
+            case BEAVER, MASK_REUSE -> p.startsWith("Beaver");
+            case TRUNCATION -> p.contains("truncation");
+            case MSB -> p.equals("MSB ReLU");
+            case MAX_POOL -> p.equals("secure max");
+            case ARGMAX -> p.equals("secure argmax");
+        };
+    }
+
+    /** The topic with this id. */
+    public static Topic byId(String id) {
+        for (Topic t : values()) {
+            if (t.id.equals(id)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("no Learn topic '" + id + "'");
+    }
+
+    @Override
+    public String toString() {
+        return title;
+    }
+}
