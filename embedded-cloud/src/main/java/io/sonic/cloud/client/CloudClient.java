@@ -297,8 +297,8 @@ public final class CloudClient implements AutoCloseable {
 
     /**
      * The model owner's split and upload: the plaintext model stays here; server p receives the public
-     * structure, the input range and share p only. The range must be safe for the model at
-     * {@code fp} ({@link RangeAnalysis}).
+     * structure, the input range, a mask key drawn afresh for this upload and share p only. The range must
+     * be safe for the model at {@code fp} ({@link RangeAnalysis}).
      */
     public Upload upload(ModelGraph g, String modelId, String ownerToken, FixedPoint fp, InputRange range) {
         RangeAnalysis.requireSafe(g, fp, range);
@@ -311,7 +311,10 @@ public final class CloudClient implements AutoCloseable {
         return ModelShare.split(g, fp, Prg.fresh());
     }
 
-    /** Uploads shares the owner already made (for instance to show them first). */
+    /**
+     * Uploads shares the owner already made (for instance to show them first), with a mask key drawn
+     * afresh for this call and sent to both servers (each call is a new upload with new masks).
+     */
     public Upload upload(ModelGraph g, String modelId, String ownerToken, ModelShare[] shares, InputRange range) {
         if (!ModelIds.valid(modelId)) {
             throw new CloudException(ModelIds.RULE + ", not '" + ApiJson.printable(modelId) + "'");
@@ -322,9 +325,11 @@ public final class CloudClient implements AutoCloseable {
         }
         RangeAnalysis.requireSafe(g, new FixedPoint(shares[0].fractionBits()), range);
         byte[] structure = GraphCodec.structure(g);
+        // one fresh mask key per upload, the same for both servers: it ties the mask-reuse masks to this upload
+        ModelMeta meta = ModelMeta.withFreshMaskKey(range);
         long[] sizes = new long[2];
         for (int p = 0; p < 2; p++) {
-            byte[] body = UploadCodec.encode(structure, new ModelMeta(range), ShareCodec.encode(shares[p]));
+            byte[] body = UploadCodec.encode(structure, meta, ShareCodec.encode(shares[p]));
             sizes[p] = body.length;
             check(p, sendRetrying(p, request(p, "/v1/models/" + modelId, ownerToken)
                     .header("Content-Type", "application/octet-stream").header(CREDENTIAL_HEADER, uploadCredential)

@@ -102,10 +102,15 @@ public final class DealerServer implements AutoCloseable {
                     Http.sendBytes(response, callback, service.deal(session, req));
                 });
             } else if (p.length == 3 && p[0].equals("v1") && p[1].equals("masks") && method.equals("GET")) {
+                String key = Request.extractQueryParameters(request).getValue("key");
+                if (key == null) {
+                    throw new ApiException(400, "a mask request names the model version: ?key= the servers' joint mask"
+                            + " key (mask seeds are kept per structure and upload, never per structure alone)");
+                }
                 if (!service.knows(p[2])) {
                     throw new ApiException(404, "unknown structure " + p[2]);
                 }
-                DealerService.Masks m = service.masks(p[2]);
+                DealerService.Masks m = service.masks(p[2], key);
                 Http.sendJson(response, callback, 200, new MaskAnswer(m.generation(),
                         Base64.getEncoder().encodeToString(m.seeds().seed(caller))));
             } else {

@@ -4,6 +4,7 @@ import io.sonic.cloud.api.ApiError;
 import io.sonic.cloud.api.ApiJson;
 import io.sonic.cloud.api.MaskAnswer;
 import io.sonic.cloud.dealer.DealRequest;
+import io.sonic.engine.crypto.Prg;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -87,19 +88,26 @@ final class DealerClient {
         throw new ApiException(502, "the dealer did not accept the model structure");
     }
 
-    /** This server's mask seed for a model and the generation of the model's mask seeds. */
+    /** This server's mask seed for a model version and the generation of the version's mask seeds. */
     record MaskSeed(String generation, byte[] seed) {
     }
 
-    /** This server's mask seed for a model (mask-reuse mode). */
-    MaskSeed masks(String structureHash, int party, byte[] structureJson) {
+    /**
+     * This server's mask seed for one stored model version (mask-reuse mode): {@code maskKey} is the two
+     * servers' joint mask key of the version, 64 hexadecimal digits.
+     */
+    MaskSeed masks(String structureHash, String maskKey, byte[] structureJson) {
         for (int attempt = 0; attempt < 2; attempt++) {
             HttpResponse<byte[]> r = send(HttpRequest.newBuilder(
-                    base.resolve("/v1/masks/" + structureHash + "?party=" + party)).GET());
+                    base.resolve("/v1/masks/" + structureHash + "?key=" + maskKey)).GET());
             if (r.statusCode() == 200) {
                 try {
                     MaskAnswer a = ApiJson.answer(r.body(), MaskAnswer.class);
-                    return new MaskSeed(a.generation(), Base64.getDecoder().decode(a.seed()));
+                    byte[] seed = Base64.getDecoder().decode(a.seed());
+                    if (a.generation() == null || a.generation().isEmpty() || seed.length != Prg.SEED_BYTES) {
+                        throw new IllegalArgumentException("no generation or a seed of the wrong length");
+                    }
+                    return new MaskSeed(a.generation(), seed);
                 } catch (RuntimeException e) {
                     throw new ApiException(502, "the dealer's mask answer is malformed");
                 }

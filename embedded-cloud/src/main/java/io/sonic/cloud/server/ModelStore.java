@@ -9,6 +9,7 @@ import io.sonic.cloud.wire.ShareCodec;
 import io.sonic.cloud.wire.UploadCodec;
 import io.sonic.engine.InputRange;
 import io.sonic.engine.ModelShare;
+import io.sonic.engine.crypto.Prg;
 import io.sonic.model.ModelGraph;
 
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +43,9 @@ import java.util.stream.Stream;
  * share.bin, meta.json). A replace writes the new version in a temporary folder, renames it into a
  * version folder, then replaces {@code current} by an atomic rename, and only then removes the old
  * version: at every instant a restart finds one complete version, the old or the new. Everything
- * written is forced to disk before the rename that publishes it.
+ * written is forced to disk before the rename that publishes it. meta.json also holds the upload's mask
+ * key and this server's mask nonce, drawn afresh for every version it stores: together they tie the
+ * version's mask-reuse masks to this one upload.
  *
  * <p>Only public facts (meta.json) are kept in memory for every model; a model's share and public
  * graph are loaded for the sessions that run on it, shared by concurrent sessions and kept in a cache
@@ -63,18 +67,23 @@ public final class ModelStore implements SessionRunner.Models {
     private static final String CURRENT = "current";
     private static final String META_FORMAT = "sonic-model-meta/1";
 
-    /** A stored model's public facts and owner, as meta.json holds them. */
-    public record Stored(String id, String version, ModelInfo info, long structureBytes, byte[] ownerTokenHash) {
+    /**
+     * A stored model's public facts and owner, as meta.json holds them, and what ties its mask-reuse masks
+     * to this one version: the upload's mask key (the owner's, the same on both servers; null for an
+     * upload of an older client) and this server's own random mask nonce, drawn when it stored the version.
+     */
+    public record Stored(String id, String version, ModelInfo info, long structureBytes, byte[] ownerTokenHash,
+                         String maskKey, String maskNonce) {
         /** Bytes it takes on disk (structure and share). */
         public long bytes() {
             return info.shareBytes() + structureBytes;
         }
     }
 
-    /** meta.json of a version folder. */
+    /** meta.json of a version folder; {@code maskKey} and {@code maskNonce} are absent in older versions. */
     record MetaFile(String format, String id, String name, String inputName, int[] inputShape, int[] outputShape,
                     int layers, int fractionBits, String structureHash, String uploadedAt, InputRange inputRange,
-                    long shareBytes, long structureBytes, String ownerTokenHash) {
+                    long shareBytes, long structureBytes, String ownerTokenHash, String maskKey, String maskNonce) {
     }
 
     /**
@@ -88,7 +97,7 @@ public final class ModelStore implements SessionRunner.Models {
         public final byte[] structureJson;
         final long bytes;
         int references;
-        /** Mask-reuse state: E = W − A per layer, for the mask generation it was opened with. */
+        /** Mask-reuse state: E = W − A per layer, for the mask key and generation it was opened with. */
         volatile MaskState masks;
 
         Loaded(Stored stored, ModelGraph graph, ModelShare share, byte[] structureJson, long bytes) {
@@ -108,7 +117,11 @@ public final class ModelStore implements SessionRunner.Models {
         }
     }
 
-    record MaskState(String generation, Map<Integer, long[]> opened) {
+    /**
+     * E = W − A per layer as opened, with the servers' joint mask key of this version (what the dealer keys
+     * the seeds of A by) and the dealer's generation of those seeds.
+     */
+    record MaskState(String key, String generation, Map<Integer, long[]> opened) {
     }
 
     private final Path dir;
@@ -197,7 +210,8 @@ public final class ModelStore implements SessionRunner.Models {
     private static Stored stored(MetaFile m, String version) {
         ModelInfo info = new ModelInfo(m.id(), m.name(), m.inputName(), m.inputShape(), m.outputShape(), m.layers(),
                 m.fractionBits(), m.structureHash(), m.uploadedAt(), m.inputRange(), m.shareBytes());
-        return new Stored(m.id(), version, info, m.structureBytes(), Base64.getDecoder().decode(m.ownerTokenHash()));
+        return new Stored(m.id(), version, info, m.structureBytes(), Base64.getDecoder().decode(m.ownerTokenHash()),
+                m.maskKey(), m.maskNonce());
     }
 
     public Collection<Stored> all() {
@@ -261,7 +275,8 @@ public final class ModelStore implements SessionRunner.Models {
         MetaFile meta = new MetaFile(META_FORMAT, id, g.name(), g.inputName(), g.inputShape(), g.outputShape(),
                 g.layers().size(), up.share().fractionBits(), GraphCodec.structureHash(g), Instant.now().toString(),
                 up.meta().inputRange(), up.shareBytes().length, up.structureJson().length,
-                Base64.getEncoder().encodeToString(Tokens.hash(ownerToken)));
+                Base64.getEncoder().encodeToString(Tokens.hash(ownerToken)), up.meta().maskKey(),
+                HexFormat.of().formatHex(Prg.newSeed()));
         Path folder = dir.resolve(id);
         Path tmp = folder.resolve(".tmp-" + UUID.randomUUID());
         try {

@@ -12,6 +12,7 @@ import io.sonic.engine.Plan;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureLayerListener;
 import io.sonic.engine.SecureParty;
+import io.sonic.engine.crypto.Prg;
 import io.sonic.engine.dealer.Need;
 import io.sonic.engine.dealer.Randomness;
 import io.sonic.engine.net.ChannelException;
@@ -22,16 +23,18 @@ import io.sonic.engine.ring.SharedTensor;
 import io.sonic.model.layer.Layer;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Runs one session on a worker thread, apart from HTTP: loads the model's share, fetches this server's
- * randomness from the dealer, (mask-reuse) makes sure both servers hold W − A, and walks the graph on
+ * Runs one session on a worker thread, apart from HTTP: loads the model's share, (mask-reuse) checks with
+ * the other server that both hold the same upload and makes sure both hold W − A for that upload's masks,
+ * fetches this server's randomness from the dealer, and walks the graph on
  * shares over the peer link, emitting an event before and after each layer and pausing at the step gate
  * in step mode. Whatever happens (a protocol or link error, a timeout, a cancel, an OutOfMemoryError),
  * the session ends as failed or cancelled with its counters as they were, the peer is told, and the
@@ -50,7 +53,6 @@ final class SessionRunner implements Consumer<ServerSession> {
     private final DealerClient dealer;
     private final PeerLink link;
     private final Duration pauseTimeout;
-    private final Map<String, Object> modelLocks = new ConcurrentHashMap<>();
     private final Consumer<String> log;
 
     SessionRunner(int party, Models store, DealerClient dealer, PeerLink link, Duration pauseTimeout,
@@ -74,17 +76,22 @@ final class SessionRunner implements Consumer<ServerSession> {
             m = store.acquire(s.modelId);
             SecureConfig cfg = s.config;
             List<Need> plan = Plan.of(m.graph, cfg);
-            byte[] deal = dealer.deal(s.id, DealRequest.of(party, m.stored.info().structureHash(), cfg),
-                    m.structureJson);
+            SecureParty p = new SecureParty(party, m.graph, m.share, cfg);
+            String hash = m.stored.info().structureHash();
+            byte[] maskSeed = null;
+            DealRequest request;
+            if (cfg.linear() == SecureConfig.LinearMode.MASK_REUSE) {
+                MaskUse masks = masks(m, p, s.id, cfg.timeout());
+                maskSeed = masks.seed();
+                request = DealRequest.of(party, hash, cfg, masks.key(), masks.generation());
+            } else {
+                request = DealRequest.of(party, hash, cfg);
+            }
+            byte[] deal = dealer.deal(s.id, request, m.structureJson);
             DealerService.Part part = DealerService.decode(deal, plan.size(), party);
             long offline = 2L * 16;
             for (Need n : plan) {
                 offline += n.correctionLongs() * 8;
-            }
-            SecureParty p = new SecureParty(party, m.graph, m.share, cfg);
-            byte[] maskSeed = null;
-            if (cfg.linear() == SecureConfig.LinearMode.MASK_REUSE) {
-                maskSeed = masks(m, p, s.id, cfg.timeout());
             }
             Randomness r = new Randomness(party, plan, part.seed(), party == 1 ? part.corrections() : null, maskSeed);
             ch = link.open(s.id, cfg.timeout());
@@ -180,33 +187,113 @@ final class SessionRunner implements Consumer<ServerSession> {
         return b;
     }
 
+    /** What a mask-reuse query uses: the servers' joint key of the version, its mask generation, this server's seed. */
+    record MaskUse(String key, String generation, byte[] seed) {
+    }
+
+    private static final byte SYNC_FORMAT = 1;
+    private static final int SYNC_BYTES = 2 + 2 * Prg.SEED_BYTES;
+
     /**
-     * Mask-reuse mode: makes sure both servers hold E = W − A for the model's current mask seeds. The
-     * two servers first tell each other (on a control session, not metered) whether they already have
-     * it; if either lacks it, both open it again on a setup session.
+     * Mask-reuse mode: makes sure both servers hold E = W − A for this model version's mask seeds. On a
+     * control session (not metered) the servers first show each other the version they hold: the upload's
+     * mask key, which must be the same on both (else they hold different uploads and the query fails), and
+     * each server's own nonce for the version. The joint key SHA-256(mask key ‖ nonce 0 ‖ nonce 1) names
+     * the version's mask seeds at the dealer, so that a mask A is used with one stored weight tensor only:
+     * a replaced or re-uploaded model gets fresh seeds, whatever key its client sent. Then the servers tell
+     * each other whether they already hold E for the dealer's generation of those seeds; if either lacks
+     * it, both open it again on a setup session.
      */
-    private byte[] masks(ModelStore.Loaded m, SecureParty p, UUID session, Duration timeout) {
-        DealerClient.MaskSeed mask = dealer.masks(m.stored.info().structureHash(), party, m.structureJson);
-        String generation = mask.generation();
-        byte[] seed = mask.seed();
-        synchronized (modelLocks.computeIfAbsent(m.stored.id(), k -> new Object())) {
-            ModelStore.MaskState have = m.masks();
-            boolean mine = have != null && have.generation().equals(generation);
-            UUID control = UUID.nameUUIDFromBytes(("sync:" + session).getBytes(StandardCharsets.UTF_8));
-            boolean theirs;
-            try (LinkChannel c = link.open(control, timeout)) {
-                theirs = c.exchange(new byte[] {(byte) (mine ? 1 : 0)})[0] == 1;
+    private MaskUse masks(ModelStore.Loaded m, SecureParty p, UUID session, Duration timeout) {
+        ModelStore.Stored st = m.stored;
+        String key;
+        DealerClient.MaskSeed mask;
+        ModelStore.MaskState have;
+        UUID control = UUID.nameUUIDFromBytes(("sync:" + session).getBytes(StandardCharsets.UTF_8));
+        try (LinkChannel c = link.open(control, timeout)) {
+            byte[] mine = versionMessage(st);
+            byte[] theirs = c.exchange(mine.clone());
+            if (theirs.length != SYNC_BYTES || theirs[0] != SYNC_FORMAT) {
+                throw new IllegalStateException("server " + (1 - party) + " set up mask reuse in another format; run"
+                        + " the same Sonic version on both servers");
             }
-            if (mine && theirs) {
+            byte[][] v = party == 0 ? new byte[][] {mine, theirs} : new byte[][] {theirs, mine};
+            if (v[0][1] == 0 || v[1][1] == 0) {
+                String where = v[0][1] == 0 && v[1][1] == 0 ? "both servers"
+                        : "server " + (v[0][1] == 0 ? 0 : 1);
+                throw new ApiException(409, "model '" + st.id() + "' on " + where + " was stored without a mask key"
+                        + " (uploaded by an older client), so it cannot run in mask-reuse mode; upload it again"
+                        + " (faithful mode works as it is)");
+            }
+            if (!Arrays.equals(v[0], 2, 2 + Prg.SEED_BYTES, v[1], 2, 2 + Prg.SEED_BYTES)) {
+                throw new ApiException(409, "server 0 and server 1 hold different uploads of model '" + st.id()
+                        + "' (their mask keys differ); upload it again to both servers");
+            }
+            key = jointKey(v[0], v[1]);
+            try {
+                mask = dealer.masks(st.info().structureHash(), key, m.structureJson);
+            } catch (ApiException e) {
+                c.abort("server " + party + ": " + e.getMessage());
+                throw e;
+            }
+            have = m.masks();
+            boolean holds = have != null && have.key().equals(key) && have.generation().equals(mask.generation());
+            byte[] generation = digest(mask.generation().getBytes(StandardCharsets.UTF_8));
+            byte[] state = new byte[1 + Prg.SEED_BYTES];
+            state[0] = (byte) (holds ? 1 : 0);
+            System.arraycopy(generation, 0, state, 1, Prg.SEED_BYTES);
+            byte[] other = c.exchange(state);
+            if (other.length != state.length) {
+                throw new IllegalStateException("server " + (1 - party) + " sent a malformed mask state");
+            }
+            if (!Arrays.equals(generation, 0, Prg.SEED_BYTES, other, 1, 1 + Prg.SEED_BYTES)) {
+                throw new ApiException(409, "server 0 and server 1 got different mask generations of model '"
+                        + st.id() + "' from the dealer (it renewed the seeds meanwhile); retry the query");
+            }
+            if (holds && other[0] == 1) {
                 p.useOpenedMasks(have.opened());
-                return seed;
+                return new MaskUse(key, mask.generation(), mask.seed());
             }
-            UUID setup = UUID.nameUUIDFromBytes(("setup:" + session).getBytes(StandardCharsets.UTF_8));
-            try (LinkChannel c = link.open(setup, timeout)) {
-                p.openMasks(new MeteredChannel(c), seed);
-            }
-            m.masks(new ModelStore.MaskState(generation, p.openedMasks()));
-            return seed;
+        }
+        UUID setup = UUID.nameUUIDFromBytes(("setup:" + session).getBytes(StandardCharsets.UTF_8));
+        try (LinkChannel c = link.open(setup, timeout)) {
+            p.openMasks(new MeteredChannel(c), mask.seed());
+        }
+        m.masks(new ModelStore.MaskState(key, mask.generation(), p.openedMasks()));
+        return new MaskUse(key, mask.generation(), mask.seed());
+    }
+
+    /** [format][has key][the upload's mask key, 16 bytes][this server's nonce for the version, 16 bytes]. */
+    private static byte[] versionMessage(ModelStore.Stored st) {
+        byte[] b = new byte[SYNC_BYTES];
+        b[0] = SYNC_FORMAT;
+        if (st.maskKey() != null && st.maskNonce() != null) {
+            b[1] = 1;
+            System.arraycopy(HexFormat.of().parseHex(st.maskKey()), 0, b, 2, Prg.SEED_BYTES);
+            System.arraycopy(HexFormat.of().parseHex(st.maskNonce()), 0, b, 2 + Prg.SEED_BYTES, Prg.SEED_BYTES);
+        }
+        return b;
+    }
+
+    /** The joint mask key of a version, from server 0's and server 1's version messages: 64 hex digits. */
+    static String jointKey(byte[] of0, byte[] of1) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update("sonic mask key v1".getBytes(StandardCharsets.US_ASCII));
+            d.update(of0, 2, Prg.SEED_BYTES);
+            d.update(of0, 2 + Prg.SEED_BYTES, Prg.SEED_BYTES);
+            d.update(of1, 2 + Prg.SEED_BYTES, Prg.SEED_BYTES);
+            return HexFormat.of().formatHex(d.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] digest(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -13,8 +13,9 @@ import java.util.Arrays;
 /**
  * The model upload body (SNMD container), the same for both servers except for the share:
  * {@code [magic "SNMD"][u32 structure length][structure JSON][u32 meta length][meta JSON][share]}, lengths
- * little-endian. The structure is {@link GraphCodec}'s, the meta {@link ModelMeta} (the public input range),
- * the share {@link ShareCodec}'s for the receiving server's party.
+ * little-endian. The structure is {@link GraphCodec}'s, the meta {@link ModelMeta} (the public input range and
+ * the upload's mask key; a meta without a key is accepted, and such a model runs in faithful mode only), the
+ * share {@link ShareCodec}'s for the receiving server's party.
  */
 public final class UploadCodec {
     private static final int MAX_META = 64 * 1024;
@@ -61,6 +62,10 @@ public final class UploadCodec {
         if (meta.inputRange() == null) {
             throw new BadPayloadException("the upload does not state the model's input range (meta field"
                     + " inputRange); clients refuse inputs by it, so it is required");
+        }
+        if (meta.maskKey() != null && !ModelMeta.validMaskKey(meta.maskKey())) {
+            throw new BadPayloadException("the upload's mask key (meta field maskKey) must be " + ModelMeta.MASK_KEY_HEX
+                    + " lowercase hexadecimal digits (128 random bits, fresh for every upload)");
         }
         byte[] share = Arrays.copyOfRange(body, 12 + n + m, body.length);
         ModelGraph g = GraphCodec.publicGraph(structure);
