@@ -112,7 +112,7 @@ public final class DealerServer implements AutoCloseable {
                 }
                 DealerService.Masks m = service.masks(p[2], key);
                 Http.sendJson(response, callback, 200, new MaskAnswer(m.generation(),
-                        Base64.getEncoder().encodeToString(m.seeds().seed(caller))));
+                        Base64.getEncoder().encodeToString(m.seeds().seed(caller)), key));
             } else {
                 throw new ApiException(404, "no such dealer endpoint");
             }

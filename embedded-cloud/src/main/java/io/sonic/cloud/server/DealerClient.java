@@ -101,8 +101,18 @@ final class DealerClient {
             HttpResponse<byte[]> r = send(HttpRequest.newBuilder(
                     base.resolve("/v1/masks/" + structureHash + "?key=" + maskKey)).GET());
             if (r.statusCode() == 200) {
+                MaskAnswer a;
                 try {
-                    MaskAnswer a = ApiJson.answer(r.body(), MaskAnswer.class);
+                    a = ApiJson.answer(r.body(), MaskAnswer.class);
+                } catch (RuntimeException e) {
+                    throw new ApiException(502, "the dealer's mask answer is malformed");
+                }
+                if (!maskKey.equals(a.key())) {
+                    // an older dealer ignores the key and answers with seeds kept per structure: never use them
+                    throw new ApiException(502, "the dealer at " + base + " does not keep mask seeds per upload (an older"
+                            + " Sonic); run the same version on all nodes before using mask-reuse mode");
+                }
+                try {
                     byte[] seed = Base64.getDecoder().decode(a.seed());
                     if (a.generation() == null || a.generation().isEmpty() || seed.length != Prg.SEED_BYTES) {
                         throw new IllegalArgumentException("no generation or a seed of the wrong length");

@@ -331,6 +331,29 @@ class MaskReuseKeyTest {
     }
 
     @Test
+    void aDealerThatIgnoresTheMaskKeyIsRefusedBeforeAnythingIsOpened() throws Exception {
+        // an older dealer answered GET /v1/masks/{hash} with seeds kept per structure and no key
+        com.sun.net.httpserver.HttpServer old = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        old.createContext("/v1/masks/", x -> {
+            byte[] b = "{\"generation\":\"g\",\"seed\":\"AAAAAAAAAAAAAAAAAAAAAA==\"}".getBytes();
+            x.sendResponseHeaders(200, b.length);
+            x.getResponseBody().write(b);
+            x.close();
+        });
+        old.start();
+        try {
+            DealerClient d = new DealerClient(java.net.URI.create("http://127.0.0.1:" + old.getAddress().getPort()),
+                    javax.net.ssl.SSLContext.getDefault(), java.time.Duration.ofSeconds(5));
+            ApiException e = assertThrows(ApiException.class, () -> d.masks("00".repeat(32), "ab".repeat(32),
+                    new byte[0]));
+            assertTrue(e.getMessage().contains("does not keep mask seeds per upload (an older Sonic)"), e.getMessage());
+        } finally {
+            old.stop(0);
+        }
+    }
+
+    @Test
     void aModelStoredWithoutAMaskKeyRunsInFaithfulModeOnly() {
         ModelGraph g = twin(61);
         ModelShare[] shares = ModelShare.split(g, FP, Prg.fresh());
