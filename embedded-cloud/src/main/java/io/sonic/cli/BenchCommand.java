@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--out", paramLabel = "DIR", description = "where bench.json and bench.csv go"
-            + " (default: docs/benchmarks under the Sonic folder)")
+            + " (default: docs/benchmarks of a checkout; for an installed app, sonic-bench in the current folder)")
     Path out;
 
     @Option(names = "--only-given", description = "skip the four paper networks")
@@ -76,6 +76,26 @@ final class BenchCommand implements Callable<Integer> {
                long paperOnlineBytes, long paperOfflineBytes, long setupBytes) {
     }
 
+    /**
+     * Where the figures go, checked before anything is measured: --out, else docs/benchmarks of a checkout,
+     * else (an installed app, whose folder is read-only) sonic-bench in the current folder.
+     */
+    private Path outputDir() {
+        Path docs = root().resolve("docs");
+        Path dir = out != null ? out : Files.isDirectory(docs) && Files.isWritable(docs)
+                ? docs.resolve("benchmarks") : Path.of("sonic-bench").toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserInputException("cannot create the output folder " + dir + " (" + e.getClass().getSimpleName()
+                    + "); give a writable one with --out DIR");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new UserInputException("the output folder " + dir + " is not writable; give another with --out DIR");
+        }
+        return dir;
+    }
+
     static Path root() {
         String r = System.getProperty("sonic.root");
         return Path.of(r == null ? "." : r).toAbsolutePath().normalize();
@@ -91,6 +111,7 @@ final class BenchCommand implements Callable<Integer> {
             KernelBench.run(o);
             return 0;
         }
+        Path dir = outputDir();
         List<Path> all = new ArrayList<>();
         if (!onlyGiven) {
             for (String m : new String[] {"mnist-m1", "mnist-m2", "cifar-c1", "cifar-c2"}) {
@@ -137,8 +158,6 @@ final class BenchCommand implements Callable<Integer> {
         o.println();
         o.printf("Paper figures (SoK of PPML frameworks, for Sonic): ReLU %d bits online (20l-16, l = %d) in log2 l + 2"
                 + " rounds; a dot product of length n costs 4nl bits online and 6nl offline.%n", 20 * L - 16, L);
-        Path dir = out == null ? root().resolve("docs").resolve("benchmarks") : out;
-        Files.createDirectories(dir);
         Files.writeString(dir.resolve("bench.json"), json(rows));
         Files.writeString(dir.resolve("bench.csv"), csv(rows));
         o.printf("wrote %s and %s%n", dir.resolve("bench.json"), dir.resolve("bench.csv"));

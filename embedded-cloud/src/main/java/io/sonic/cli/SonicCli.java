@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 /** The headless interface: {@code sonic <command> [options]}. */
 @Command(name = "sonic", mixinStandardHelpOptions = true, versionProvider = SonicCli.Version.class,
         description = {"Secure neural-network inference outsourced to two cloud servers.",
-                "Run without a command to open the desktop app."},
+                "Run without a command, or with 'gui [--model=FILE]', to open the desktop app (it needs a display;"
+                        + " 'xvfb-run -a ./sonic' gives it a virtual one)."},
         subcommands = {InspectCommand.class, InferCommand.class, UploadCommand.class, ServeCommand.class,
                 DealerCommand.class, BenchCommand.class, ConformanceCommand.class,
                 CommandLine.HelpCommand.class})

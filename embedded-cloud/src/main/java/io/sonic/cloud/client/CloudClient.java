@@ -231,7 +231,7 @@ public final class CloudClient implements AutoCloseable {
     private <T> T check(int party, HttpResponse<byte[]> r, String what, Class<T> type) {
         if (r.statusCode() / 100 != 2) {
             throw new CloudException(what + " failed on server " + party + " (HTTP " + r.statusCode() + "): "
-                    + errorOf(r));
+                    + errorOf(r), r.statusCode());
         }
         if (type == null) {
             return null;
@@ -522,9 +522,7 @@ public final class CloudClient implements AutoCloseable {
         for (int i = 0; i < st.layers().size(); i++) {
             SessionEvent l = st.layers().get(i);
             long wire = i < st1.layers().size() ? wire(l.wireBytesSent(), st1.layers().get(i).wireBytesSent()) : -1;
-            layers.add(new InferenceResult.LayerStat(l.index(), l.name(), l.op(), l.protocol(), traffic(l), wire,
-                    l.offlineBytes(), (long) (l.millis() * 1e6), l.exchanges() == null ? List.of() : l.exchanges().stream()
-                    .map(r -> new Round(r.what(), r.bytesSent(), r.bytesReceived())).toList()));
+            layers.add(layerStat(l, wire));
         }
         long totalWire = wire(st.online().wireBytesSent(), st1.online().wireBytesSent());
         Traffic online = new Traffic(st.online().bytesSent(), st.online().bytesReceived(), st.online().messagesSent(),
@@ -554,6 +552,17 @@ public final class CloudClient implements AutoCloseable {
     /** Bytes on the wire both ways: what each server wrote to its socket (-1 if either is unknown). */
     private static long wire(Long a, Long b) {
         return a == null || b == null || a < 0 || b < 0 ? -1 : a + b;
+    }
+
+    /**
+     * A {@code layer-end} event as the engine's figures for that layer; {@code wire} is the bytes on the wire
+     * both ways (-1 when unknown, as when only server 0's events are at hand).
+     */
+    public static InferenceResult.LayerStat layerStat(SessionEvent l, long wire) {
+        return new InferenceResult.LayerStat(l.index(), l.name(), l.op(), l.protocol(), traffic(l), wire,
+                l.offlineBytes() == null ? 0 : l.offlineBytes(), (long) (l.millis() * 1e6), l.exchanges() == null
+                ? List.of() : l.exchanges().stream().map(r -> new Round(r.what(), r.bytesSent(), r.bytesReceived()))
+                .toList());
     }
 
     private static Traffic traffic(SessionEvent e) {

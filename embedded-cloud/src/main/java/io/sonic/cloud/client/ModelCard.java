@@ -21,9 +21,11 @@ import java.util.Optional;
  * @param fractionBits  fixed-point fraction bits the model needs, or null for the default
  * @param classes       class names, index by index, or null
  * @param randomWeights whether the weights are random (no meaningful accuracy)
+ * @param scale         for image models, the input value of one step of a 0–255 pixel (1/255 for pixels / 255),
+ *                      or null
  */
 public record ModelCard(String name, String onnx, InputRange inputRange, Integer fractionBits, List<String> classes,
-                        Boolean randomWeights) {
+                        Boolean randomWeights, Double scale) {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 

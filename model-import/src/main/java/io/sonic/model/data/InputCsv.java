@@ -36,7 +36,7 @@ public final class InputCsv {
                 if (line.isBlank()) {
                     continue;
                 }
-                rows.add(parse(line, expectedWidth, file, lineNo));
+                rows.add(parse(line, expectedWidth, file.getFileName() + " line " + lineNo));
             }
         } catch (NoSuchFileException e) {
             throw new ModelException("input file not found: " + file);
@@ -54,10 +54,23 @@ public final class InputCsv {
         return line.startsWith("\uFEFF") ? line.substring(1) : line;
     }
 
-    static float[] parse(String line, int expectedWidth, Path file, int lineNo) {
+    /**
+     * One sample typed or pasted as a line of comma-separated numbers (spaces, tabs or semicolons also
+     * separate); {@code where} names it in messages ("the row").
+     */
+    public static float[] row(String line, int expectedWidth, String where) {
+        String t = withoutByteOrderMark(line.strip());
+        if (t.isEmpty()) {
+            throw new ModelException(where + " is empty: paste " + (expectedWidth < 0 ? "the" : expectedWidth)
+                    + " comma-separated values");
+        }
+        return parse(String.join(",", t.split("\\s*[,;\\s]\\s*", -1)), expectedWidth, where);
+    }
+
+    static float[] parse(String line, int expectedWidth, String where) {
         String[] cells = line.split(",", -1);
         if (expectedWidth >= 0 && cells.length != expectedWidth) {
-            throw new ModelException(file.getFileName() + " line " + lineNo + " has " + cells.length
+            throw new ModelException(where + " has " + cells.length
                     + " values, but the model's input needs " + expectedWidth
                     + " (one sample per line, the flattened input)");
         }
@@ -66,12 +79,10 @@ public final class InputCsv {
             try {
                 v[i] = Float.parseFloat(cells[i].trim());
             } catch (NumberFormatException e) {
-                throw new ModelException(file.getFileName() + " line " + lineNo + ", value " + (i + 1)
-                        + " is not a number");
+                throw new ModelException(where + ", value " + (i + 1) + " is not a number");
             }
             if (!Float.isFinite(v[i])) {
-                throw new ModelException(file.getFileName() + " line " + lineNo + ", value " + (i + 1)
-                        + " is not finite");
+                throw new ModelException(where + ", value " + (i + 1) + " is not finite");
             }
         }
         return v;
