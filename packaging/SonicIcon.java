@@ -14,7 +14,7 @@ import java.io.IOException;
 /**
  * Draws Sonic's application icon: a small neural network on a dark rounded square, its left half in
  * the blue and its right half in the red of the app's weight heatmaps, as two shares that only
- * together make the model. Run with {@code java packaging/SonicIcon.java packaging/sonic.png [SIZE]}.
+ * together make the model. Run with {@code java packaging/SonicIcon.java desktop-app/src/main/resources/io/sonic/desktop/sonic.png [SIZE]}.
  */
 public final class SonicIcon {
     private SonicIcon() {

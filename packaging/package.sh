@@ -68,10 +68,11 @@ rm -rf "${DIST:?}/$NAME"
 echo "package: application image $DIST/$NAME" >&2
 jpackage --type app-image --dest "$DIST" \
   --name "$NAME" --app-version "$VERSION" --description "$DESCRIPTION" --vendor "Sonic" \
-  --icon "$ROOT/packaging/sonic.png" \
+  --icon "$ROOT/desktop-app/src/main/resources/io/sonic/desktop/sonic.png" \
   --input "$STAGE" --main-jar sonic-desktop.jar --main-class io.sonic.desktop.Launcher \
   --add-modules "$MODULES" \
   --java-options '-Dsonic.root=$APPDIR' \
+  --java-options '-Dsonic.command=$BINDIR/Sonic' \
   --java-options -Dprism.order=sw
 rm -rf "$STAGE"
 
@@ -85,7 +86,7 @@ if [[ "$want" != app-image ]]; then
   # own native libraries at run time, so their GTK 3 is named here.
   jpackage --type deb --dest "$DIST" --app-image "$DIST/$NAME" \
     --name "$NAME" --app-version "$VERSION" --description "$DESCRIPTION" --vendor "Sonic" \
-    --icon "$ROOT/packaging/sonic.png" --resource-dir "$ROOT/packaging/deb" \
+    --icon "$ROOT/desktop-app/src/main/resources/io/sonic/desktop/sonic.png" --resource-dir "$ROOT/packaging/deb" \
     --linux-package-name "$PKG" --linux-app-release 1 --linux-app-category education \
     --linux-menu-group Education --linux-shortcut \
     --linux-package-deps libgtk-3-0

@@ -6,8 +6,9 @@ import java.io.PrintWriter;
 
 /**
  * Entry point behind {@code ./sonic}: without arguments (or with {@code gui [--model=FILE]}) it opens
- * the desktop app, with other arguments it runs the headless command line. (Not an {@code Application} subclass, so that JavaFX loads from the
- * class path.)
+ * the desktop app, with other arguments it runs the headless command line. (Not an {@code Application}
+ * subclass, so that JavaFX loads from the class path.) {@code -Dsonic.command} is how users start it
+ * ({@code ./sonic} in a checkout), for the messages.
  */
 public final class Launcher {
     private Launcher() {
@@ -21,12 +22,15 @@ public final class Launcher {
             System.exit(SonicCli.execute(out, err, args));
         }
         if (!hasDisplay()) {
+            String me = System.getProperty("sonic.command", "./sonic");
+            java.nio.file.Path samples = io.sonic.desktop.model.SampleCatalog.root();
+            String m2 = samples == null ? "model.onnx" : samples.resolve("mnist-m2").resolve("mnist-m2.onnx").toString();
             err.println("No display found (DISPLAY and WAYLAND_DISPLAY are unset), so the desktop app cannot open.");
             err.println("Use the headless commands instead, for example:");
-            err.println("  ./sonic inspect --model sample-models/mnist-m2/mnist-m2.onnx");
-            err.println("  ./sonic conformance --data /usr/share/libonnx-testdata/data");
-            err.println("  ./sonic --help");
-            err.println("or start the app under a virtual display: xvfb-run -a ./sonic");
+            err.println("  " + me + " inspect --model " + m2);
+            err.println("  " + me + " infer --model " + m2);
+            err.println("  " + me + " --help");
+            err.println("or start the app under a virtual display: xvfb-run -a " + me);
             System.exit(1);
         }
         SonicApp.launchApp(args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length));

@@ -134,15 +134,29 @@ public final class LearnView {
         show();
     }
 
+    private double scale = 1;
+
+    /** Follows the window's zoom: the page's text is its own size (A− / A+) times the zoom. */
+    public void follow(Zoom zoom) {
+        zoom.scaleProperty().addListener((o, a, z) -> {
+            scale = z.doubleValue();
+            applySize();
+            show();
+        });
+        scale = zoom.scale();
+        applySize();
+        show();
+    }
+
     private void applySize() {
-        root.setStyle("-fx-font-size: " + SIZES[size] + "px;");
+        root.setStyle(String.format(java.util.Locale.ROOT, "-fx-font-size: %.1fpx;", SIZES[size] * scale));
     }
 
     private void show() {
         Topic t = selected();
         long seed = seeds.getOrDefault(t, Pages.FIRST_SEED);
         seedLabel.setText("numbers #" + seed);
-        PageView v = new PageView(Pages.of(t, seed), onStepMode, SIZES[size] / 18.0);
+        PageView v = new PageView(Pages.of(t, seed), onStepMode, SIZES[size] * scale / 18.0);
         page.setContent(v.node());
         page.setVvalue(0);
     }

@@ -1,10 +1,13 @@
 package io.sonic.desktop.cloud;
 
 import io.sonic.desktop.app.AppState;
-import io.sonic.desktop.app.Background;
+import io.sonic.desktop.app.Tasks;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
+import javafx.beans.property.ObjectProperty;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
+import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -12,101 +15,87 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import javafx.scene.shape.Circle;
 import javafx.util.Duration;
 
-/** The Cloud screen: start two local servers and the dealer with one click, or connect to remote ones. */
+/**
+ * The Cloud screen: start two local servers and the dealer with one click, or connect to remote ones;
+ * a light for each server and the dealer, and each server's own log, newest line in view.
+ */
 public final class CloudView {
     private final CloudViewModel vm;
     private final VBox root = new VBox(10);
-    private final ProgressIndicator busy = new ProgressIndicator();
-    private boolean polling;
 
-    public CloudView(AppState state) {
-        this.vm = new CloudViewModel(state);
+    public CloudView(AppState state, Tasks tasks) {
+        this.vm = new CloudViewModel(state, tasks);
         Button start = new Button("Start local servers and dealer");
         start.setId("startLocal");
+        start.disableProperty().bind(vm.startBlockedProperty().isNotEmpty());
+        start.setOnAction(e -> vm.startLocal());
         Button stop = new Button("Stop / disconnect");
         stop.setId("stopCloud");
         stop.disableProperty().bind(vm.connectedProperty().not());
-        start.disableProperty().bind(vm.connectedProperty());
-        busy.setVisible(false);
+        stop.setOnAction(e -> vm.stop());
+        ProgressIndicator busy = new ProgressIndicator();
         busy.setPrefSize(22, 22);
-        start.setOnAction(e -> {
-            busy.setVisible(true);
-            Background.run("start-local", vm::startLocal, client -> {
-                busy.setVisible(false);
-                vm.connected(client, "started in this process");
-                vm.log(0, "dealer " + vm.localCloud().dealerUrl());
-            }, failure -> {
-                busy.setVisible(false);
-                vm.failed("Could not start local servers: " + Background.message(failure));
-            });
-        });
-        stop.setOnAction(e -> {
-            var local = vm.detach();
-            if (local != null) {
-                Background.run("stop-cloud", () -> {
-                    local.close();
-                    return true;
-                }, ok -> { }, f -> vm.failed("Stopping the local servers: " + Background.message(f)));
-            }
-        });
+        busy.visibleProperty().bind(vm.busyProperty());
 
-        TextField url0 = new TextField();
-        url0.setId("url0");
-        url0.setPromptText("https://host0:port");
-        TextField url1 = new TextField();
-        url1.setId("url1");
-        url1.setPromptText("https://host1:port");
-        TextField ca = new TextField();
-        ca.setId("caPin");
-        ca.setPromptText("cluster CA fingerprint (sha256:…), printed by serve");
-        TextField credential = new TextField();
-        credential.setId("uploadCredential");
-        credential.setPromptText("upload credential, printed by serve (needed to upload a model)");
+        TextField url0 = field("url0", "https://host0:port", vm.url0Property());
+        TextField url1 = field("url1", "https://host1:port", vm.url1Property());
+        TextField ca = field("caPin", "cluster CA fingerprint (sha256:…), printed by serve; empty: trust on first use",
+                vm.caPinProperty());
+        TextField credential = field("uploadCredential", "upload credential, printed by serve (needed to upload)",
+                vm.credentialProperty());
         Button connect = new Button("Connect");
         connect.setId("connectRemote");
-        connect.disableProperty().bind(vm.connectedProperty());
-        connect.setOnAction(e -> {
-            busy.setVisible(true);
-            Background.run("connect", () -> CloudViewModel.connectRemote(url0.getText(), url1.getText(), ca.getText(),
-                    credential.getText()),
-                    client -> {
-                        busy.setVisible(false);
-                        vm.connected(client, "remote servers");
-                    }, failure -> {
-                        busy.setVisible(false);
-                        vm.failed("Could not connect: " + Background.message(failure));
-                    });
-        });
+        connect.setMinWidth(Region.USE_PREF_SIZE);
+        connect.disableProperty().bind(vm.connectBlockedProperty().isNotEmpty());
+        connect.setOnAction(e -> vm.connect());
+        Label why = new Label();
+        why.setId("connectBlocked");
+        why.getStyleClass().add("hint");
+        why.setWrapText(true);
+        why.textProperty().bind(vm.connectBlockedProperty());
         GridPane remote = new GridPane();
         remote.setHgap(8);
         remote.setVgap(6);
         remote.addRow(0, new Label("Server 0"), url0);
         remote.addRow(1, new Label("Server 1"), url1);
         remote.addRow(2, new Label("Cluster CA"), ca);
-        remote.addRow(3, new Label("Upload credential"), credential, connect);
-        GridPane.setHgrow(url0, Priority.ALWAYS);
-        GridPane.setHgrow(ca, Priority.ALWAYS);
+        remote.addRow(3, new Label("Upload credential"), credential);
+        remote.add(new HBox(8, connect, why), 1, 4);
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE);
+        ColumnConstraints fields = new ColumnConstraints();
+        fields.setHgrow(Priority.ALWAYS);
+        remote.getColumnConstraints().addAll(labels, fields);
         TitledPane remotePane = new TitledPane("Servers started elsewhere (./sonic serve)", remote);
+        remotePane.setId("remotePane");
         remotePane.setExpanded(false);
 
         Label error = new Label();
         error.setId("cloudError");
         error.getStyleClass().add("error");
         error.setWrapText(true);
+        error.setMinHeight(Region.USE_PREF_SIZE);
         error.textProperty().bind(vm.errorProperty());
         Label fp = new Label();
         fp.setId("fingerprints");
+        fp.setWrapText(true);
         fp.textProperty().bind(vm.fingerprintsProperty());
         Label dealer = new Label();
+        dealer.setId("dealerStatus");
+        dealer.setWrapText(true);
         dealer.textProperty().bind(vm.dealerStatusProperty());
+        HBox dealerRow = new HBox(8, light("dealerLight", vm.dealerLightProperty()), dealer);
+        dealerRow.setAlignment(Pos.CENTER_LEFT);
 
         HBox servers = new HBox(10, serverPane(0), serverPane(1));
         VBox.setVgrow(servers, Priority.ALWAYS);
@@ -114,39 +103,56 @@ public final class CloudView {
                 + " every input. A dealer hands them input-independent randomness. They talk over one TLS WebSocket"
                 + " link and authenticate each other with certificates derived from a shared cluster secret.");
         explain.setWrapText(true);
-        root.getChildren().addAll(explain, new HBox(8, start, stop, busy), remotePane, error, fp, dealer, servers);
+        explain.setMinHeight(Region.USE_PREF_SIZE);
+        HBox buttons = new HBox(8, start, stop, busy);
+        buttons.setAlignment(Pos.CENTER_LEFT);
+        root.getChildren().addAll(explain, buttons, remotePane, error, fp, dealerRow, servers);
         root.setPadding(new Insets(12));
 
-        state.cloudProperty().addListener((obs, old, client) -> {
-            if (client != null && !polling) {
-                polling = true;
-                Timeline t = new Timeline(new KeyFrame(Duration.seconds(2), ev -> {
-                    if (state.cloudProperty().get() != null) {
-                        var c = state.cloudProperty().get();
-                        Background.run("health", () -> CloudViewModel.poll(c), vm::showHealth, f -> { });
-                    }
-                }));
-                t.setCycleCount(Timeline.INDEFINITE);
-                t.play();
-                Background.run("health", () -> CloudViewModel.poll(client), vm::showHealth, f -> { });
-            }
-        });
+        Timeline t = new Timeline(new KeyFrame(Duration.seconds(2), ev -> vm.poll()));
+        t.setCycleCount(Timeline.INDEFINITE);
+        t.play();
+    }
+
+    private static TextField field(String id, String prompt, javafx.beans.property.StringProperty value) {
+        TextField f = new TextField();
+        f.setId(id);
+        f.setPromptText(prompt);
+        f.textProperty().bindBidirectional(value);
+        return f;
+    }
+
+    private static Circle light(String id, ObjectProperty<CloudViewModel.Light> state) {
+        Circle c = new Circle(7);
+        c.setId(id);
+        c.fillProperty().bind(state.map(l -> switch (l) {
+            case GOOD -> Color.web("#2e7d32");
+            case BAD -> Color.web("#c62828");
+            case OFF -> Color.web("#9e9e9e");
+        }));
+        return c;
     }
 
     private Node serverPane(int party) {
-        Circle light = new Circle(7);
-        light.setId("light" + party);
-        light.fillProperty().bind(javafx.beans.binding.Bindings.when(vm.healthyProperty(party))
-                .then(Color.web("#2e7d32")).otherwise(Color.web("#c62828")));
         Label status = new Label();
         status.setId("status" + party);
         status.setWrapText(true);
+        status.setMinHeight(Region.USE_PREF_SIZE);
         status.textProperty().bind(vm.statusProperty(party));
         ListView<String> log = new ListView<>(vm.log(party));
         log.setId("log" + party);
-        VBox box = new VBox(6, new HBox(8, light, new Label("Server " + party)), status, log);
+        vm.log(party).addListener((ListChangeListener<String>) c -> {
+            if (!log.getItems().isEmpty()) {
+                log.scrollTo(log.getItems().size() - 1);
+            }
+        });
+        HBox head = new HBox(8, light("light" + party, vm.lightProperty(party)), new Label("Server " + party));
+        head.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(6, head, status, log);
         VBox.setVgrow(log, Priority.ALWAYS);
         HBox.setHgrow(box, Priority.ALWAYS);
+        box.setMinWidth(0);
+        box.setPrefWidth(100);
         return box;
     }
 

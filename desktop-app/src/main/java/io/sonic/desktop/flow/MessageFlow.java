@@ -150,6 +150,21 @@ public final class MessageFlow {
                 result.offlineBytes() - layersOffline).build();
     }
 
+    /**
+     * A layer of a query that is still running (step mode), from the layers finished so far; the user's
+     * output shares are not drawn, as they have not been sent. {@code seedBytes} are the dealer's per-query
+     * seeds to both servers together.
+     */
+    public static MessageFlow ofRunning(List<LayerStat> finished, int layerIndex, ModelGraph graph, long seedBytes) {
+        Objects.requireNonNull(graph, "graph");
+        LayerStat stat = finished.stream().filter(s -> s.index() == layerIndex).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("layer " + layerIndex + " has not run yet"));
+        InferenceResult partial = new InferenceResult(new double[0], null, new long[0], List.copyOf(finished),
+                new io.sonic.engine.net.Traffic(0, 0, 0, 0, 0, 0), -1, 0, 0, 0, 0, 0);
+        return new Builder(partial, stat, graph, layerIndex == graph.layers().size(), layerIndex == 0, false,
+                seedBytes).build();
+    }
+
     /** "Layer 2: /3/Relu (Relu), MSB ReLU". */
     public String title() {
         return title;

@@ -1,19 +1,30 @@
 package io.sonic.desktop.inference;
 
-import io.sonic.cloud.api.ModelIds;
 import io.sonic.cloud.api.SessionEvent;
 import io.sonic.cloud.client.CloudClient;
 import io.sonic.desktop.app.AppState;
+import io.sonic.desktop.app.Bytes;
+import io.sonic.desktop.app.OpenModel;
+import io.sonic.desktop.app.Tasks;
+import io.sonic.desktop.flow.MessageFlow;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.SecureConfig;
+import io.sonic.engine.SecureParty;
+import io.sonic.engine.net.Traffic;
 import io.sonic.engine.ring.SharedTensor;
-import io.sonic.model.FloatTensor;
-import io.sonic.model.ModelGraph;
+import io.sonic.model.ModelException;
 import io.sonic.model.data.InputCsv;
 import io.sonic.model.eval.FloatEvaluator;
+import io.sonic.model.layer.Layer;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
@@ -22,310 +33,887 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Locale;
 
 /**
- * State of the Inference screen: the chosen input, what each server receives, the layer pipeline with
- * live counters (from server 0's event stream), the result beside the plaintext one, and the step
- * mode's position.
+ * State and actions of the Inference screen: the chosen input, what each server receives, the layer
+ * pipeline with live counters (from server 0's event stream), step mode, and the outcome of the run.
+ *
+ * <p>Every figure shown after a run comes from one {@link RunOutcome}: the secure result, the float
+ * model's answer for the same input (computed with it, in the same job) and the input's true label. A
+ * new run, input, model or mode replaces the outcome as a whole, so nothing on the screen can mix two
+ * runs. Background work goes through {@link Tasks}; with {@link Tasks#direct()} the whole view-model
+ * runs on the test's thread.
  */
 public final class InferenceViewModel {
-    /** One layer of the pipeline, as the event stream reports it. */
+
+    /** How far a layer has come. */
+    public enum CardState { WAITING, PAUSED, RUNNING, DONE, FAILED, CANCELLED }
+
+    /** One layer of the pipeline (and, in label-output mode, the final argmax). */
     public static final class LayerCard {
         public final int index;
-        public final StringProperty name = new SimpleStringProperty();
-        public final StringProperty op = new SimpleStringProperty();
+        public final String name;
+        public final String op;
         public final StringProperty protocol = new SimpleStringProperty();
-        /** waiting, running, done or failed. */
-        public final StringProperty state = new SimpleStringProperty("waiting");
+        public final ObjectProperty<CardState> state = new SimpleObjectProperty<>(CardState.WAITING);
         public final StringProperty counters = new SimpleStringProperty("");
-        long sent;
-        long received;
-        long rounds;
-        double millis;
-        long wire;
+        private InferenceResult.LayerStat stat;
 
         LayerCard(int index, String name, String op, String protocol) {
             this.index = index;
-            this.name.set(name);
-            this.op.set(op);
+            this.name = name;
+            this.op = op;
             this.protocol.set(protocol);
         }
 
-        public long sent() {
-            return sent;
+        /** The layer's measured figures once it has run, else null. */
+        public InferenceResult.LayerStat stat() {
+            return stat;
         }
 
-        public long received() {
-            return received;
+        void done(InferenceResult.LayerStat s) {
+            stat = s;
+            protocol.set(s.protocol());
+            state.set(CardState.DONE);
+            counters.set(counters(s));
         }
 
-        public long rounds() {
-            return rounds;
+        void reset() {
+            stat = null;
+            state.set(CardState.WAITING);
+            counters.set("");
+        }
+    }
+
+    /**
+     * The input chosen for the next run. {@code trueLabel} is null when the input has none; {@code sample}
+     * is its index among the test samples, or null when it is not one of them.
+     */
+    public record InputChoice(float[] values, String source, Integer trueLabel, Integer sample) {
+    }
+
+    /** How a run ended. */
+    public enum Ending { DONE, CANCELLED, FAILED }
+
+    /**
+     * Everything one run shows: its model, settings and input, the float model's output for that same
+     * input, and the secure result (null when the run was cancelled or failed; {@code message} says why).
+     */
+    public record RunOutcome(OpenModel model, SecureConfig config, InputChoice input, float[] plain, int plainLabel,
+                             InferenceResult result, Ending ending, String message) {
+
+        /** The secure class probabilities (softmax of the reconstructed logits), or null in label mode or without a result. */
+        public double[] secureProbabilities() {
+            return result == null || result.output().length == 0 ? null : softmax(result.output());
         }
 
-        /** Shows a finished layer's figures. */
-        void done(long bytesSent, long bytesReceived, long roundCount, double ms, long wireBytes) {
-            state.set("done");
-            sent = bytesSent;
-            received = bytesReceived;
-            rounds = roundCount;
-            millis = ms;
-            wire = wireBytes;
-            counters.set(InferenceViewModel.counters(this));
+        /** The float model's class probabilities for the same input, or null when it was not computed. */
+        public double[] plainProbabilities() {
+            if (plain == null) {
+                return null;
+            }
+            double[] z = new double[plain.length];
+            for (int i = 0; i < z.length; i++) {
+                z[i] = plain[i];
+            }
+            return softmax(z);
         }
+
+        /** Whether the secure label equals the float model's (false without a result). */
+        public boolean agree() {
+            return result != null && result.predictedLabel() == plainLabel;
+        }
+
+        /** Whether the secure label equals the true label; null when there is no result or no true label. */
+        public Boolean correct() {
+            return result == null || input.trueLabel() == null ? null : result.predictedLabel() == input.trueLabel();
+        }
+
+        /** The result in words: predictions with class names, the true label, the traffic and the time. */
+        public String text() {
+            if (result == null) {
+                return message;
+            }
+            StringBuilder s = new StringBuilder();
+            s.append("secure prediction: ").append(model.className(result.predictedLabel()))
+                    .append("    plaintext prediction: ").append(model.className(plainLabel));
+            if (input.trueLabel() != null) {
+                s.append("    true label: ").append(model.className(input.trueLabel()));
+            }
+            s.append('\n').append(String.format(Locale.ROOT, "online %s in %d rounds (%s on the wire), offline %s,"
+                            + " %.1f ms online", Bytes.human(result.online().bytes()), result.online().rounds(),
+                    result.wireBytes() < 0 ? "not measured in one process" : Bytes.human(result.wireBytes()),
+                    Bytes.human(result.offlineBytes()), result.onlineNanos() / 1e6));
+            if (result.pausedNanos() > 0) {
+                s.append(String.format(Locale.ROOT, " (and %.1f s paused in step mode, not counted)",
+                        result.pausedNanos() / 1e9));
+            }
+            return s.toString();
+        }
+
+        /** Why the chart shows what it shows (label output has no secure probabilities). */
+        public String chartNote() {
+            if (result != null && result.output().length == 0) {
+                return "Label output: the servers computed only the label with a secure argmax, so no logits were"
+                        + " revealed and there are no secure probabilities to draw. The bars are the plaintext"
+                        + " model's probabilities for the same input.";
+            }
+            return "";
+        }
+    }
+
+    /** The batch run's figures so far. */
+    public record BatchRow(int sample, Integer trueLabel, int secureLabel, int plainLabel) {
     }
 
     private final AppState state;
+    private final Tasks tasks;
     private final ObservableList<LayerCard> pipeline = FXCollections.observableArrayList();
-    private final ObjectProperty<float[]> input = new SimpleObjectProperty<>();
-    private final StringProperty inputSource = new SimpleStringProperty("");
-    private final ObjectProperty<SharedTensor[]> shares = new SimpleObjectProperty<>();
-    private final StringProperty status = new SimpleStringProperty("");
-    private final StringProperty result = new SimpleStringProperty("");
-    private final StringProperty badge = new SimpleStringProperty("");
-    private final ObjectProperty<double[]> probabilities = new SimpleObjectProperty<>();
-    private final ObjectProperty<double[]> plainProbabilities = new SimpleObjectProperty<>();
-    private final BooleanProperty running = new SimpleBooleanProperty();
+    private final ReadOnlyObjectWrapper<InputChoice> input = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<SharedTensor[]> shares = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper inputError = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<RunOutcome> outcome = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper paused = new ReadOnlyBooleanWrapper();
     private final IntegerProperty step = new SimpleIntegerProperty(-1);
-    private final StringProperty stepText = new SimpleStringProperty("");
-    private List<float[]> samples = List.of();
-    private int[] sampleLabels = new int[0];
+    private final ReadOnlyStringWrapper stepText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper blocked = new ReadOnlyStringWrapper("");
+    private final ObjectProperty<SecureConfig.LinearMode> linear = new SimpleObjectProperty<>(
+            SecureConfig.LinearMode.FAITHFUL);
+    private final ObjectProperty<SecureConfig.OutputMode> output = new SimpleObjectProperty<>(
+            SecureConfig.OutputMode.LOGITS);
+    private final BooleanProperty stepping = new SimpleBooleanProperty();
+    private final ObservableList<BatchRow> batchRows = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper batchText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper batchRunning = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyObjectWrapper<double[]> batchProgress = new ReadOnlyObjectWrapper<>(new double[] {0, 0});
+    private final ReadOnlyObjectWrapper<MessageFlow> flow = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyStringWrapper flowNote = new ReadOnlyStringWrapper("");
 
-    public InferenceViewModel(AppState state) {
+    private OpenModel.Samples samples = OpenModel.Samples.NONE;
+    /** The CSV file the samples came from, or null for the model's own test samples. */
+    private String csvName;
+    private long serial;
+    private CloudClient.Control control;
+    private Tasks.Handle job;
+
+    public InferenceViewModel(AppState state, Tasks tasks) {
         this.state = state;
+        this.tasks = tasks;
         state.modelProperty().addListener((o, a, m) -> modelChanged(m));
+        state.cloudProperty().addListener((o, a, c) -> updateBlocked());
+        state.configProperty().addListener((o, a, c) -> settingsChanged());
+        linear.addListener((o, a, b) -> settingsChanged());
+        output.addListener((o, a, b) -> settingsChanged());
+        input.addListener((o, a, b) -> updateBlocked());
+        running.addListener((o, a, b) -> updateBlocked());
+        batchRunning.addListener((o, a, b) -> updateBlocked());
+        step.addListener((o, a, b) -> updateFlow());
+        outcome.addListener((o, a, b) -> updateFlow());
         modelChanged(state.modelProperty().get());
     }
+
+    // ----------------------------------------------------------------- properties
 
     public ObservableList<LayerCard> pipeline() {
         return pipeline;
     }
 
-    public ObjectProperty<float[]> inputProperty() {
-        return input;
+    public ReadOnlyObjectProperty<InputChoice> inputProperty() {
+        return input.getReadOnlyProperty();
     }
 
-    public StringProperty inputSourceProperty() {
-        return inputSource;
+    /** The two input shares of the latest run, as sent (null before the run's shares exist). */
+    public ReadOnlyObjectProperty<SharedTensor[]> sharesProperty() {
+        return shares.getReadOnlyProperty();
     }
 
-    public ObjectProperty<SharedTensor[]> sharesProperty() {
-        return shares;
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
     }
 
-    public StringProperty statusProperty() {
-        return status;
+    /** Why the last input could not be used, or "". */
+    public ReadOnlyStringProperty inputErrorProperty() {
+        return inputError.getReadOnlyProperty();
     }
 
-    public StringProperty resultProperty() {
-        return result;
+    /** The latest run's outcome, or null while none has ended since the input, model or mode changed. */
+    public ReadOnlyObjectProperty<RunOutcome> outcomeProperty() {
+        return outcome.getReadOnlyProperty();
     }
 
-    public StringProperty badgeProperty() {
-        return badge;
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
     }
 
-    public ObjectProperty<double[]> probabilitiesProperty() {
-        return probabilities;
+    /** True while both servers wait in step mode. */
+    public ReadOnlyBooleanProperty pausedProperty() {
+        return paused.getReadOnlyProperty();
     }
 
-    public ObjectProperty<double[]> plainProbabilitiesProperty() {
-        return plainProbabilities;
-    }
-
-    public BooleanProperty runningProperty() {
-        return running;
-    }
-
+    /** The highlighted layer (step mode, or browsing after a run), or -1. */
     public IntegerProperty stepProperty() {
         return step;
     }
 
-    public StringProperty stepTextProperty() {
-        return stepText;
+    public ReadOnlyStringProperty stepTextProperty() {
+        return stepText.getReadOnlyProperty();
+    }
+
+    /** Why a run cannot start now, or "" when it can. */
+    public ReadOnlyStringProperty blockedProperty() {
+        return blocked.getReadOnlyProperty();
+    }
+
+    public ObjectProperty<SecureConfig.LinearMode> linearProperty() {
+        return linear;
+    }
+
+    public ObjectProperty<SecureConfig.OutputMode> outputProperty() {
+        return output;
+    }
+
+    public BooleanProperty steppingProperty() {
+        return stepping;
+    }
+
+    public ObservableList<BatchRow> batchRows() {
+        return batchRows;
+    }
+
+    public ReadOnlyStringProperty batchTextProperty() {
+        return batchText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty batchRunningProperty() {
+        return batchRunning.getReadOnlyProperty();
+    }
+
+    /** {done, total} of the batch run. */
+    public ReadOnlyObjectProperty<double[]> batchProgressProperty() {
+        return batchProgress.getReadOnlyProperty();
+    }
+
+    /**
+     * The messages of the highlighted layer, or, while that layer has not run yet (step mode), of the last
+     * layer that has; null when no layer has run.
+     */
+    public ReadOnlyObjectProperty<MessageFlow> flowProperty() {
+        return flow.getReadOnlyProperty();
+    }
+
+    /** Which layer the message flow shows and why, when it is not the highlighted one. */
+    public ReadOnlyStringProperty flowNoteProperty() {
+        return flowNote.getReadOnlyProperty();
+    }
+
+    public OpenModel.Samples samples() {
+        return samples;
     }
 
     public int sampleCount() {
         return samples.size();
     }
 
-    private void modelChanged(AppState.OpenModel m) {
-        pipeline.clear();
-        input.set(null);
-        shares.set(null);
-        result.set("");
-        badge.set("");
-        probabilities.set(null);
-        plainProbabilities.set(null);
-        step.set(-1);
-        stepText.set("");
-        samples = List.of();
-        sampleLabels = new int[0];
-        if (m == null) {
-            status.set("Open a model on the Model tab first.");
-            return;
-        }
-        List<io.sonic.model.layer.Layer> layers = m.graph().layers();
-        for (int i = 0; i < layers.size(); i++) {
-            var l = layers.get(i);
-            pipeline.add(new LayerCard(i, l.name(), l.sourceOp(), io.sonic.engine.SecureParty.protocolName(l,
-                    state.configProperty().get())));
-        }
-        if (m.sampleDir() != null) {
-            Path dir = m.sampleDir();
-            samples = InputCsv.read(dir.resolve("inputs.csv"), m.graph().inputSize(), -1);
-            if (Files.isRegularFile(dir.resolve("labels.csv"))) {
-                sampleLabels = InputCsv.readLabels(dir.resolve("labels.csv"));
-            }
-            chooseSample(0);
-        }
-        status.set("Ready.");
+    /** The configuration the next run uses. */
+    public SecureConfig config() {
+        return state.configProperty().get().withLinear(linear.get()).withOutput(output.get());
     }
 
-    /** Uses test sample k of the open sample model as the input. */
+    // ----------------------------------------------------------------- inputs
+
+    /** Uses test sample k of the open model. */
     public void chooseSample(int k) {
         if (k < 0 || k >= samples.size()) {
+            inputError.set(samples.size() == 0 ? "This model has no test samples; paste a row or load a CSV file."
+                    : "There are test samples 0 to " + (samples.size() - 1) + ".");
             return;
         }
-        input.set(samples.get(k));
-        inputSource.set("test sample " + k + (k < sampleLabels.length ? " (label " + sampleLabels[k] + ")" : ""));
-        shares.set(null);
-    }
-
-    /** Uses a drawn or loaded image (values in [0,1], already shaped like the model's input). */
-    public void chooseImage(float[] pixels, String source) {
-        ModelGraph g = state.modelProperty().get().graph();
-        if (pixels.length != g.inputSize()) {
-            status.set("That input has " + pixels.length + " values; the model needs " + g.inputSize() + ".");
+        Integer label = samples.label(k);
+        OpenModel m = state.modelProperty().get();
+        if (csvName != null) {
+            chooseSampleFromFile(k, csvName);
             return;
         }
-        input.set(pixels);
-        inputSource.set(source);
+        choose(new InputChoice(samples.inputs().get(k), "test sample " + k + (label == null ? ""
+                : " (true label " + m.className(label) + ")"), label, k));
+    }
+
+    /** Uses values typed or pasted as one comma-separated row. */
+    public boolean chooseRow(String text) {
+        OpenModel m = state.modelProperty().get();
+        if (m == null) {
+            return false;
+        }
+        try {
+            float[] v = InputCsv.row(text, m.graph().inputSize(), "the pasted row");
+            return choose(new InputChoice(v, "a pasted row of " + v.length + " values", null, null));
+        } catch (ModelException e) {
+            inputError.set(e.getMessage());
+            return false;
+        }
+    }
+
+    /** Uses the samples of a CSV file (one sample per line) as this model's test samples, without labels. */
+    public boolean loadCsv(Path file) {
+        OpenModel m = state.modelProperty().get();
+        if (m == null) {
+            return false;
+        }
+        try {
+            List<float[]> rows = InputCsv.read(file, m.graph().inputSize(), 10_000);
+            samples = new OpenModel.Samples(rows, null, rows.size() + " samples from " + file.getFileName());
+            csvName = file.getFileName().toString();
+            inputError.set("");
+            chooseSampleFromFile(0, file.getFileName().toString());
+            return true;
+        } catch (ModelException e) {
+            inputError.set(e.getMessage());
+            return false;
+        }
+    }
+
+    private void chooseSampleFromFile(int k, String name) {
+        choose(new InputChoice(samples.inputs().get(k), name + " row " + (k + 1), null, k));
+    }
+
+    /** Uses values from an image, the table or the canvas (already shaped like the model's input). */
+    public boolean chooseValues(float[] values, String source) {
+        return choose(new InputChoice(values, source, null, null));
+    }
+
+    private boolean choose(InputChoice c) {
+        OpenModel m = state.modelProperty().get();
+        if (m == null) {
+            return false;
+        }
+        if (c.values().length != m.graph().inputSize()) {
+            inputError.set("That input has " + c.values().length + " values; the model needs "
+                    + m.graph().inputSize() + ".");
+            return false;
+        }
+        if (m.inputRange() != null) {
+            int bad = m.inputRange().firstOutside(c.values());
+            if (bad >= 0) {
+                inputError.set(String.format(Locale.ROOT, "Value %d of %s is %s, outside the model's public input"
+                                + " range %s; the servers cannot check shares, so the app refuses it.", bad + 1,
+                        c.source(), c.values()[bad], m.inputRange()));
+                return false;
+            }
+        }
+        inputError.set("");
+        input.set(c);
         shares.set(null);
+        clearOutcome();
+        return true;
     }
 
-    /** Whether inputs can be images of 28×28 (MNIST-like models). */
-    public boolean takesDigits() {
-        AppState.OpenModel m = state.modelProperty().get();
-        return m != null && m.graph().inputSize() == 784;
-    }
+    // ----------------------------------------------------------------- running
 
-    /** Called on the FX thread before the background run starts. */
-    public void starting() {
+    /** Starts a secure query of the chosen input with the chosen settings (UI thread). */
+    public void run() {
+        if (!blocked.get().isEmpty()) {
+            status.set(blocked.get());
+            return;
+        }
+        OpenModel m = state.modelProperty().get();
+        CloudClient client = state.cloudProperty().get();
+        InputChoice x = input.get();
+        SecureConfig cfg = config();
+        boolean stepMode = stepping.get();
+        long me = ++serial;
+        CloudClient.Control c = new CloudClient.Control(stepMode);
+        control = c;
+        clearOutcome();
+        shares.set(null);
         running.set(true);
-        result.set("");
-        badge.set("");
-        probabilities.set(null);
+        status.set(stepMode ? "Starting in step mode: both servers will pause before each layer…"
+                : "Running secure inference…");
+        job = tasks.run("inference", h -> {
+            float[] plain = new FloatEvaluator(m.graph()).run(x.values()).values();
+            String id = ensureUploaded(client, m);
+            try {
+                return new Finished(plain, client.infer(id, x.values(), cfg,
+                        e -> tasks.ui(() -> onEvent(me, e)),
+                        s -> tasks.ui(() -> {
+                            if (me == serial) {
+                                shares.set(s);
+                            }
+                        }), c), null);
+            } catch (RuntimeException e) {
+                return new Finished(plain, null, e);
+            }
+        }, f -> ended(me, m, cfg, x, f), t -> ended(me, m, cfg, x, new Finished(null, null, t)));
+    }
+
+    private record Finished(float[] plain, InferenceResult result, Throwable failure) {
+    }
+
+    private String ensureUploaded(CloudClient client, OpenModel m) {
+        String id = state.uploads().current();
+        if (id != null) {
+            return id;
+        }
+        CloudClient.Upload u = state.uploads().upload(client, m, null);
+        tasks.ui(() -> state.uploads().uploaded(client, m, u));
+        return u.modelId();
+    }
+
+    /** Cancels the running query on both servers. */
+    public void cancel() {
+        CloudClient.Control c = control;
+        if (c != null && running.get()) {
+            status.set("Cancelling…");
+            tasks.fire("cancel", c::cancel, t -> status.set("Could not cancel: " + Tasks.message(t)));
+        }
+    }
+
+    /** Step mode: lets both servers run the layer they wait before; after a run: highlights the next layer. */
+    public void next() {
+        CloudClient.Control c = control;
+        if (c != null && running.get() && c.stepping()) {
+            if (paused.get()) {
+                paused.set(false);
+                tasks.fire("continue", c::proceed, t -> status.set("Could not continue: " + Tasks.message(t)));
+            }
+        } else {
+            moveStep(+1);
+        }
+    }
+
+    /** Highlights the previous layer (to read its explanation again). */
+    public void previous() {
+        moveStep(-1);
+    }
+
+    /** Step mode: lets both servers run every remaining layer without pausing. */
+    public void runToEnd() {
+        CloudClient.Control c = control;
+        if (c != null && running.get()) {
+            paused.set(false);
+            tasks.fire("continue", c::runToEnd, t -> status.set("Could not continue: " + Tasks.message(t)));
+        }
+    }
+
+    /** Applies one event of server 0's stream (UI thread); events of an earlier run are ignored. */
+    void onEvent(long run, SessionEvent e) {
+        if (run != serial || !running.get()) {
+            return;
+        }
+        int index = e.index() == null ? -1 : e.index();
+        LayerCard card = index >= 0 && index < pipeline.size() ? pipeline.get(index) : null;
+        switch (e.type()) {
+            case SessionEvent.PAUSED -> {
+                if (card != null) {
+                    card.state.set(CardState.PAUSED);
+                }
+                paused.set(true);
+                step.set(index);
+                explain(index);
+                status.set("Both servers wait before layer " + index + (card == null ? "" : " (" + card.name + ")")
+                        + ". Next layer lets them run it.");
+            }
+            case SessionEvent.LAYER_START -> {
+                if (card != null) {
+                    card.state.set(CardState.RUNNING);
+                    card.protocol.set(e.protocol());
+                }
+            }
+            case SessionEvent.LAYER_END -> {
+                if (card != null) {
+                    card.done(CloudClient.layerStat(e, -1));
+                    if (step.get() == index) {
+                        explain(index);
+                    }
+                    updateFlow();
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void ended(long run, OpenModel m, SecureConfig cfg, InputChoice x, Finished f) {
+        if (run != serial) {
+            return;
+        }
+        control = null;
+        job = null;
+        running.set(false);
+        paused.set(false);
+        if (f.result() != null) {
+            for (InferenceResult.LayerStat s : f.result().layers()) {
+                if (s.index() < pipeline.size()) {
+                    pipeline.get(s.index()).done(s);
+                }
+            }
+            int plainLabel = argmax(f.plain());
+            RunOutcome o = new RunOutcome(m, cfg, x, f.plain(), plainLabel, f.result(), Ending.DONE, "");
+            outcome.set(o);
+            status.set("Done. Step through the layers with Next / Previous to see what each protocol did.");
+            state.runs().add(new AppState.Run(m, cfg, f.result(), f.plain(), plainLabel, x.trueLabel(), x.source(),
+                    Instant.now()));
+            if (step.get() < 0 || step.get() >= pipeline.size()) {
+                step.set(pipeline.isEmpty() ? -1 : 0);
+            }
+            explain(step.get());
+            return;
+        }
+        boolean cancelled = f.failure() instanceof CloudClient.CancelledException;
+        for (LayerCard c : pipeline) {
+            if (c.state.get() == CardState.RUNNING || c.state.get() == CardState.PAUSED) {
+                c.state.set(cancelled ? CardState.CANCELLED : CardState.FAILED);
+            }
+        }
         step.set(-1);
         stepText.set("");
-        for (LayerCard c : pipeline) {
-            c.state.set("waiting");
-            c.counters.set("");
+        String why = f.failure() == null ? "" : Tasks.message(f.failure());
+        String msg = cancelled ? "Cancelled. Both servers stopped and dropped the session; no result was revealed."
+                : "Secure inference failed: " + stripPrefix(why);
+        outcome.set(new RunOutcome(m, cfg, x, f.plain(), f.plain() == null ? -1 : argmax(f.plain()), null,
+                cancelled ? Ending.CANCELLED : Ending.FAILED, msg));
+        status.set(msg);
+    }
+
+    /** "secure inference failed: X" from a lower layer is not repeated. */
+    private static String stripPrefix(String why) {
+        String p = "secure inference failed: ";
+        return why.regionMatches(true, 0, p, 0, p.length()) ? why.substring(p.length()) : why;
+    }
+
+    // ----------------------------------------------------------------- batch
+
+    /** Runs every test sample securely, one query after another, and counts agreement and accuracy. */
+    public void runBatch() {
+        if (!blocked.get().isEmpty() || samples.size() == 0) {
+            status.set(samples.size() == 0 ? "This model has no test samples to run as a batch." : blocked.get());
+            return;
         }
-        status.set("Running secure inference…");
+        OpenModel m = state.modelProperty().get();
+        CloudClient client = state.cloudProperty().get();
+        SecureConfig cfg = config();
+        OpenModel.Samples set = samples;
+        long me = ++serial;
+        CloudClient.Control c = new CloudClient.Control(false);
+        control = c;
+        batchRows.clear();
+        batchRunning.set(true);
+        batchProgress.set(new double[] {0, set.size()});
+        batchText.set("Running " + set.size() + " test samples securely…");
+        FloatEvaluator plain = new FloatEvaluator(m.graph());
+        job = tasks.run("batch", h -> {
+            String id = ensureUploaded(client, m);
+            for (int k = 0; k < set.size(); k++) {
+                if (h.cancelled() || c.cancelled()) {
+                    throw new CloudClient.CancelledException();
+                }
+                float[] x = set.inputs().get(k);
+                int p = plain.run(x).argmax();
+                InferenceResult r = client.infer(id, x, cfg, e -> { }, s -> { }, c);
+                BatchRow row = new BatchRow(k, set.label(k), r.predictedLabel(), p);
+                tasks.ui(() -> {
+                    if (me == serial) {
+                        batchRows.add(row);
+                        batchProgress.set(new double[] {batchRows.size(), set.size()});
+                        batchText.set(batchSummary(m, set.size()));
+                    }
+                });
+            }
+            return Boolean.TRUE;
+        }, ok -> batchEnded(me, m, set.size(), null), t -> batchEnded(me, m, set.size(), t));
+    }
+
+    private void batchEnded(long run, OpenModel m, int total, Throwable t) {
+        if (run != serial) {
+            return;
+        }
+        control = null;
+        job = null;
+        batchRunning.set(false);
+        String summary = batchSummary(m, total);
+        if (t instanceof CloudClient.CancelledException) {
+            batchText.set("Cancelled after " + batchRows.size() + " of " + total + " samples. " + summary);
+        } else if (t != null) {
+            batchText.set("The batch stopped after " + batchRows.size() + " of " + total + " samples: "
+                    + stripPrefix(Tasks.message(t)) + ". " + summary);
+        } else {
+            batchText.set(summary);
+        }
+    }
+
+    /** Agreement and accuracy over the batch rows so far. */
+    String batchSummary(OpenModel m, int total) {
+        int n = batchRows.size();
+        if (n == 0) {
+            return "No sample has finished yet.";
+        }
+        int agree = 0;
+        int labelled = 0;
+        int secureRight = 0;
+        int plainRight = 0;
+        for (BatchRow r : batchRows) {
+            agree += r.secureLabel() == r.plainLabel() ? 1 : 0;
+            if (r.trueLabel() != null) {
+                labelled++;
+                secureRight += r.secureLabel() == r.trueLabel() ? 1 : 0;
+                plainRight += r.plainLabel() == r.trueLabel() ? 1 : 0;
+            }
+        }
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%d of %d samples run. Secure = plaintext on"
+                + " %d/%d (%.1f%%).", n, total, agree, n, 100.0 * agree / n));
+        if (m.randomWeights()) {
+            s.append(" No accuracy: this model's weights are random, so it has no true labels.");
+        } else if (labelled > 0) {
+            s.append(String.format(Locale.ROOT, " Accuracy against the true labels: secure %d/%d (%.1f%%), plaintext"
+                            + " %d/%d (%.1f%%).", secureRight, labelled, 100.0 * secureRight / labelled, plainRight,
+                    labelled, 100.0 * plainRight / labelled));
+        } else {
+            s.append(" No accuracy: these samples have no true labels.");
+        }
+        return s.toString();
+    }
+
+    /** Cancels the batch run. */
+    public void cancelBatch() {
+        CloudClient.Control c = control;
+        Tasks.Handle h = job;
+        if (batchRunning.get() && c != null) {
+            batchText.set("Cancelling after the current sample…");
+            tasks.fire("cancel", c::cancel, t -> { });
+            if (h != null) {
+                h.cancel();
+                batchEnded(serial, state.modelProperty().get(), (int) batchProgress.get()[1],
+                        new CloudClient.CancelledException());
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------- step mode and explanations
+
+    private void moveStep(int delta) {
+        if (pipeline.isEmpty()) {
+            return;
+        }
+        int s = Math.max(0, Math.min(pipeline.size() - 1, step.get() + delta));
+        if (running.get()) {
+            // while the servers run, only layers that have already run (and the one they wait before) can be shown
+            int last = -1;
+            for (LayerCard c : pipeline) {
+                if (c.state.get() != CardState.WAITING) {
+                    last = c.index;
+                }
+            }
+            s = Math.min(s, Math.max(0, last));
+        }
+        step.set(s);
+        explain(s);
     }
 
     /**
-     * The whole query (background thread): uploads the model's shares first if this cloud does not have
-     * them, then runs; {@code events} and {@code sharesSent} are called from other threads.
+     * Turns step mode on for a topic of the Learn tab: after a run, highlights the first layer whose
+     * protocol shows it; before one, says which layers will.
      */
-    public static InferenceResult run(CloudClient client, AppState.OpenModel model, String uploadedId, float[] x,
-                                      SecureConfig cfg, Consumer<SessionEvent> events, Consumer<SharedTensor[]> sharesSent,
-                                      Consumer<String> uploaded, CloudClient.Control control) {
-        String id = uploadedId;
-        if (id == null) {
-            id = ModelIds.from(model.name());
-            client.upload(model.graph(), id, CloudClient.newToken(), cfg.fixedPoint(), model.requireRange());
-            uploaded.accept(id);
+    public void focusTopic(String title, java.util.function.Predicate<String> shownBy) {
+        if (!running.get()) {
+            stepping.set(true);
         }
-        return client.infer(id, x, cfg, events, sharesSent, control);
-    }
-
-    /** Applies one event of server 0's stream (FX thread). */
-    public void onEvent(SessionEvent e) {
-        String type = e.type();
-        int index = e.index() == null ? -1 : e.index();
-        if (type.equals("paused")) {
-            if (index < pipeline.size()) {
-                pipeline.get(index).state.set("paused");
-                stepTo(index);
-            } else {
-                step.set(index);
-                stepText.set("Output: " + Explanations.forProtocol(e.protocol(), "ArgMax"));
+        List<Integer> layers = new ArrayList<>();
+        for (LayerCard c : pipeline) {
+            if (shownBy.test(c.protocol.get())) {
+                layers.add(c.index);
             }
-            status.set("Paused before layer " + index + ". Press \"Next layer\" to let both servers run it.");
+        }
+        if (layers.isEmpty()) {
+            status.set("No layer of this model shows " + title + (output.get() == SecureConfig.OutputMode.LOGITS
+                    && title.toLowerCase(Locale.ROOT).contains("argmax") ? " (choose label output)" : "") + ".");
             return;
         }
+        if (outcome.get() != null && outcome.get().result() != null) {
+            select(layers.get(0));
+            status.set(title + ": layers " + layers + ". Next and Previous move through the layers.");
+        } else {
+            status.set("Step mode is on. " + title + " happens in layers " + layers + ": run a query and press Next"
+                    + " layer (or Space) until the servers wait before one of them.");
+        }
+    }
+
+    /** Highlights a layer (a click on its card). */
+    public void select(int index) {
         if (index >= 0 && index < pipeline.size()) {
-            LayerCard c = pipeline.get(index);
-            if (type.equals("layer-start")) {
-                c.state.set("running");
-                c.protocol.set(e.protocol());
-            } else if (type.equals("layer-end")) {
-                c.done(e.bytesSent(), e.bytesReceived(), e.rounds(), e.millis(), -1);
-            }
-        } else if (type.equals("failed")) {
-            for (LayerCard c : pipeline) {
-                if (c.state.get().equals("running")) {
-                    c.state.set("failed");
+            step.set(index);
+            explain(index);
+        }
+    }
+
+    private void explain(int s) {
+        if (s < 0 || s >= pipeline.size()) {
+            stepText.set(s >= 0 && running.get() ? "The output: " + Explanations.forProtocol("secure argmax", "ArgMax")
+                    : "");
+            return;
+        }
+        LayerCard c = pipeline.get(s);
+        List<String> lines = new ArrayList<>();
+        lines.add("Layer " + s + ": " + c.name + " (" + c.op + "), protocol: " + c.protocol.get()
+                + (c.state.get() == CardState.PAUSED ? " — about to run" : ""));
+        lines.add(Explanations.forProtocol(c.protocol.get(), c.op));
+        if (c.stat() != null) {
+            InferenceResult.LayerStat st = c.stat();
+            lines.add(String.format(Locale.ROOT, "Measured: server 0 sent %s and received %s in %d rounds, %s%s",
+                    Bytes.exact(st.online().bytesSent()), Bytes.exact(st.online().bytesReceived()),
+                    st.online().rounds(), Bytes.millis(st.nanos() / 1e6), st.offlineBytes() > 0
+                            ? "; the dealer sent " + Bytes.exact(st.offlineBytes()) + " for it before the query" : ""));
+        }
+        stepText.set(String.join("\n\n", lines));
+    }
+
+    private void updateFlow() {
+        OpenModel m = state.modelProperty().get();
+        int s = step.get();
+        if (m == null || s < 0 || s >= pipeline.size()) {
+            flow.set(null);
+            flowNote.set(m == null || pipeline.isEmpty() ? "" : "Select a layer to see the messages it sent.");
+            return;
+        }
+        int shown = s;
+        while (shown >= 0 && pipeline.get(shown).stat() == null) {
+            shown--;
+        }
+        if (shown < 0) {
+            flow.set(null);
+            flowNote.set("Layer " + s + " has not run yet: its messages appear here once both servers have run it.");
+            return;
+        }
+        RunOutcome o = outcome.get();
+        try {
+            if (o != null && o.result() != null) {
+                flow.set(MessageFlow.of(o.result(), shown, m.graph()));
+            } else {
+                List<InferenceResult.LayerStat> done = new ArrayList<>();
+                for (LayerCard c : pipeline) {
+                    if (c.stat() != null) {
+                        done.add(c.stat());
+                    }
                 }
+                flow.set(MessageFlow.ofRunning(done, shown, m.graph(), 2L * io.sonic.engine.crypto.Prg.SEED_BYTES));
             }
+            flowNote.set(shown == s ? "" : "Layer " + s + " has not run yet; these are the messages of layer " + shown
+                    + ", the last one both servers ran.");
+        } catch (IllegalArgumentException e) {
+            flow.set(null);
+            flowNote.set("No message flow for this layer: " + e.getMessage());
         }
     }
 
-    static String counters(LayerCard c) {
-        return String.format("S0→S1 %s%nS1→S0 %s%n%d rounds, %.1f ms", bytes(c.sent), bytes(c.received), c.rounds,
-                c.millis);
+    // ----------------------------------------------------------------- model and settings
+
+    private void modelChanged(OpenModel m) {
+        abandonRun();
+        samples = m == null ? OpenModel.Samples.NONE : m.samples();
+        csvName = null;
+        input.set(null);
+        inputError.set("");
+        batchRows.clear();
+        batchText.set("");
+        rebuildPipeline(m, m == null ? null : config());
+        clearOutcome();
+        if (m == null) {
+            status.set("Open a model on the Model tab first.");
+        } else {
+            if (samples.size() > 0) {
+                chooseSample(0);
+            }
+            status.set("Ready.");
+        }
+        updateBlocked();
     }
 
-    static String bytes(long b) {
-        return b < 1024 ? b + " B" : b < 1024 * 1024 ? String.format("%.1f KiB", b / 1024.0)
-                : String.format("%.2f MiB", b / 1048576.0);
+    private void settingsChanged() {
+        if (!running.get()) {
+            rebuildPipeline(state.modelProperty().get(), config());
+            clearOutcome();
+        }
     }
 
-    /** Shows a finished query beside the plaintext model's answer (FX thread). */
-    public void finished(InferenceResult r, float[] x, SecureConfig cfg) {
+    /** Forgets a run in progress (its events and result are ignored from now on) and stops it on the servers. */
+    private void abandonRun() {
+        serial++;
+        CloudClient.Control c = control;
+        control = null;
+        if (c != null) {
+            tasks.fire("cancel", c::cancel, t -> { });
+        }
+        Tasks.Handle h = job;
+        job = null;
+        if (h != null) {
+            h.cancel();
+        }
         running.set(false);
-        AppState.OpenModel m = state.modelProperty().get();
-        FloatTensor plain = new FloatEvaluator(m.graph()).run(x);
-        int plainLabel = plain.argmax();
-        int label = r.predictedLabel();
-        for (InferenceResult.LayerStat s : r.layers()) {
-            if (s.index() < pipeline.size()) {
-                pipeline.get(s.index()).done(s.online().bytesSent(), s.online().bytesReceived(),
-                        s.online().rounds(), s.nanos() / 1e6, s.wireBytes());
-            }
-        }
-        result.set(String.format("secure prediction %d   plaintext prediction %d   —   online %s in %d rounds (%s on"
-                        + " the wire), offline %s, %.0f ms", label, plainLabel, bytes(r.online().bytes()),
-                r.online().rounds(), r.wireBytes() < 0 ? "-" : bytes(r.wireBytes()), bytes(r.offlineBytes()),
-                r.onlineNanos() / 1e6));
-        badge.set(label == plainLabel ? "agree" : "differ");
-        probabilities.set(r.output().length == 0 ? null : softmax(r.output()));
-        double[] p = new double[plain.size()];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = plain.get(i);
-        }
-        plainProbabilities.set(softmax(p));
-        status.set("Done. Step through the layers to see what each protocol did.");
-        state.runs().add(new AppState.Run(m.name(), cfg, r, plain.values(), plainLabel, Instant.now()));
+        paused.set(false);
+        batchRunning.set(false);
     }
 
-    public void failed(String message) {
-        running.set(false);
-        status.set("Secure inference failed: " + message);
-        badge.set("");
-        for (LayerCard c : pipeline) {
-            if (c.state.get().equals("running")) {
-                c.state.set("failed");
+    private void clearOutcome() {
+        outcome.set(null);
+        step.set(-1);
+        stepText.set("");
+        if (!running.get()) {
+            for (LayerCard c : pipeline) {
+                c.reset();
             }
         }
+    }
+
+    private void rebuildPipeline(OpenModel m, SecureConfig cfg) {
+        List<LayerCard> cards = new ArrayList<>();
+        if (m != null) {
+            List<Layer> layers = m.graph().layers();
+            for (int i = 0; i < layers.size(); i++) {
+                Layer l = layers.get(i);
+                cards.add(new LayerCard(i, l.name(), l.sourceOp(), SecureParty.protocolName(l, cfg)));
+            }
+            if (cfg.output() == SecureConfig.OutputMode.LABEL) {
+                cards.add(new LayerCard(layers.size(), "output", "ArgMax", "secure argmax"));
+            }
+        }
+        pipeline.setAll(cards);
+    }
+
+    private void updateBlocked() {
+        OpenModel m = state.modelProperty().get();
+        String why = m == null ? "Open a model on the Model tab first."
+                : m.inputRange() == null ? "This model cannot run securely: " + m.rangeNote()
+                : state.cloudProperty().get() == null ? "Start or connect servers on the Cloud tab first."
+                : running.get() ? "A query is running."
+                : batchRunning.get() ? "A batch run is running."
+                : input.get() == null ? (samples.size() == 0
+                ? "Choose an input: this model has no test samples, so paste a row, load a CSV file"
+                + (m.input().image() ? " or an image" : "") + "." : "Choose an input.")
+                : "";
+        blocked.set(why);
+    }
+
+    // ----------------------------------------------------------------- helpers
+
+    static String counters(InferenceResult.LayerStat s) {
+        Traffic t = s.online();
+        return "S0→S1 " + Bytes.human(t.bytesSent()) + "\nS1→S0 " + Bytes.human(t.bytesReceived()) + "\n"
+                + t.rounds() + (t.rounds() == 1 ? " round, " : " rounds, ") + Bytes.millis(s.nanos() / 1e6);
+    }
+
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     static double[] softmax(double[] z) {
@@ -345,24 +933,8 @@ public final class InferenceViewModel {
         return e;
     }
 
-    /** Classroom step mode after a run: moves the highlighted layer by {@code delta} and explains it. */
-    public void step(int delta) {
-        if (pipeline.isEmpty()) {
-            return;
-        }
-        stepTo(Math.max(0, Math.min(pipeline.size() - 1, step.get() + delta)));
-    }
-
-    private void stepTo(int s) {
-        step.set(s);
-        LayerCard c = pipeline.get(s);
-        List<String> lines = new ArrayList<>();
-        lines.add("Layer " + s + ": " + c.name.get() + " (" + c.op.get() + "), protocol: " + c.protocol.get());
-        lines.add(Explanations.forProtocol(c.protocol.get(), c.op.get()));
-        if (!c.counters.get().isEmpty()) {
-            lines.add("Measured: " + c.counters.get().replace('\n', ' ') + (c.wire >= 0 ? ", " + bytes(c.wire)
-                    + " on the wire" : ""));
-        }
-        stepText.set(String.join("\n\n", lines));
+    /** Stops a running query or batch (the window closes). */
+    public void shutdown() {
+        abandonRun();
     }
 }

@@ -1,7 +1,8 @@
 package io.sonic.desktop.model;
 
 import io.sonic.desktop.app.AppState;
-import io.sonic.desktop.app.Background;
+import io.sonic.desktop.app.Columns;
+import io.sonic.desktop.app.Tasks;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
@@ -27,9 +28,13 @@ public final class ModelView {
     private final BorderPane root = new BorderPane();
     private final ProgressIndicator busy = new ProgressIndicator();
 
-    public ModelView(AppState state) {
+    private final Tasks tasks;
+    private final ComboBox<Path> samples;
+
+    public ModelView(AppState state, Tasks tasks) {
         this.vm = new ModelViewModel(state);
-        ComboBox<Path> samples = new ComboBox<>();
+        this.tasks = tasks;
+        samples = new ComboBox<>();
         samples.setId("sampleModels");
         samples.getItems().setAll(SampleCatalog.samples());
         samples.setPromptText("Sample models");
@@ -44,22 +49,18 @@ public final class ModelView {
                 return null;
             }
         });
+        // the list shows the open model when it is a sample, and nothing otherwise, so that picking a
+        // sample always opens it
+        vm.openedFileProperty().addListener((o, was, file) -> samples.setValue(sampleOf(samples, file)));
         samples.setOnAction(e -> {
-            if (samples.getValue() != null) {
-                load(SampleCatalog.onnxOf(samples.getValue()));
+            Path chosen = samples.getValue();
+            if (chosen != null && !SampleCatalog.onnxOf(chosen).equals(vm.openedFileProperty().get())) {
+                load(SampleCatalog.onnxOf(chosen));
             }
         });
         Button open = new Button("Open ONNX file…");
         open.setId("openModel");
-        open.setOnAction(e -> {
-            FileChooser chooser = new FileChooser();
-            chooser.setTitle("Open ONNX model");
-            chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("ONNX models", "*.onnx"));
-            File f = chooser.showOpenDialog(root.getScene().getWindow());
-            if (f != null) {
-                load(f.toPath());
-            }
-        });
+        open.setOnAction(e -> openFile());
         busy.setVisible(false);
         busy.setPrefSize(22, 22);
         Label summary = new Label();
@@ -68,7 +69,12 @@ public final class ModelView {
         summary.setWrapText(true);
         Label accuracy = new Label();
         accuracy.setId("accuracy");
+        accuracy.setWrapText(true);
         accuracy.textProperty().bind(vm.accuracyProperty());
+        Label classes = new Label();
+        classes.setId("classes");
+        classes.setWrapText(true);
+        classes.textProperty().bind(vm.classesProperty());
         Label range = new Label();
         range.setId("inputRange");
         range.setWrapText(true);
@@ -78,6 +84,8 @@ public final class ModelView {
         error.getStyleClass().add("error");
         error.setWrapText(true);
         error.textProperty().bind(vm.errorProperty());
+        error.managedProperty().bind(error.textProperty().isNotEmpty());
+        error.visibleProperty().bind(error.managedProperty());
 
         TableView<ModelViewModel.LayerRow> table = new TableView<>(vm.layers());
         table.setId("layers");
@@ -89,10 +97,10 @@ public final class ModelView {
         table.getColumns().add(column("params", ModelViewModel.LayerRow::parameters, 80));
         table.getColumns().add(column("MACs", ModelViewModel.LayerRow::macs, 90));
         table.getColumns().add(column("secure protocol", ModelViewModel.LayerRow::secure, 240));
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        Columns.follow(table, state.zoom());
         table.setPlaceholder(new Label("Pick a sample model or open an ONNX file."));
 
-        VBox top = new VBox(8, new HBox(8, samples, open, busy), summary, accuracy, range, error);
+        VBox top = new VBox(8, new HBox(8, samples, open, busy), error, summary, accuracy, classes, range);
         top.setPadding(new Insets(12));
         root.setTop(top);
         root.setCenter(table);
@@ -107,16 +115,46 @@ public final class ModelView {
         return vm;
     }
 
+    /** Asks for an ONNX file and opens it (Ctrl+O). */
+    public void openFile() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Open ONNX model");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("ONNX models", "*.onnx"));
+        Path current = vm.openedFileProperty().get();
+        File start = current != null && current.getParent() != null ? current.getParent().toFile()
+                : new File(System.getProperty("user.home"));
+        if (start.isDirectory()) {
+            chooser.setInitialDirectory(start);
+        }
+        File f = chooser.showOpenDialog(root.getScene().getWindow());
+        if (f != null) {
+            load(f.toPath());
+        }
+    }
+
     /** Imports in the background; the result or the error appears on this screen. */
     public void load(Path file) {
         busy.setVisible(true);
-        Background.run("model-import", () -> ModelViewModel.load(file), loaded -> {
+        tasks.call("model-import", () -> ModelViewModel.load(file), loaded -> {
             busy.setVisible(false);
             vm.show(loaded);
         }, failure -> {
             busy.setVisible(false);
-            vm.showError(failure);
+            vm.showError(file, failure);
+            samples.setValue(sampleOf(samples, vm.openedFileProperty().get()));
         });
+    }
+
+    private static Path sampleOf(ComboBox<Path> samples, Path file) {
+        if (file == null) {
+            return null;
+        }
+        for (Path dir : samples.getItems()) {
+            if (SampleCatalog.onnxOf(dir).toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
+                return dir;
+            }
+        }
+        return null;
     }
 
     private static <T> TableColumn<ModelViewModel.LayerRow, T> column(String title,

@@ -1,12 +1,12 @@
 package io.sonic.desktop.model;
 
 import io.sonic.desktop.app.AppState;
+import io.sonic.desktop.app.OpenModel;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureSupport;
 import io.sonic.model.ModelException;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.Shapes;
-import io.sonic.model.data.InputCsv;
 import io.sonic.model.eval.FloatEvaluator;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.onnx.OnnxImporter;
@@ -15,9 +15,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -29,7 +27,7 @@ public final class ModelViewModel {
     }
 
     /** An imported model with, for a sample, its accuracy on the bundled inputs. */
-    public record Loaded(AppState.OpenModel model, String accuracy) {
+    public record Loaded(OpenModel model, String accuracy) {
     }
 
     private final AppState state;
@@ -37,6 +35,9 @@ public final class ModelViewModel {
     private final ReadOnlyStringWrapper accuracy = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper rangeText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper classesText = new ReadOnlyStringWrapper("");
+    private final javafx.beans.property.ReadOnlyObjectWrapper<Path> openedFile =
+            new javafx.beans.property.ReadOnlyObjectWrapper<>();
     private final ObservableList<LayerRow> layers = FXCollections.observableArrayList();
 
     public ModelViewModel(AppState state) {
@@ -60,6 +61,16 @@ public final class ModelViewModel {
         return rangeText.getReadOnlyProperty();
     }
 
+    /** The open model's class names and where they came from. */
+    public ReadOnlyStringProperty classesProperty() {
+        return classesText.getReadOnlyProperty();
+    }
+
+    /** The file of the open model (null when none): the sample list follows it. */
+    public javafx.beans.property.ReadOnlyObjectProperty<Path> openedFileProperty() {
+        return openedFile.getReadOnlyProperty();
+    }
+
     public ReadOnlyStringProperty errorProperty() {
         return error.getReadOnlyProperty();
     }
@@ -68,30 +79,39 @@ public final class ModelViewModel {
         return layers;
     }
 
-    /** Imports a model (background thread): the graph and, for a sample, the float accuracy on its inputs. */
+    /** Imports a model (background thread): the graph, what lies beside it and, with labelled samples, the float accuracy. */
     public static Loaded load(Path file) {
         ModelGraph g = OnnxImporter.read(file);
-        Path dir = file.getParent();
-        boolean sample = dir != null && Files.isRegularFile(dir.resolve("card.json"))
-                && Files.isRegularFile(dir.resolve("inputs.csv")) && Files.isRegularFile(dir.resolve("labels.csv"));
-        String acc = "";
-        if (sample) {
-            List<float[]> in = InputCsv.read(dir.resolve("inputs.csv"), g.inputSize(), -1);
-            int[] labels = InputCsv.readLabels(dir.resolve("labels.csv"));
-            FloatEvaluator f = new FloatEvaluator(g);
-            long correct = IntStream.range(0, Math.min(in.size(), labels.length))
-                    .filter(i -> f.run(in.get(i)).argmax() == labels[i]).count();
-            acc = String.format("plaintext accuracy on the %d bundled inputs: %d/%d (%.0f%%)", in.size(), correct,
-                    in.size(), 100.0 * correct / in.size());
+        OpenModel m = OpenModel.of(file, g);
+        return new Loaded(m, accuracy(m));
+    }
+
+    /** The float model's accuracy on the samples beside it, or why there is none. */
+    static String accuracy(OpenModel m) {
+        OpenModel.Samples s = m.samples();
+        if (m.randomWeights()) {
+            return "Random weights: this model is for measuring costs; it has no meaningful accuracy"
+                    + (s.size() > 0 ? " (" + s.source() + ")" : "") + ".";
         }
-        return new Loaded(AppState.OpenModel.of(g.name(), file, sample ? dir : null, g), acc);
+        if (s.size() == 0) {
+            return s.source().substring(0, 1).toUpperCase(java.util.Locale.ROOT) + s.source().substring(1) + ".";
+        }
+        if (s.labels() == null) {
+            return s.source() + "; no accuracy without true labels.";
+        }
+        FloatEvaluator f = new FloatEvaluator(m.graph());
+        int[] labels = s.labels();
+        long correct = IntStream.range(0, s.size()).filter(i -> f.run(s.inputs().get(i)).argmax() == labels[i]).count();
+        return String.format(java.util.Locale.ROOT, "Plaintext accuracy on the %d bundled test samples: %d/%d (%.0f%%).",
+                s.size(), correct, s.size(), 100.0 * correct / s.size());
     }
 
     /** Shows an imported model and makes it the app's open model (FX thread). */
     public void show(Loaded loaded) {
-        show(loaded.model().graph());
+        show(loaded.model().name(), loaded.model().graph());
         accuracy.set(loaded.accuracy());
-        AppState.OpenModel m = loaded.model();
+        OpenModel m = loaded.model();
+        openedFile.set(m.file());
         rangeText.set(m.inputRange() == null ? "No input range is safe for this model: " + m.rangeNote()
                 : "Input range " + m.inputRange() + " (" + m.rangeNote() + "), fixed point with "
                 + m.fractionBits() + " fraction bits. The servers see only shares and cannot check an input, so this"
@@ -99,29 +119,34 @@ public final class ModelViewModel {
                 + " result.");
         SecureConfig cfg = state.configProperty().get();
         state.configProperty().set((cfg == null ? SecureConfig.DEFAULT : cfg).withFractionBits(m.fractionBits()));
+        classesText.set(m.classes() == null ? m.classesSource() : "Classes: " + String.join(", ", m.classes())
+                + " (" + m.classesSource().replace("class names ", "") + ").");
         state.modelProperty().set(m);
-        state.uploadedModelIdProperty().set(null);
     }
 
-    public void show(ModelGraph g) {
+    private void show(String name, ModelGraph g) {
         error.set("");
         long unsupported = g.layers().stream().filter(l -> SecureSupport.protocolFor(l).isEmpty()).count();
-        summary.set(String.format("%s — input %s %s, output %s, %d layers, %,d parameters, %,d multiply-accumulates%s",
-                g.name(), g.inputName(), Shapes.format(g.inputShape()), Shapes.format(g.outputShape()),
+        summary.set(String.format(java.util.Locale.ROOT, "%s%s — input %s %s, output %s, %d layers, %,d parameters,"
+                        + " %,d multiply-accumulates%s", name, name.equals(g.name()) ? "" : " (graph " + g.name() + ")",
+                g.inputName(), Shapes.format(g.inputShape()), Shapes.format(g.outputShape()),
                 g.layers().size(), g.parameterCount(), g.multiplyAccumulates(),
                 unsupported == 0 ? "; every layer has a secure protocol" : "; " + unsupported
                         + " layer(s) without a secure protocol"));
         layers.setAll(IntStream.range(0, g.layers().size()).mapToObj(i -> row(i, g.layers().get(i))).toList());
     }
 
-    /** Shows why a model could not be imported (FX thread). */
-    public void showError(Throwable t) {
-        layers.clear();
-        accuracy.set("");
-        summary.set("No model loaded.");
-        error.set(t instanceof ModelException ? t.getMessage()
-                : "Could not open the model: " + t.getClass().getSimpleName()
-                + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+    /**
+     * Shows why a model could not be imported (FX thread). The model open before, if any, stays open and
+     * on screen, and the message says so.
+     */
+    public void showError(Path file, Throwable t) {
+        String why = t instanceof ModelException ? t.getMessage()
+                : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        OpenModel still = state.modelProperty().get();
+        error.set("Could not open " + (file == null ? "the model" : file.getFileName()) + ": " + why
+                + (still == null ? "" : "\nThe model still open is " + still.name() + "."));
+        openedFile.set(still == null ? null : still.file());
     }
 
     private static LayerRow row(int i, Layer l) {

@@ -2,7 +2,10 @@ package io.sonic.desktop.report;
 
 import io.sonic.desktop.app.AppState;
 import io.sonic.desktop.app.AppState.Run;
-import io.sonic.desktop.app.Background;
+import io.sonic.desktop.app.Bytes;
+import io.sonic.desktop.app.Columns;
+import io.sonic.desktop.app.Zoom;
+import io.sonic.desktop.app.Tasks;
 import io.sonic.desktop.report.ReportViewModel.LayerRow;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
@@ -60,14 +63,16 @@ public final class ReportView {
     private final ReportViewModel vm;
     private final StackPane root;
     private final VBox charts;
+    private final Tasks tasks;
     private File lastFolder;
 
-    public ReportView(AppState state) {
-        this(new ReportViewModel(state));
+    public ReportView(AppState state, Tasks tasks) {
+        this(new ReportViewModel(state), tasks, state.zoom());
     }
 
-    ReportView(ReportViewModel vm) {
+    ReportView(ReportViewModel vm, Tasks tasks, Zoom zoom) {
         this.vm = vm;
+        this.tasks = tasks;
 
         ListView<Run> runs = new ListView<>(vm.runs());
         runs.setId("runs");
@@ -91,7 +96,7 @@ public final class ReportView {
 
         Label headline = new Label();
         headline.setId("reportHeadline");
-        headline.setStyle("-fx-font-size: 15px; -fx-font-weight: bold;");
+        headline.getStyleClass().add("title");
         headline.textProperty().bind(vm.headlineProperty());
         headline.setWrapText(true);
         Label online = text("totalOnline", vm.onlineTextProperty());
@@ -135,17 +140,17 @@ public final class ReportView {
         table.getColumns().add(numeric(column("rounds", LayerRow::rounds, 60, String::valueOf)));
         table.getColumns().add(numeric(column("messages", LayerRow::messages, 75, String::valueOf)));
         table.getColumns().add(numeric(column("offline bytes", LayerRow::offlineBytes, 100, ReportView::count)));
-        table.getColumns().add(numeric(column("ms", LayerRow::millis, 70, ms -> String.format("%.2f", ms))));
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.getColumns().add(numeric(column("ms", LayerRow::millis, 70, ms -> String.format(java.util.Locale.ROOT,
+                "%.2f", ms))));
+        Columns.follow(table, zoom);
         table.setPlaceholder(new Label("Select a run."));
 
-        BarChart<String, Number> bytesChart = chart("bytesChart", "Bytes per layer: online (both directions)"
-                + " vs offline (dealer)", "bytes", true, vm.bytesSeries());
-        BarChart<String, Number> timeChart = chart("timeChart", "Online milliseconds per layer (server 0)", "ms",
-                false, vm.timeSeries());
-        timeChart.setLegendVisible(false);
-        BarChart<String, Number> compareChart = chart("comparisonChart", "Online bytes per layer: faithful vs"
-                + " mask-reuse", "bytes", true, vm.comparisonSeries());
+        Node bytesChart = chart("bytesChart", "Bytes per layer: online (both directions)"
+                + " vs offline (dealer)", "bytes", true, true, vm.bytesSeries());
+        Node timeChart = chart("timeChart", "Online milliseconds per layer (server 0)", "ms",
+                false, false, vm.timeSeries());
+        Node compareChart = chart("comparisonChart", "Online bytes per layer: faithful vs"
+                + " mask-reuse", "bytes", true, true, vm.comparisonSeries());
         Label compareText = text("comparisonText", vm.comparisonTextProperty());
         charts = new VBox(8, bytesChart, timeChart, compareChart, compareText);
         charts.setId("charts");
@@ -165,7 +170,7 @@ public final class ReportView {
 
         Label emptyLabel = new Label(ReportViewModel.EMPTY_TEXT);
         emptyLabel.setId("reportEmpty");
-        emptyLabel.setStyle("-fx-font-size: 15px;");
+        emptyLabel.getStyleClass().add("title");
         emptyLabel.visibleProperty().bind(vm.emptyProperty());
         content.visibleProperty().bind(vm.emptyProperty().not());
         root = new StackPane(content, emptyLabel);
@@ -216,7 +221,7 @@ public final class ReportView {
 
     private void export(Path target, Callable<Path> work) {
         if (work != null) {
-            Background.run("export", work, vm::exported, t -> vm.exportFailed(target, t));
+            tasks.call("export", work, vm::exported, t -> vm.exportFailed(target, t));
         }
     }
 
@@ -225,8 +230,10 @@ public final class ReportView {
         chooser.setTitle(title);
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(kind, "*." + extension));
         chooser.setInitialFileName(vm.suggestedFileName(extension));
-        if (lastFolder != null && lastFolder.isDirectory()) {
-            chooser.setInitialDirectory(lastFolder);
+        File start = lastFolder != null && lastFolder.isDirectory() ? lastFolder
+                : new File(System.getProperty("user.home"));
+        if (start.isDirectory()) {
+            chooser.setInitialDirectory(start);
         }
         File f = chooser.showSaveDialog(root.getScene() == null ? null : root.getScene().getWindow());
         if (f == null) {
@@ -283,11 +290,27 @@ public final class ReportView {
     }
 
     private static String count(long n) {
-        return String.format("%,d", n);
+        return Bytes.count(n);
     }
 
-    private static BarChart<String, Number> chart(String id, String title, String unit, boolean bytes,
-                                                  ObservableList<ReportViewModel.Series> data) {
+    /**
+     * A holder whose chart is built anew from the series each time they change, so that no category,
+     * bar or title of an earlier run can stay on it.
+     */
+    private static Node chart(String id, String title, String unit, boolean bytes, boolean legend,
+                              ObservableList<ReportViewModel.Series> data) {
+        StackPane holder = new StackPane();
+        holder.setId(id + "Holder");
+        holder.setMinHeight(220);
+        holder.setPrefHeight(280);
+        Runnable fill = () -> holder.getChildren().setAll(build(id, title, unit, bytes, legend, List.copyOf(data)));
+        data.addListener((ListChangeListener<ReportViewModel.Series>) c -> fill.run());
+        fill.run();
+        return holder;
+    }
+
+    private static BarChart<String, Number> build(String id, String title, String unit, boolean bytes, boolean legend,
+                                                  List<ReportViewModel.Series> data) {
         CategoryAxis x = new CategoryAxis();
         x.setLabel("layer");
         x.setAnimated(false);
@@ -298,7 +321,7 @@ public final class ReportView {
             y.setTickLabelFormatter(new StringConverter<>() {
                 @Override
                 public String toString(Number n) {
-                    return ReportViewModel.human(n.longValue());
+                    return Bytes.human(n.longValue());
                 }
 
                 @Override
@@ -311,9 +334,8 @@ public final class ReportView {
         chart.setId(id);
         chart.setTitle(title);
         chart.setAnimated(false);
-        chart.setPrefHeight(280);
-        chart.setMinHeight(220);
-        Runnable fill = () -> {
+        chart.setLegendVisible(legend);
+        {
             Set<String> categories = new LinkedHashSet<>();
             List<XYChart.Series<String, Number>> series = new ArrayList<>();
             for (ReportViewModel.Series s : data) {
@@ -323,7 +345,8 @@ public final class ReportView {
                     categories.add(b.category());
                     XYChart.Data<String, Number> d = new XYChart.Data<>(b.category(), b.value());
                     String tip = s.name() + ", " + b.category() + ": " + (bytes
-                            ? count((long) b.value()) + " B" : String.format("%.2f %s", b.value(), unit));
+                            ? count((long) b.value()) + " B" : String.format(java.util.Locale.ROOT, "%.2f %s", b.value(),
+                            unit));
                     d.nodeProperty().addListener((o, was, node) -> {
                         if (node != null) {
                             Tooltip.install(node, new Tooltip(tip));
@@ -333,12 +356,9 @@ public final class ReportView {
                 }
                 series.add(fx);
             }
-            chart.getData().clear();
             x.setCategories(FXCollections.observableArrayList(categories));
             chart.getData().addAll(series);
-        };
-        data.addListener((ListChangeListener<ReportViewModel.Series>) c -> fill.run());
-        fill.run();
+        }
         return chart;
     }
 }

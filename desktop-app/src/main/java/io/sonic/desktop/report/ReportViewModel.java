@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sonic.desktop.app.AppState;
 import io.sonic.desktop.app.AppState.Run;
-import io.sonic.desktop.app.Background;
+import io.sonic.desktop.app.Bytes;
+import io.sonic.desktop.app.Tasks;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.InferenceResult.LayerStat;
 import io.sonic.engine.SecureConfig;
@@ -70,11 +71,13 @@ public final class ReportViewModel {
 
     /** A run's totals. {@code wireBytes} is -1 when no socket was involved. */
     public record Totals(long onlineBytes, long wireBytes, long rounds, long messages, long offlineBytes,
-                         double onlineMillis, double totalMillis, int label, int plainLabel) {
+                         double onlineMillis, double totalMillis, double pausedMillis, int label, int plainLabel,
+                         Integer trueLabel) {
         public static Totals of(Run run) {
             InferenceResult r = run.result();
             return new Totals(r.online().bytes(), r.wireBytes(), r.online().rounds(), r.online().messages(),
-                    r.offlineBytes(), r.onlineNanos() / 1e6, r.nanos() / 1e6, r.predictedLabel(), run.plainLabel());
+                    r.offlineBytes(), r.onlineNanos() / 1e6, r.nanos() / 1e6, r.pausedNanos() / 1e6, r.predictedLabel(),
+                    run.plainLabel(), run.trueLabel());
         }
 
         /** Whether the secure run and the float model predict the same label. */
@@ -265,19 +268,17 @@ public final class ReportViewModel {
         layers.setAll(rows);
         Totals t = Totals.of(run);
         totals.set(t);
-        headline.set(run.model() + " · " + describe(run.config()) + " · " + TIME.format(run.at().atZone(
+        headline.set(run.model().name() + " · " + describe(run.config()) + " · " + TIME.format(run.at().atZone(
                 ZoneId.systemDefault())));
-        onlineText.set(String.format("Online, between the servers: %s in %,d rounds, %,d messages; on the wire: %s",
-                exact(t.onlineBytes()), t.rounds(), t.messages(),
-                t.wireBytes() < 0 ? "not measured (both servers in one process)" : exact(t.wireBytes())));
+        onlineText.set(String.format(Locale.ROOT, "Online, between the servers: %s in %,d rounds, %,d messages; on"
+                        + " the wire: %s", Bytes.exact(t.onlineBytes()), t.rounds(), t.messages(),
+                t.wireBytes() < 0 ? "not measured (both servers in one process)" : Bytes.exact(t.wireBytes())));
         LayerRow outside = outsideLayers(run);
-        offlineText.set(String.format("Offline, dealer to servers: %s%s", exact(t.offlineBytes()),
+        offlineText.set(String.format(Locale.ROOT, "Offline, dealer to servers: %s%s", Bytes.exact(t.offlineBytes()),
                 outside.offlineBytes() == 0 ? ""
-                        : String.format(", of which %,d B are the two PRG seeds", outside.offlineBytes())));
-        timeText.set(String.format("Time: %.1f ms online, %.1f ms for the whole query", t.onlineMillis(),
-                t.totalMillis()));
-        labelText.set(String.format("Secure label %d, plain label %d: %s", t.label(), t.plainLabel(),
-                t.agree() ? "they agree" : "they DIFFER"));
+                        : String.format(Locale.ROOT, ", of which %,d B are the two PRG seeds", outside.offlineBytes())));
+        timeText.set(time(t));
+        labelText.set(labels(run, t));
         bytesSeries.setAll(
                 series("online bytes", rows, LayerRow::onlineBytes),
                 series("offline bytes", rows, LayerRow::offlineBytes));
@@ -286,8 +287,8 @@ public final class ReportViewModel {
     }
 
     private void compare(Run run) {
-        Run faithful = latest(run.model(), LinearMode.FAITHFUL);
-        Run reuse = latest(run.model(), LinearMode.MASK_REUSE);
+        Run faithful = latest(run.model().key(), LinearMode.FAITHFUL);
+        Run reuse = latest(run.model().key(), LinearMode.MASK_REUSE);
         if (faithful == null || reuse == null) {
             comparisonSeries.clear();
             comparisonText.set(COMPARE_HINT);
@@ -300,8 +301,8 @@ public final class ReportViewModel {
         long rb = reuse.result().online().bytes();
         StringBuilder s = new StringBuilder(String.format(
                 "Online bytes of %s, latest faithful run (%s) vs latest mask-reuse run (%s): %s vs %s per query",
-                run.model(), TIME.format(faithful.at().atZone(ZoneId.systemDefault())),
-                TIME.format(reuse.at().atZone(ZoneId.systemDefault())), human(fb), human(rb)));
+                run.model().name(), TIME.format(faithful.at().atZone(ZoneId.systemDefault())),
+                TIME.format(reuse.at().atZone(ZoneId.systemDefault())), Bytes.human(fb), Bytes.human(rb)));
         if (fb > 0 && rb < fb) {
             s.append(String.format(Locale.ROOT, ", %.1f%% less", 100.0 * (fb - rb) / fb));
         }
@@ -315,11 +316,11 @@ public final class ReportViewModel {
         comparisonText.set(s.toString());
     }
 
-    /** The latest run of a model in a linear mode (by time; of equal times, the later in the list). */
-    private Run latest(String model, LinearMode mode) {
+    /** The latest run of a model (by its key) in a linear mode (by time; of equal times, the later in the list). */
+    private Run latest(String modelKey, LinearMode mode) {
         Run best = null;
         for (Run r : source) {
-            if (r.model().equals(model) && r.config().linear() == mode
+            if (r.model().key().equals(modelKey) && r.config().linear() == mode
                     && (best == null || !r.at().isBefore(best.at()))) {
                 best = r;
             }
@@ -357,7 +358,7 @@ public final class ReportViewModel {
         if (run == null) {
             return "sonic-report." + extension;
         }
-        String model = run.model().replaceAll("[^A-Za-z0-9._-]+", "-");
+        String model = run.model().name().replaceAll("[^A-Za-z0-9._-]+", "-");
         return model + "-" + run.config().linear().cliName() + "-"
                 + STAMP.format(run.at().atZone(ZoneId.systemDefault())) + "." + extension;
     }
@@ -381,7 +382,7 @@ public final class ReportViewModel {
         } else if (t instanceof FileSystemException e && e.getReason() != null) {
             return e.getReason();
         }
-        return Background.message(t);
+        return Tasks.message(t);
     }
 
     // ---- pure functions ----
@@ -421,24 +422,41 @@ public final class ReportViewModel {
     /** Two lines for the list of runs: model and mode; time, online bytes and label. */
     public static String describe(Run run) {
         Totals t = Totals.of(run);
-        return String.format("%s · %s%n%s · %s online · label %d%s", run.model(), run.config().linear().cliName(),
-                TIME.format(run.at().atZone(ZoneId.systemDefault())), human(t.onlineBytes()), t.label(),
-                t.agree() ? "" : " (plain " + t.plainLabel() + ")");
+        return String.format(Locale.ROOT, "%s · %s%s%n%s · %s online · %s%s", run.model().name(),
+                run.config().linear().cliName(), run.config().output() == SecureConfig.OutputMode.LABEL ? " · label"
+                        : "", TIME.format(run.at().atZone(ZoneId.systemDefault())), Bytes.human(t.onlineBytes()),
+                run.model().className(t.label()), t.agree() ? "" : " (plain " + run.model().className(t.plainLabel())
+                        + ")");
     }
 
-    /** Bytes for people: B, KiB, MiB. */
-    public static String human(long b) {
-        if (b < 1024) {
-            return b + " B";
-        } else if (b < 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
+    /** The time line: online time without step-mode pauses, and the pauses apart. */
+    static String time(Totals t) {
+        if (t.pausedMillis() > 0) {
+            return String.format(Locale.ROOT, "Time: %.1f ms online (the servers' work; the %.1f s they waited in"
+                    + " step mode are not counted), %.1f ms for the whole query without the pauses", t.onlineMillis(),
+                    t.pausedMillis() / 1000, Math.max(0, t.totalMillis() - t.pausedMillis()));
         }
-        return String.format(Locale.ROOT, "%.2f MiB", b / (1024.0 * 1024));
+        return String.format(Locale.ROOT, "Time: %.1f ms online, %.1f ms for the whole query", t.onlineMillis(),
+                t.totalMillis());
     }
 
-    /** Bytes for people with the exact count: "47.1 KiB (48,224 B)", or "700 B". */
-    public static String exact(long b) {
-        return b < 1024 ? human(b) : human(b) + String.format(" (%,d B)", b);
+    /** The label line: secure, plaintext and true labels with names, and why label output has no logits. */
+    static String labels(Run run, Totals t) {
+        StringBuilder s = new StringBuilder("Secure label ").append(run.model().className(t.label()))
+                .append(", plaintext label ").append(run.model().className(t.plainLabel())).append(": ")
+                .append(t.agree() ? "they agree" : "they DIFFER");
+        if (t.trueLabel() != null) {
+            s.append("; true label ").append(run.model().className(t.trueLabel())).append(": ")
+                    .append(t.label() == t.trueLabel() ? "correct" : "wrong");
+        }
+        if (run.config().output() == SecureConfig.OutputMode.LABEL) {
+            s.append(". Label output: the servers revealed only the label (secure argmax), no logits, so this run"
+                    + " has no probabilities.");
+        }
+        if (run.model().randomWeights()) {
+            s.append(" The model's weights are random: its labels say nothing about accuracy.");
+        }
+        return s.toString();
     }
 
     static final String CSV_HEADER = "index,name,op,protocol,online_bytes,wire_bytes,rounds,messages,offline_bytes,millis";
@@ -482,7 +500,7 @@ public final class ReportViewModel {
     public static String toJson(Run run) {
         InferenceResult r = run.result();
         ObjectNode o = JSON.createObjectNode();
-        o.put("model", run.model());
+        o.put("model", run.model().name());
         o.put("at", run.at().toString());
         SecureConfig c = run.config();
         ObjectNode cfg = o.putObject("config");
@@ -502,6 +520,12 @@ public final class ReportViewModel {
         }
         o.put("label", r.predictedLabel());
         o.put("plainLabel", run.plainLabel());
+        if (run.trueLabel() != null) {
+            o.put("trueLabel", run.trueLabel());
+        }
+        if (run.inputSource() != null) {
+            o.put("input", run.inputSource());
+        }
         io.sonic.cloud.client.ResultJson.putTraffic(o, r);
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";

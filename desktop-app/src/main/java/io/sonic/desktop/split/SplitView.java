@@ -2,9 +2,8 @@ package io.sonic.desktop.split;
 
 import io.sonic.cloud.client.CloudClient;
 import io.sonic.desktop.app.AppState;
-import io.sonic.desktop.app.Background;
+import io.sonic.desktop.app.Tasks;
 import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -24,7 +23,7 @@ import javafx.scene.layout.VBox;
  * The Split screen, the model owner's view: a layer of the open model next to the two shares the
  * servers receive and their sum, a live check that the shares add up to the weights, and the upload of
  * those very shares. All state lives in {@link SplitViewModel}; splitting and uploading run through
- * {@link Background}. Build it on the FX thread.
+ * {@link Tasks}. Build it on the FX thread.
  */
 public final class SplitView {
     private static final String OK_STYLE = "-fx-text-fill: #1b7f3b; -fx-font-weight: bold;";
@@ -33,11 +32,13 @@ public final class SplitView {
     private final AppState state;
     private final SplitViewModel vm;
     private final ScrollPane root;
-    private Task<SplitViewModel.Split> splitting;
+    private final Tasks tasks;
+    private Tasks.Handle splitting;
 
-    public SplitView(AppState state) {
+    public SplitView(AppState state, Tasks tasks) {
         this.state = state;
-        this.vm = new SplitViewModel(state);
+        this.tasks = tasks;
+        this.vm = new SplitViewModel(state, tasks::ui);
         this.root = build();
         vm.requestProperty().addListener((o, was, now) -> split(now));
         split(vm.requestProperty().get());
@@ -58,7 +59,7 @@ public final class SplitView {
             splitting = null;
         }
         if (r != null) {
-            splitting = Background.run("split", () -> SplitViewModel.split(r), vm::setShares,
+            splitting = tasks.call("split", () -> SplitViewModel.split(r), vm::setShares,
                     t -> vm.splitFailed(r, t));
         }
     }
@@ -67,13 +68,19 @@ public final class SplitView {
         CloudClient client = state.cloudProperty().get();
         if (client != null && vm.canUploadProperty().get()) {
             // the view-model reports progress, the outcome and failures itself
-            Background.run("upload", () -> vm.upload(client), u -> { }, t -> { });
+            tasks.call("upload", () -> vm.upload(client), u -> { }, t -> { });
         }
     }
 
+    /**
+     * The side of each of the four pictures: as large as the zoom asks (256 px at scale 1), but never so
+     * large that the four and their operators overflow the screen's width.
+     */
+    private final javafx.beans.property.DoubleProperty side = new javafx.beans.property.SimpleDoubleProperty(256);
+
     private ScrollPane build() {
         Label title = new Label("Split the model into secret shares");
-        title.setStyle("-fx-font-size: 16px; -fx-font-weight: bold;");
+        title.getStyleClass().add("title");
         Label intro = new Label("Before anything leaves the model owner's machine, every weight is split into two"
                 + " additive shares. Server 0 receives one share, server 1 the other; each alone is random noise.");
         intro.setWrapText(true);
@@ -92,8 +99,8 @@ public final class SplitView {
         layer.setVisibleRowCount(12);
         layer.valueProperty().bindBidirectional(vm.selectedLayerProperty());
         layer.disableProperty().bind(vm.splittingProperty());
-        layer.setPrefWidth(460);
-        layer.setMinWidth(Region.USE_PREF_SIZE);
+        layer.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(layer, javafx.scene.layout.Priority.ALWAYS);
         Label layerLabel = new Label("Layer:");
         layerLabel.setMinWidth(Region.USE_PREF_SIZE);
         HBox chooser = new HBox(8, layerLabel, layer, busy);
@@ -148,24 +155,38 @@ public final class SplitView {
         content.setPadding(new Insets(12));
         ScrollPane scroll = new ScrollPane(content);
         scroll.setFitToWidth(true);
+        Runnable resize = () -> {
+            double z = state.zoom().scale();
+            double free = (scroll.getViewportBounds().getWidth() - 24 - 3 * (10 + 30 * z) - 3 * 10) / 4 - 8;
+            side.set(Math.max(96, Math.min(Heatmap.TARGET * z, free)));
+        };
+        scroll.viewportBoundsProperty().addListener((o, a, b) -> resize.run());
+        state.zoom().scaleProperty().addListener((o, a, b) -> resize.run());
         return scroll;
     }
 
     private static Label operator(String symbol) {
         Label l = new Label(symbol);
-        l.setStyle("-fx-font-size: 24px; -fx-text-fill: #555;");
+        l.getStyleClass().add("operator");
         return l;
     }
 
     private VBox pane(String title, String id, ReadOnlyObjectProperty<double[][]> matrix, Heatmap.Palette palette) {
         Label heading = new Label(title);
         heading.setStyle("-fx-font-weight: bold;");
+        heading.setWrapText(true);
+        heading.maxWidthProperty().bind(side);
         ImageView image = new ImageView();
         image.setId(id);
         image.setSmooth(false);
+        image.setPreserveRatio(true);
+        image.fitWidthProperty().bind(side);
+        image.fitHeightProperty().bind(side);
         StackPane frame = new StackPane(image);
-        frame.setMinSize(Heatmap.TARGET + 8, Heatmap.TARGET + 8);
-        frame.setPrefSize(Heatmap.TARGET + 8, Heatmap.TARGET + 8);
+        frame.minWidthProperty().bind(side.add(8));
+        frame.minHeightProperty().bind(side.add(8));
+        frame.maxWidthProperty().bind(side.add(8));
+        frame.maxHeightProperty().bind(side.add(8));
         frame.setStyle("-fx-border-color: #c8c8c8; -fx-background-color: #f4f4f4;");
         matrix.addListener((o, was, m) -> {
             double scale = palette == Heatmap.Palette.DIVERGING ? vm.weightScaleProperty().get() : 1;

@@ -2,7 +2,9 @@ package io.sonic.desktop.split;
 
 import io.sonic.cloud.client.CloudClient;
 import io.sonic.desktop.app.AppState;
-import io.sonic.desktop.app.Background;
+import io.sonic.desktop.app.OpenModel;
+import io.sonic.desktop.app.Tasks;
+import io.sonic.desktop.app.Uploads;
 import io.sonic.engine.ModelShare;
 import io.sonic.engine.crypto.Prg;
 import io.sonic.engine.ring.SharedTensor;
@@ -30,8 +32,6 @@ import javafx.collections.ObservableList;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>No controls here. Properties change on the FX thread (in tests: on the calling thread). The slow
  * steps, {@link #split(SplitRequest)} and {@link #upload(CloudClient)}, are safe to call from a
- * background thread; the view runs them through {@link Background}.
+ * background thread; the view runs them through {@link Tasks}.
  *
  * <p>Splitting follows {@link #requestProperty()}: whenever the open model (or the number of fraction
  * bits) changes, a new {@link SplitRequest} appears; the view splits it in the background and hands
@@ -73,7 +73,7 @@ public final class SplitViewModel {
     }
 
     /** One model to split, at one fixed-point scale; each request is distinct, even for the same model. */
-    public record SplitRequest(long serial, AppState.OpenModel model, FixedPoint fixedPoint) {
+    public record SplitRequest(long serial, OpenModel model, FixedPoint fixedPoint) {
     }
 
     /** The owner's two shares of a request's model: share p goes to server p. */
@@ -126,14 +126,6 @@ public final class SplitViewModel {
     private final ReadOnlyStringWrapper uploadHint = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper uploading = new ReadOnlyBooleanWrapper();
     private final ReadOnlyBooleanWrapper canUpload = new ReadOnlyBooleanWrapper();
-
-    /** Owner tokens of this session's uploads, by cluster CA and model id, so a re-upload replaces the model. */
-    private final Map<String, String> ownerTokens = new ConcurrentHashMap<>();
-
-    /** A view-model whose background results reach the FX thread through {@link Background#fx}. */
-    public SplitViewModel(AppState state) {
-        this(state, Background::fx);
-    }
 
     /**
      * A view-model delivering the results of {@link #upload} through {@code uiThread} (the FX thread in
@@ -300,7 +292,7 @@ public final class SplitViewModel {
         splitting.set(false);
         status.set(items.isEmpty()
                 ? "'" + g.name() + "' has no parameters to hide."
-                : String.format("%s: %,d parameters in %d layers, each encoded as a 64-bit fixed-point number"
+                : String.format(java.util.Locale.ROOT, "%s: %,d parameters in %d layers, each encoded as a 64-bit fixed-point number"
                         + " (f = %d) and split into two random-looking shares.", s.request().model().name(), total,
                         items.size(), s.request().fixedPoint().fractionBits()));
         layers.setAll(items);
@@ -315,12 +307,12 @@ public final class SplitViewModel {
             return;
         }
         splitting.set(false);
-        status.set("Could not split the model: " + Background.message(t));
+        status.set("Could not split the model: " + Tasks.message(t));
         updateCanUpload();
     }
 
     private void modelChanged() {
-        AppState.OpenModel m = state.modelProperty().get();
+        OpenModel m = state.modelProperty().get();
         split = null;
         layers.clear();
         selectedLayer.set(null);
@@ -477,10 +469,10 @@ public final class SplitViewModel {
         checkPassed.set(wrong == 0 && compared > 0);
         String what = ps.stream().filter(p -> p != null).map(Param::role).reduce((x, y) -> x + " and " + y).orElse("");
         check.set(wrong == 0
-                ? String.format("✓ share 0 + share 1 = weights: all %,d values of %s (%s) come back exactly"
+                ? String.format(java.util.Locale.ROOT, "✓ share 0 + share 1 = weights: all %,d values of %s (%s) come back exactly"
                         + " (mod 2^64); the largest difference from the float %s is %.2g, the fixed-point rounding"
                         + " (at most 2^-%d).", compared, item.name(), what, plural(main.role()), rounding, f + 1)
-                : String.format("✗ share 0 + share 1 ≠ weights: %,d of %,d values of %s do not reconstruct.",
+                : String.format(java.util.Locale.ROOT, "✗ share 0 + share 1 ≠ weights: %,d of %,d values of %s do not reconstruct.",
                         wrong, compared, item.name()));
 
         String size = rc[0] + " × " + cols;
@@ -502,7 +494,7 @@ public final class SplitViewModel {
                 + " cancel out to the small numbers that are the " + these + ". Right: adding the two shares gives"
                 + " the " + these + " back exactly."
                 + " The servers never do this addition; they compute on the shares." + layout + drawn);
-        legend.set(String.format("Weights: blue = negative, white = 0, red = positive, full colour at ±%.3g"
+        legend.set(String.format(java.util.Locale.ROOT, "Weights: blue = negative, white = 0, red = positive, full colour at ±%.3g"
                 + " (strength grows with √|w|). Shares: black = 0, white = 2^64 − 1.", weightScale.get()));
     }
 
@@ -512,16 +504,11 @@ public final class SplitViewModel {
 
     // ----------------------------------------------------------------- upload
 
-    /** The id the open model is uploaded under: its name, with characters a model id cannot hold replaced. */
-    public static String modelId(String name) {
-        return io.sonic.cloud.api.ModelIds.from(name);
-    }
-
     /**
-     * Uploads the shares on screen: share 0 to server 0, share 1 to server 1, under the model's name and
-     * an owner token of this session (fresh for the first upload of a model to a cluster, the same one
-     * again to replace it). Blocks; call it from a background thread. Progress, status and, on success,
-     * {@link AppState#uploadedModelIdProperty()} are updated through the UI executor.
+     * Uploads the shares on screen: share 0 to server 0, share 1 to server 1, through the app's
+     * {@link Uploads} (same id and owner token as every other upload of the model in this session). Blocks;
+     * call it from a background thread. Progress, status and, on success, the app's uploaded model id are
+     * updated through the UI executor.
      */
     public CloudClient.Upload upload(CloudClient client) {
         Split s = split;
@@ -532,25 +519,21 @@ public final class SplitViewModel {
             if (s == null) {
                 throw new IllegalStateException("There are no shares to upload yet.");
             }
-            String id = modelId(s.request().model().name());
-            String token = ownerTokens.computeIfAbsent(client.caFingerprint() + "/" + id, k -> CloudClient.newToken());
             ui.execute(() -> {
                 uploading.set(true);
                 uploadProgress.set(-1);
                 uploadStatus.set("Sending share 0 to server 0 and share 1 to server 1…");
                 updateCanUpload();
             });
-            CloudClient.Upload u = client.upload(s.request().model().graph(), id, token, s.shares(),
-                    s.request().model().requireRange());
+            CloudClient.Upload u = state.uploads().upload(client, s.request().model(), s.shares());
             ui.execute(() -> {
                 uploading.set(false);
                 uploadProgress.set(1);
-                uploadStatus.set(String.format("Uploaded as '%s': %,d bytes to server 0 and %,d bytes to server 1;"
-                        + " each holds only its own share.", u.modelId(), u.bytesPerServer()[0],
-                        u.bytesPerServer()[1]));
-                if (state.modelProperty().get() == s.request().model() && state.cloudProperty().get() == client) {
-                    state.uploadedModelIdProperty().set(u.modelId());
-                }
+                uploadStatus.set(String.format(java.util.Locale.ROOT, "Uploaded as '%s': %s to server 0 and %s to"
+                        + " server 1; each holds only its own share.", u.modelId(),
+                        io.sonic.desktop.app.Bytes.exact(u.bytesPerServer()[0]),
+                        io.sonic.desktop.app.Bytes.exact(u.bytesPerServer()[1])));
+                state.uploads().uploaded(client, s.request().model(), u);
                 updateCanUpload();
             });
             return u;
@@ -558,7 +541,7 @@ public final class SplitViewModel {
             ui.execute(() -> {
                 uploading.set(false);
                 uploadProgress.set(0);
-                uploadStatus.set("Upload failed: " + Background.message(e));
+                uploadStatus.set("Upload failed: " + Tasks.message(e));
                 updateCanUpload();
             });
             throw e;

@@ -64,28 +64,30 @@ class MainFlowTest {
         AppState.Run run = window.state().runs().get(0);
         InferenceResult r = run.result();
         String text = robot.lookup("#resultText").queryAs(Label.class).getText();
-        assertTrue(text.contains("secure prediction " + r.predictedLabel()), text);
-        assertTrue(text.contains("plaintext prediction " + run.plainLabel()), text);
+        assertTrue(text.contains("secure prediction: " + r.predictedLabel()), text);
+        assertTrue(text.contains("plaintext prediction: " + run.plainLabel()), text);
+        assertTrue(text.contains("true label: " + run.trueLabel()), text);
         assertEquals(run.plainLabel(), r.predictedLabel());
-        assertEquals("✓ agrees with the plaintext model", robot.lookup("#badge").queryAs(Label.class).getText());
+        assertEquals("✓ secure = plaintext", robot.lookup("#badge").queryAs(Label.class).getText());
         // every layer card shows the engine's figures, which equal the documented formulas
         var graph = window.state().modelProperty().get().graph();
         var cards = window.inference().viewModel().pipeline();
         assertEquals(graph.layers().size(), cards.size());
         for (InferenceViewModel.LayerCard c : cards) {
             CostModel.Cost want = CostModel.of(graph.layers().get(c.index), SecureConfig.DEFAULT);
-            assertEquals(want.onlineBytes(), c.sent() + c.received(), "layer " + c.index);
-            assertEquals(want.rounds(), c.rounds(), "layer " + c.index);
-            assertEquals("done", c.state.get());
-            if (want.rounds() > 0) {
-                assertTrue(c.counters.get().contains(c.rounds() + " rounds"), c.counters.get());
+            assertEquals(want.onlineBytes(), c.stat().online().bytes(), "layer " + c.index);
+            assertEquals(want.rounds(), c.stat().online().rounds(), "layer " + c.index);
+            assertEquals(InferenceViewModel.CardState.DONE, c.state.get());
+            if (want.rounds() > 1) {
+                assertTrue(c.counters.get().contains(c.stat().online().rounds() + " rounds"), c.counters.get());
             }
         }
         // what each server received is shown, and the step mode explains a layer
         assertTrue(robot.lookup("#share0Image").queryAs(javafx.scene.image.ImageView.class).getImage() != null);
-        robot.clickOn("#stepNext");
         String step = window.inference().viewModel().stepTextProperty().get();
         assertTrue(step.startsWith("Layer 0") && step.contains("Beaver"), step);
+        robot.clickOn("#stepNext");
+        assertTrue(window.inference().viewModel().stepTextProperty().get().startsWith("Layer 1"));
     }
 
     @Test
@@ -102,8 +104,8 @@ class MainFlowTest {
     @Test
     void aWrongInputSizeAndAServerThatWentAwayAreReportedWithoutFreezing(FxRobot robot) throws Exception {
         openAndStart(robot, "breast-cancer");
-        robot.interact(() -> window.inference().viewModel().chooseImage(new float[5], "test"));
-        String status = window.inference().viewModel().statusProperty().get();
+        robot.interact(() -> window.inference().viewModel().chooseValues(new float[5], "test"));
+        String status = window.inference().viewModel().inputErrorProperty().get();
         assertTrue(status.contains("has 5 values") && status.contains("needs 30"), status);
         // server 1 goes away behind the app's back
         robot.interact(() -> window.cloud().viewModel().localCloud().server(1).close());
@@ -121,14 +123,16 @@ class MainFlowTest {
         robot.clickOn("#stepMode");
         robot.clickOn("#runInference");
         var cards = window.inference().viewModel().pipeline();
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> cards.get(0).state.get().equals("paused"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
+                () -> cards.get(0).state.get() == InferenceViewModel.CardState.PAUSED);
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(window.inference().viewModel().stepTextProperty().get().startsWith("Layer 0"),
                 window.inference().viewModel().stepTextProperty().get());
         robot.clickOn("#stepNext");
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> cards.get(1).state.get().equals("paused"));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
+                () -> cards.get(1).state.get() == InferenceViewModel.CardState.PAUSED);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("done", cards.get(0).state.get(), "layer 0 ran, layer 1 waits");
+        assertEquals(InferenceViewModel.CardState.DONE, cards.get(0).state.get(), "layer 0 ran, layer 1 waits");
         robot.clickOn("#stepToEnd");
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !window.state().runs().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
@@ -136,12 +140,19 @@ class MainFlowTest {
         assertEquals(run.plainLabel(), run.result().predictedLabel());
         // a second run, cancelled while paused
         robot.clickOn("#runInference");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> cards.get(0).state.get().equals("paused"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
+                () -> cards.get(0).state.get() == InferenceViewModel.CardState.PAUSED);
         robot.clickOn("#cancelInference");
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
-                () -> window.inference().viewModel().statusProperty().get().startsWith("Secure inference failed"));
-        assertTrue(window.inference().viewModel().statusProperty().get().contains("cancelled"),
-                window.inference().viewModel().statusProperty().get());
+                () -> window.inference().viewModel().statusProperty().get().startsWith("Cancelled"));
+        WaitForAsyncUtils.waitForFxEvents();
         assertEquals(1, window.state().runs().size());
+        // nothing stays highlighted as paused or running, and the chart and badge are empty
+        for (InferenceViewModel.LayerCard c : cards) {
+            assertTrue(c.state.get() != InferenceViewModel.CardState.PAUSED
+                    && c.state.get() != InferenceViewModel.CardState.RUNNING, c.index + " " + c.state.get());
+        }
+        assertEquals(InferenceViewModel.CardState.CANCELLED, cards.get(0).state.get());
+        assertEquals("", robot.lookup("#badge").queryAs(Label.class).getText());
     }
 }

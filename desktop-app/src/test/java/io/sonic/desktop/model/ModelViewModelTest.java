@@ -25,8 +25,9 @@ class ModelViewModelTest {
         assertEquals("", vm.errorProperty().get());
         assertTrue(vm.summaryProperty().get().contains("input input [1,30]"), vm.summaryProperty().get());
         assertTrue(vm.summaryProperty().get().contains("every layer has a secure protocol"));
-        assertTrue(vm.accuracyProperty().get().matches("plaintext accuracy on the 100 bundled inputs: \\d+/100 .*"),
+        assertTrue(vm.accuracyProperty().get().matches("Plaintext accuracy on the 100 bundled test samples: \\d+/100 .*"),
                 vm.accuracyProperty().get());
+        assertTrue(vm.classesProperty().get().contains("malignant, benign"), vm.classesProperty().get());
         assertEquals(5, vm.layers().size());
         ModelViewModel.LayerRow first = vm.layers().get(0);
         assertEquals("[1,30]", first.input());
@@ -36,16 +37,34 @@ class ModelViewModelTest {
     }
 
     @Test
-    void aBadFileShowsItsMessageAndClearsTheTable(@TempDir Path dir) throws Exception {
-        ModelViewModel vm = new ModelViewModel();
+    void aBadFileShowsItsMessageAndTheOpenModelStaysOpenAndOnScreen(@TempDir Path dir) throws Exception {
+        AppState state = new AppState();
+        ModelViewModel vm = new ModelViewModel(state);
         vm.show(ModelViewModel.load(sample("mnist-m1")));
+        int rows = vm.layers().size();
+        String summary = vm.summaryProperty().get();
         Path bad = dir.resolve("bad.onnx");
         Files.writeString(bad, "hello");
         ModelException e = assertThrows(ModelException.class, () -> ModelViewModel.load(bad));
-        vm.showError(e);
+        vm.showError(bad, e);
         assertTrue(vm.errorProperty().get().contains("bad.onnx is not an ONNX model"), vm.errorProperty().get());
-        assertEquals(0, vm.layers().size());
-        assertEquals("No model loaded.", vm.summaryProperty().get());
+        assertTrue(vm.errorProperty().get().contains("The model still open is mnist-m1"), vm.errorProperty().get());
+        // the screen, the state the other tabs read and the sample list agree on the model still open
+        assertEquals(rows, vm.layers().size());
+        assertEquals(summary, vm.summaryProperty().get());
+        assertEquals("mnist-m1", state.modelProperty().get().name());
+        assertEquals(sample("mnist-m1"), vm.openedFileProperty().get());
+    }
+
+    @Test
+    void randomWeightModelsHaveNoAccuracyAndNoTrueLabels() {
+        AppState state = new AppState();
+        ModelViewModel vm = new ModelViewModel(state);
+        vm.show(ModelViewModel.load(sample("cifar-c1")));
+        assertTrue(vm.accuracyProperty().get().startsWith("Random weights"), vm.accuracyProperty().get());
+        assertTrue(state.modelProperty().get().randomWeights());
+        assertEquals(null, state.modelProperty().get().samples().labels());
+        assertEquals("3 · cat", state.modelProperty().get().className(3));
     }
 
     @Test

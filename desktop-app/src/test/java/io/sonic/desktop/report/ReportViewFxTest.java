@@ -56,7 +56,7 @@ class ReportViewFxTest {
         state = new AppState();
         state.runs().add(breastCancer);
         state.runs().add(mnistLabel);
-        view = new ReportView(state);
+        view = new ReportView(state, io.sonic.desktop.app.Tasks.pool());
         stage.setScene(new Scene((javafx.scene.Parent) view.view(), 1280, 900));
         stage.show();
     }
@@ -74,6 +74,7 @@ class ReportViewFxTest {
 
         robot.interact(() -> runs.getSelectionModel().select(breastCancer));
         assertEquals(breastCancer.result().layers().size(), table.getItems().size());
+        bytes = robot.lookup("#bytesChart").query();
         assertEquals(breastCancer.result().layers().size(), bytes.getData().get(0).getData().size());
         Label headline = robot.lookup("#reportHeadline").queryAs(Label.class);
         assertTrue(headline.getText().startsWith("breast-cancer"), headline.getText());

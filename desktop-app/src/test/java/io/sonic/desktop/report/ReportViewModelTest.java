@@ -75,7 +75,7 @@ class ReportViewModelTest {
             AppState state = new AppState();
             ReportViewModel vm = new ReportViewModel(state);
             state.runs().add(run);
-            String what = run.model() + " " + ReportViewModel.describe(run.config());
+            String what = run.model().name() + " " + ReportViewModel.describe(run.config());
             assertSame(run, vm.getSelectedRun(), what);
             InferenceResult r = run.result();
             Totals t = vm.totalsProperty().get();
@@ -114,7 +114,7 @@ class ReportViewModelTest {
                     vm.layers().stream().mapToLong(LayerRow::offlineBytes).sum() + outside.offlineBytes(), what);
             assertTrue(vm.offlineTextProperty().get().contains("of which 32 B are the two PRG seeds"),
                     vm.offlineTextProperty().get());
-            assertTrue(vm.onlineTextProperty().get().contains(ReportViewModel.exact(t.onlineBytes())),
+            assertTrue(vm.onlineTextProperty().get().contains(io.sonic.desktop.app.Bytes.exact(t.onlineBytes())),
                     vm.onlineTextProperty().get());
             assertTrue(vm.labelTextProperty().get().startsWith("Secure label " + t.label()));
 
@@ -160,7 +160,7 @@ class ReportViewModelTest {
             assertEquals("", total[wireCol], "no wire bytes in memory");
             for (int col : new int[] {onlineCol, roundsCol, messagesCol, offlineCol}) {
                 long sum = body.stream().mapToLong(c -> Long.parseLong(c[col])).sum();
-                assertEquals(Long.parseLong(total[col]), sum, header.get(col) + " of " + run.model());
+                assertEquals(Long.parseLong(total[col]), sum, header.get(col) + " of " + run.model().name());
             }
             for (int i = 0; i < r.layers().size(); i++) {
                 String[] cells = body.get(i);
@@ -210,7 +210,8 @@ class ReportViewModelTest {
                 List.of(new LayerStat(0, "fc, \"big\"", "Gemm", "Beaver matmul", layer, 300, 40, 2_000_000, List.of()),
                         new LayerStat(1, "relu", "Relu", "MSB ReLU", layer, 280, 60, 1_000_000, List.of())),
                 layer.plus(layer), 700, 132, 4_000_000, 0, 5_000_000, 0);
-        Run run = new Run("synthetic", SecureConfig.DEFAULT, r, new float[] {0.2f, 0.8f}, 1, T0);
+        Run run = new Run(SampleRuns.open(SampleRuns.BREAST_CANCER), SecureConfig.DEFAULT, r, new float[] {0.2f, 0.8f},
+                1, null, "synthetic", T0);
         LayerRow outside = ReportViewModel.outsideLayers(run);
         assertEquals(120, outside.wireBytes());
         assertEquals(32, outside.offlineBytes());
@@ -233,7 +234,7 @@ class ReportViewModelTest {
         for (Run run : all()) {
             JsonNode j = mapper.readTree(ReportViewModel.toJson(run));
             InferenceResult r = run.result();
-            assertEquals(run.model(), j.get("model").asText());
+            assertEquals(run.model().name(), j.get("model").asText());
             assertEquals(run.config().linear().cliName(), j.get("config").get("linear").asText());
             assertEquals(run.config().output().name().toLowerCase(), j.get("config").get("output").asText());
             assertEquals(run.config().truncation().name().toLowerCase(), j.get("config").get("truncation").asText());
@@ -395,6 +396,6 @@ class ReportViewModelTest {
         assertTrue(name.matches("mnist-m1-mask-reuse-\\d{8}-\\d{6}\\.json"), name);
         String line = ReportViewModel.describe(m1Reuse);
         assertTrue(line.startsWith("mnist-m1 · mask-reuse"), line);
-        assertTrue(line.contains(ReportViewModel.human(m1Reuse.result().online().bytes()) + " online"), line);
+        assertTrue(line.contains(io.sonic.desktop.app.Bytes.human(m1Reuse.result().online().bytes()) + " online"), line);
     }
 }

@@ -1,6 +1,7 @@
 package io.sonic.desktop.report;
 
 import io.sonic.desktop.app.AppState.Run;
+import io.sonic.desktop.app.OpenModel;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureInference;
@@ -22,6 +23,7 @@ final class SampleRuns {
     static final String MNIST_M1 = "mnist-m1";
 
     private static final Map<String, ModelGraph> GRAPHS = new ConcurrentHashMap<>();
+    private static final Map<String, OpenModel> MODELS = new ConcurrentHashMap<>();
     private static final Map<String, List<float[]>> INPUTS = new ConcurrentHashMap<>();
 
     private SampleRuns() {
@@ -33,6 +35,11 @@ final class SampleRuns {
 
     static ModelGraph graph(String model) {
         return GRAPHS.computeIfAbsent(model, m -> OnnxImporter.read(dir(m).resolve(m + ".onnx")));
+    }
+
+    /** The model as the app opens it (one instance per name, as opening it once would give). */
+    static OpenModel open(String model) {
+        return MODELS.computeIfAbsent(model, m -> OpenModel.of(dir(m).resolve(m + ".onnx"), graph(m)));
     }
 
     static float[] input(String model, int sample) {
@@ -52,7 +59,8 @@ final class SampleRuns {
             r = s.infer(x);
         }
         FloatTensor plain = new FloatEvaluator(g).run(x);
-        return new Run(model, cfg, r, plain.values(), plain.argmax(), at);
+        OpenModel m = open(model);
+        return new Run(m, cfg, r, plain.values(), plain.argmax(), m.samples().label(0), "test sample 0", at);
     }
 
     static Run run(String model, SecureConfig.LinearMode linear, Instant at) {

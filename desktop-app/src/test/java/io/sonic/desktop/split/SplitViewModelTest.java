@@ -5,6 +5,7 @@ import io.sonic.cloud.client.CloudClient;
 import io.sonic.cloud.client.LocalCloud;
 import io.sonic.cloud.wire.ShareCodec;
 import io.sonic.desktop.app.AppState;
+import io.sonic.desktop.app.OpenModel;
 import io.sonic.engine.ModelShare;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.ring.SharedTensor;
@@ -44,9 +45,8 @@ class SplitViewModelTest {
         m1 = OnnxImporter.read(sample("mnist-m1"));
     }
 
-    private static AppState.OpenModel open(String name, ModelGraph g) {
-        Path file = sample(name);
-        return AppState.OpenModel.of(name, file, file.getParent(), g);
+    private static OpenModel open(String name, ModelGraph g) {
+        return OpenModel.of(sample(name), g);
     }
 
     /** A view-model on a state with mnist-m1 open, its split shown. */
@@ -247,10 +247,10 @@ class SplitViewModelTest {
 
     @Test
     void modelIdsAreWhatTheServersAccept() {
-        assertEquals("mnist-m1", SplitViewModel.modelId("mnist-m1"));
-        assertEquals("my-model-v2", SplitViewModel.modelId("my model/v2"));
-        assertEquals("model", SplitViewModel.modelId(""));
-        assertEquals(64, SplitViewModel.modelId("x".repeat(100)).length());
+        assertEquals("mnist-m1", io.sonic.cloud.api.ModelIds.from("mnist-m1"));
+        assertEquals("my-model-v2", io.sonic.cloud.api.ModelIds.from("my model/v2"));
+        assertEquals("model", io.sonic.cloud.api.ModelIds.from(""));
+        assertEquals(64, io.sonic.cloud.api.ModelIds.from("x".repeat(100)).length());
     }
 
     @Test
@@ -278,8 +278,8 @@ class SplitViewModelTest {
             assertFalse(vm.uploadingProperty().get());
             assertTrue(vm.canUploadProperty().get());
             assertTrue(u.bytesPerServer()[0] > 8L * m1.parameterCount(), "bytes " + u.bytesPerServer()[0]);
-            assertTrue(vm.uploadStatusProperty().get().contains(String.format("%,d bytes to server 0",
-                    u.bytesPerServer()[0])), vm.uploadStatusProperty().get());
+            assertTrue(vm.uploadStatusProperty().get().contains(io.sonic.desktop.app.Bytes.exact(u.bytesPerServer()[0])
+                    + " to server 0"), vm.uploadStatusProperty().get());
             for (int p = 0; p < 2; p++) {
                 List<String> ids = new ArrayList<>();
                 for (var m : client.models(p).models()) {

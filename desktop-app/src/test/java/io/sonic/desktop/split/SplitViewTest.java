@@ -38,8 +38,8 @@ class SplitViewTest {
         Path file = SplitViewModelTest.sample("mnist-m1");
         graph = OnnxImporter.read(file);
         state = new AppState();
-        state.modelProperty().set(AppState.OpenModel.of("mnist-m1", file, file.getParent(), graph));
-        SplitView view = new SplitView(state);
+        state.modelProperty().set(io.sonic.desktop.app.OpenModel.of(file, graph));
+        SplitView view = new SplitView(state, io.sonic.desktop.app.Tasks.pool());
         stage.setScene(new Scene((Parent) view.view(), 1320, 820));
         stage.show();
     }

@@ -1,10 +1,13 @@
 package io.sonic.desktop.tour;
 
 import io.sonic.desktop.app.MainWindow;
+import io.sonic.desktop.inference.InferenceViewModel;
 import io.sonic.desktop.model.SampleCatalog;
 import javafx.application.Application;
 import javafx.application.Platform;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 
 import java.nio.file.Files;
@@ -13,16 +16,23 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Drives the real window through the workflow and captures the screen after each step with
- * ImageMagick's {@code import -window root} (run it under {@code xvfb-run}); the PNGs go to the
- * folder given as the first argument. Used to refresh the screenshots in docs/.
+ * ImageMagick's {@code import -window root} (run it under {@code xvfb-run}); the PNGs go to the folder
+ * given as the first argument. The window fills the virtual screen, as the app does, so the screen size
+ * chosen for Xvfb is the size shot. Used to refresh the screenshots in docs/.
+ *
+ * <p>System properties: {@code tour.model} (default mnist-m2), {@code tour.suffix} (appended to each file
+ * name, e.g. "-1024x768"), {@code tour.presentation=true} (presentation mode), {@code tour.servers},
+ * {@code tour.ca}, {@code tour.credential} (remote servers instead of local ones).
  */
 public final class ScreenshotTour extends Application {
     private static Path out;
+    private static String suffix;
 
     /** Entry point (not in the Application subclass, so that JavaFX loads from the class path). */
     public static final class Main {
         public static void main(String[] args) {
             out = Path.of(args.length > 0 ? args[0] : "docs/screenshots");
+            suffix = System.getProperty("tour.suffix", "");
             Application.launch(ScreenshotTour.class);
         }
     }
@@ -31,11 +41,16 @@ public final class ScreenshotTour extends Application {
     public void start(Stage stage) throws Exception {
         Files.createDirectories(out);
         MainWindow w = new MainWindow();
-        stage.setScene(new Scene(w.root(), 1280, 860));
+        Rectangle2D screen = Screen.getPrimary().getBounds();
+        stage.setScene(new Scene(w.root(), screen.getWidth(), screen.getHeight()));
         stage.setTitle("Sonic");
         stage.setX(0);
         stage.setY(0);
         stage.show();
+        w.state().zoom().start(io.sonic.desktop.app.Zoom.forScreen(screen.getWidth(), screen.getHeight()));
+        if (Boolean.getBoolean("tour.presentation")) {
+            w.state().zoom().presentationProperty().set(true);
+        }
         String model = System.getProperty("tour.model", "mnist-m2");
         Thread t = new Thread(() -> {
             try {
@@ -44,45 +59,64 @@ public final class ScreenshotTour extends Application {
                 Platform.runLater(() -> w.model().load(onnx));
                 await(() -> w.state().modelProperty().get() != null);
                 shot("model");
+                select(w, "tabSplit");
+                Thread.sleep(2500);
+                shot("split");
                 select(w, "tabCloud");
                 String servers = System.getProperty("tour.servers");
-                if (servers == null) {
-                    Platform.runLater(() -> w.cloud().view().lookup("#startLocal")
-                            .fireEvent(new javafx.event.ActionEvent()));
-                } else {
-                    String[] u = servers.split(",");
-                    var client = io.sonic.desktop.cloud.CloudViewModel.connectRemote(u[0], u[1],
-                            System.getProperty("tour.ca"), System.getProperty("tour.credential"));
-                    Platform.runLater(() -> w.cloud().viewModel().connected(client, "remote servers"));
-                }
-                await(() -> w.state().cloudProperty().get() != null);
-                Thread.sleep(3000);
-                shot("cloud");
-                for (String tab : new String[] {"tabSplit"}) {
-                    if (w.tabs().getTabs().stream().anyMatch(x -> tab.equals(x.getId()))) {
-                        select(w, tab);
-                        Thread.sleep(2500);
-                        shot("split");
+                Platform.runLater(() -> {
+                    var vm = w.cloud().viewModel();
+                    if (servers == null) {
+                        vm.startLocal();
+                    } else {
+                        String[] u = servers.split(",");
+                        vm.url0Property().set(u[0]);
+                        vm.url1Property().set(u[1]);
+                        vm.caPinProperty().set(System.getProperty("tour.ca", ""));
+                        vm.credentialProperty().set(System.getProperty("tour.credential", ""));
+                        vm.connect();
                     }
-                }
+                });
+                await(() -> w.state().cloudProperty().get() != null);
+                Thread.sleep(4500);
+                shot("cloud");
                 select(w, "tabInference");
-                Platform.runLater(() -> w.inference().view().lookup("#runInference")
-                        .fireEvent(new javafx.event.ActionEvent()));
+                InferenceViewModel vm = w.inference().viewModel();
+                Platform.runLater(() -> {
+                    vm.chooseSample(1);
+                    vm.run();
+                });
                 await(() -> !w.state().runs().isEmpty());
                 var run = w.state().runs().get(0);
                 System.out.printf("tour %s: secure label %d, plain label %d, online %d bytes in %d rounds, wire %d%n",
                         model, run.result().predictedLabel(), run.plainLabel(), run.result().online().bytes(),
                         run.result().online().rounds(), run.result().wireBytes());
-                Platform.runLater(() -> w.inference().viewModel().step(+1));
+                Platform.runLater(() -> vm.select(Math.min(2, vm.pipeline().size() - 1)));
                 Thread.sleep(1500);
                 shot("inference");
-                if (w.tabs().getTabs().stream().anyMatch(x -> "tabReport".equals(x.getId()))) {
-                    select(w, "tabReport");
-                    Thread.sleep(2500);
-                    shot("report");
+                // step mode: pause before a later layer, so the pipeline has to scroll to it
+                Platform.runLater(() -> {
+                    vm.steppingProperty().set(true);
+                    vm.run();
+                });
+                int target = Math.min(6, vm.pipeline().size() - 1);
+                for (int k = 0; k <= target; k++) {
+                    int layer = k;
+                    await(() -> vm.pausedProperty().get() && vm.stepProperty().get() == layer);
+                    if (k < target) {
+                        Platform.runLater(vm::next);
+                        Thread.sleep(300);
+                    }
                 }
+                Thread.sleep(1200);
+                shot("stepmode");
+                Platform.runLater(vm::runToEnd);
+                await(() -> !vm.runningProperty().get());
+                select(w, "tabReport");
+                Thread.sleep(2500);
+                shot("report");
                 select(w, "tabLearn");
-                Thread.sleep(1000);
+                Thread.sleep(1500);
                 shot("learn");
             } catch (Exception e) {
                 e.printStackTrace();
@@ -109,14 +143,14 @@ public final class ScreenshotTour extends Application {
             if (System.currentTimeMillis() > deadline) {
                 throw new IllegalStateException("the tour timed out");
             }
-            Thread.sleep(200);
+            Thread.sleep(100);
         }
     }
 
     private static void shot(String name) throws Exception {
         Thread.sleep(700);
-        Process p = new ProcessBuilder("import", "-window", "root", "-crop", "1280x860+0+0",
-                out.resolve(name + ".png").toString()).inheritIO().start();
+        Process p = new ProcessBuilder("import", "-window", "root", out.resolve(name + suffix + ".png").toString())
+                .inheritIO().start();
         p.waitFor();
     }
 }
