@@ -30,15 +30,22 @@ public final class NodeLog {
         }
     }
 
-    /** At most {@code max} entries after {@code after}, oldest first. */
+    /**
+     * At most {@code max} entries after {@code after}, oldest first. An {@code after} beyond the newest entry
+     * was handed out by an earlier run of this node (the log starts again at 1 when the node restarts), so the
+     * answer then starts from the oldest entry kept: a reader following the log misses nothing.
+     */
     public synchronized LogPage after(long after, int max) {
+        if (after > seq) {
+            after = 0;
+        }
         List<LogEntry> l = new ArrayList<>();
         for (LogEntry e : entries) {
             if (e.seq() > after && l.size() < max) {
                 l.add(e);
             }
         }
-        return new LogPage(l, l.isEmpty() ? Math.max(after, seq) : l.get(l.size() - 1).seq());
+        return new LogPage(l, l.isEmpty() ? seq : l.get(l.size() - 1).seq());
     }
 
     /** The short form of a session id used in log lines. */
