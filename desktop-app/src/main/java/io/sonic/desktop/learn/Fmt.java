@@ -9,7 +9,7 @@ public final class Fmt {
 
     /** 166400 → "166,400"; −42 → "−42". */
     public static String n(long v) {
-        String s = String.format(Locale.ROOT, "%,d", Math.abs(v));
+        String s = io.sonic.desktop.app.Bytes.count(Math.abs(v));
         return v < 0 ? "\u2212" + s : s;
     }
 
