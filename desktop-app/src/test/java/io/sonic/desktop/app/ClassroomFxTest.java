@@ -335,6 +335,26 @@ class ClassroomFxTest {
     }
 
     @Test
+    void learnsStepModeButtonOpensTheInferenceTabInStepModeAtTheTopicsLayers(FxRobot robot) throws Exception {
+        open(robot, "mnist-m2");
+        robot.clickOn("#tabLearn");
+        robot.interact(() -> robot.lookup("#learnTopics").queryListView().getSelectionModel()
+                .select(io.sonic.desktop.learn.Topic.MSB));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> robot.lookup("#learnStepMode").queryButton().fire());
+        assertEquals("tabInference", window.tabs().getSelectionModel().getSelectedItem().getId());
+        assertTrue(vm().steppingProperty().get());
+        List<Integer> relus = new ArrayList<>();
+        for (InferenceViewModel.LayerCard c : vm().pipeline()) {
+            if (c.protocol.get().equals("MSB ReLU")) {
+                relus.add(c.index);
+            }
+        }
+        assertEquals(List.of(2, 5, 8), relus);
+        assertTrue(vm().statusProperty().get().contains("layers " + relus), vm().statusProperty().get());
+    }
+
+    @Test
     void at1024By768NothingIsClippedOnAnyScreenEvenInPresentationMode(FxRobot robot) throws Exception {
         open(robot, "mnist-m2");
         for (double zoom : new double[] {1.0, Zoom.PRESENTATION}) {

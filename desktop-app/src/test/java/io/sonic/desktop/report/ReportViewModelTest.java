@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sonic.desktop.app.AppState;
 import io.sonic.desktop.app.AppState.Run;
+import io.sonic.desktop.report.ReportViewModel.Bar;
 import io.sonic.desktop.report.ReportViewModel.LayerRow;
 import io.sonic.desktop.report.ReportViewModel.Series;
 import io.sonic.desktop.report.ReportViewModel.Totals;
@@ -316,6 +317,33 @@ class ReportViewModelTest {
         assertEquals(layers + 1, vm.comparisonSeries().get(1).bars().size());
         assertTrue(vm.comparisonTextProperty().get().contains("differ in other settings"),
                 vm.comparisonTextProperty().get());
+    }
+
+    @Test
+    void theComparisonNeverMixesTwoModelsEvenOfTheSameName(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        // a second file with the same name beside a card of its own: another model for the app
+        Path other = dir.resolve("mnist-m1").resolve("mnist-m1.onnx");
+        java.nio.file.Files.createDirectories(other.getParent());
+        java.nio.file.Files.copy(SampleRuns.dir(SampleRuns.BREAST_CANCER).resolve("breast-cancer.onnx"), other);
+        io.sonic.desktop.app.OpenModel impostor = io.sonic.desktop.app.OpenModel.of(other,
+                io.sonic.model.onnx.OnnxImporter.read(other));
+        assertEquals("mnist-m1", impostor.name());
+        Run impostorFaithful = new Run(impostor, bcFaithful.config(), bcFaithful.result(), bcFaithful.plain(),
+                bcFaithful.plainLabel(), null, "test sample 0", T0.plusSeconds(50));
+        AppState state = new AppState();
+        ReportViewModel vm = new ReportViewModel(state);
+        state.runs().add(m1Faithful);
+        state.runs().add(impostorFaithful);
+        state.runs().add(m1Reuse);
+        vm.selectedRunProperty().set(m1Faithful);
+        List<Series> cmp = vm.comparisonSeries();
+        assertEquals(2, cmp.size());
+        List<String> want = ReportViewModel.rows(m1Faithful).stream().map(LayerRow::category).toList();
+        assertEquals(want, cmp.get(0).bars().stream().map(Bar::category).toList(), "the faithful run of this model");
+        assertEquals(want, cmp.get(1).bars().stream().map(Bar::category).toList());
+        vm.selectedRunProperty().set(impostorFaithful);
+        assertTrue(vm.comparisonSeries().isEmpty(), "the other mnist-m1 has no mask-reuse run");
     }
 
     @Test
