@@ -32,8 +32,10 @@ import javafx.util.Duration;
 public final class CloudView {
     private final CloudViewModel vm;
     private final VBox root = new VBox(10);
+    private final AppState state;
 
     public CloudView(AppState state, Tasks tasks) {
+        this.state = state;
         this.vm = new CloudViewModel(state, tasks);
         Button start = new Button("Start local servers and dealer");
         start.setId("startLocal");
@@ -86,6 +88,8 @@ public final class CloudView {
         error.setWrapText(true);
         error.setMinHeight(Region.USE_PREF_SIZE);
         error.textProperty().bind(vm.errorProperty());
+        error.managedProperty().bind(error.textProperty().isNotEmpty());
+        error.visibleProperty().bind(error.managedProperty());
         Label fp = new Label();
         fp.setId("fingerprints");
         fp.setWrapText(true);
@@ -122,10 +126,11 @@ public final class CloudView {
         return f;
     }
 
-    private static Circle light(String id, ObjectProperty<CloudViewModel.Light> state) {
+    private Circle light(String id, ObjectProperty<CloudViewModel.Light> light) {
         Circle c = new Circle(7);
         c.setId(id);
-        c.fillProperty().bind(state.map(l -> switch (l) {
+        c.radiusProperty().bind(state.zoom().px(7));
+        c.fillProperty().bind(light.map(l -> switch (l) {
             case GOOD -> Color.web("#2e7d32");
             case BAD -> Color.web("#c62828");
             case OFF -> Color.web("#9e9e9e");

@@ -634,6 +634,7 @@ public final class InferenceView {
         if (o == null || o.plain() == null || o.result() == null) {
             Label empty = new Label(o == null ? "Run a query to see the class probabilities." : "");
             empty.getStyleClass().add("hint");
+            empty.setWrapText(true);
             return empty;
         }
         double[] secure = o.secureProbabilities();

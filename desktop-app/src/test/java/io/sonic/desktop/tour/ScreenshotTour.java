@@ -78,8 +78,6 @@ public final class ScreenshotTour extends Application {
                     }
                 });
                 await(() -> w.state().cloudProperty().get() != null);
-                Thread.sleep(4500);
-                shot("cloud");
                 select(w, "tabInference");
                 InferenceViewModel vm = w.inference().viewModel();
                 Platform.runLater(() -> {
@@ -94,6 +92,10 @@ public final class ScreenshotTour extends Application {
                 Platform.runLater(() -> vm.select(Math.min(2, vm.pipeline().size() - 1)));
                 Thread.sleep(1500);
                 shot("inference");
+                select(w, "tabCloud");
+                Thread.sleep(4500);
+                shot("cloud");
+                select(w, "tabInference");
                 // step mode: pause before a later layer, so the pipeline has to scroll to it
                 Platform.runLater(() -> {
                     vm.steppingProperty().set(true);
