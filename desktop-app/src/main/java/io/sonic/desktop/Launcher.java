@@ -24,11 +24,13 @@ public final class Launcher {
         if (!hasDisplay()) {
             String me = System.getProperty("sonic.command", "./sonic");
             java.nio.file.Path samples = io.sonic.desktop.model.SampleCatalog.root();
-            String m2 = samples == null ? "model.onnx" : samples.resolve("mnist-m2").resolve("mnist-m2.onnx").toString();
+            java.nio.file.Path dir = samples == null ? java.nio.file.Path.of("sample-models", "mnist-m2")
+                    : samples.resolve("mnist-m2");
+            String m2 = dir.resolve("mnist-m2.onnx").toString();
             err.println("No display found (DISPLAY and WAYLAND_DISPLAY are unset), so the desktop app cannot open.");
             err.println("Use the headless commands instead, for example:");
             err.println("  " + me + " inspect --model " + m2);
-            err.println("  " + me + " infer --model " + m2);
+            err.println("  " + me + " infer --model " + m2 + " --input " + dir.resolve("inputs.csv") + " --limit 3");
             err.println("  " + me + " --help");
             err.println("or start the app under a virtual display: xvfb-run -a " + me);
             System.exit(1);

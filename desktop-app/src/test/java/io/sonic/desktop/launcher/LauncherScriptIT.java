@@ -152,5 +152,21 @@ class LauncherScriptIT {
         for (String c : new String[] {"inspect", "infer", "upload", "serve", "dealer", "bench", "conformance"}) {
             assertTrue(r.out().contains(c), c + " in " + r.out());
         }
+        assertTrue(r.out().contains("'gui [--model=FILE]'"), r.out());
+    }
+
+    @Test
+    void withoutADisplayTheAppSaysSoAndEveryCommandItSuggestsWorks() throws Exception {
+        Run r = sonic();
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().startsWith("No display found"), r.err());
+        List<String> suggested = r.err().lines().filter(l -> l.startsWith("  ./sonic ")).map(String::strip).toList();
+        assertEquals(3, suggested.size(), r.err());
+        for (String line : suggested) {
+            String[] words = line.substring("./sonic ".length()).split(" ");
+            Run s = sonic(words);
+            assertEquals(0, s.exit(), line + "\n" + s.err());
+            assertTrue(s.errLines().isEmpty(), line + "\n" + s.err());
+        }
     }
 }
