@@ -85,6 +85,7 @@ final class SessionRunner implements Consumer<ServerSession> {
                 maskSeed = masks.seed();
                 request = DealRequest.of(party, hash, cfg, masks.key(), masks.generation());
             } else {
+                sameUpload(m.stored, s.id, cfg.timeout());
                 request = DealRequest.of(party, hash, cfg);
             }
             byte[] deal = dealer.deal(s.id, request, m.structureJson);
@@ -204,6 +205,29 @@ final class SessionRunner implements Consumer<ServerSession> {
      * each other whether they already hold E for the dealer's generation of those seeds; if either lacks
      * it, both open it again on a setup session.
      */
+    /**
+     * Faithful mode: the servers show each other the upload they hold (its mask key, on a control session
+     * that is not metered) and refuse to compute when the keys differ, for instance after an upload that
+     * reached one server and failed on the other: two different shares would give a silently wrong
+     * result. Versions stored without a key (by an older client) cannot be compared and run as before.
+     */
+    private void sameUpload(ModelStore.Stored st, UUID session, Duration timeout) {
+        UUID control = UUID.nameUUIDFromBytes(("sync:" + session).getBytes(StandardCharsets.UTF_8));
+        try (LinkChannel c = link.open(control, timeout)) {
+            byte[] mine = versionMessage(st);
+            byte[] theirs = c.exchange(mine.clone());
+            if (theirs.length != SYNC_BYTES || theirs[0] != SYNC_FORMAT) {
+                throw new IllegalStateException("server " + (1 - party) + " sent its model version in another"
+                        + " format; run the same Sonic version on both servers");
+            }
+            if (mine[1] == 1 && theirs[1] == 1 && !Arrays.equals(mine, 2, 2 + Prg.SEED_BYTES, theirs, 2,
+                    2 + Prg.SEED_BYTES)) {
+                throw new ApiException(409, "server 0 and server 1 hold different uploads of model '" + st.id()
+                        + "'; upload it again to both servers");
+            }
+        }
+    }
+
     private MaskUse masks(ModelStore.Loaded m, SecureParty p, UUID session, Duration timeout) {
         ModelStore.Stored st = m.stored;
         String key;

@@ -306,7 +306,7 @@ class MaskReuseKeyTest {
     }
 
     @Test
-    void serversHoldingDifferentUploadsRefuseAMaskReuseQueryWithAClearMessage() {
+    void serversHoldingDifferentUploadsRefuseAQueryInEitherModeWithAClearMessage() {
         ModelGraph a = twin(41);
         client.upload(a, "mixed", "owner-m", FP, RANGE);
         queryMatchesTheReference("mixed", a, 50);
@@ -328,6 +328,11 @@ class MaskReuseKeyTest {
             assertTrue(lines.stream().anyMatch(l -> l.contains(" failed: ") && l.contains(why)),
                     "server " + p + " logs the reason: " + lines);
         }
+        // faithful mode uses no mask, but two different shares would still give a silently wrong result
+        CloudException f = assertThrows(CloudException.class, () -> client.infer("mixed", input(52),
+                io.sonic.engine.SecureConfig.DEFAULT, ev -> { }));
+        assertTrue(f.getMessage().contains("server 0 and server 1 hold different uploads of model 'mixed'; upload it"
+                + " again to both servers"), f.getMessage());
     }
 
     @Test
