@@ -284,6 +284,8 @@ class RobustnessTest {
     void stepModeSessionsAreCappedAndDeletingOneFreesItsWorkerAtOnce() throws Exception {
         byte[] input = ShareCodec.encodeTensor(new SharedTensor(0, bc.graph().inputShape(),
                 new long[bc.graph().inputSize()]));
+        byte[] input1 = ShareCodec.encodeTensor(new SharedTensor(1, bc.graph().inputShape(),
+                new long[bc.graph().inputSize()]));
         List<UUID> paused = new ArrayList<>();
         int refusedPerClient = 0;
         int refusedInAll = 0;
@@ -304,6 +306,12 @@ class RobustnessTest {
                     assertEquals(201, open.status(), open.body());
                     assertEquals(202, r.call("PUT", "/v1/sessions/" + id + "/input", "t", input).status());
                     paused.add(id);
+                }
+                // server 1 gets the session too, as from a client that steps through a real query: the two
+                // servers check they hold the same upload before the first layer, then both pause
+                try (RawHttp r = new RawHttp(tls, from, s1.url())) {
+                    assertEquals(201, r.call("POST", "/v1/sessions", "t", sessionRequest(id, true)).status());
+                    assertEquals(202, r.call("PUT", "/v1/sessions/" + id + "/input", "t", input1).status());
                 }
             }
         }
@@ -333,6 +341,12 @@ class RobustnessTest {
         for (UUID id : paused.subList(1, paused.size())) {
             try (RawHttp r = new RawHttp(tls, "127.0.0.2", s0.url())) {
                 assertEquals(200, r.call("DELETE", "/v1/sessions/" + id, "t", new byte[0]).status());
+            }
+        }
+        for (UUID id : paused) {
+            try (RawHttp r = new RawHttp(tls, "127.0.0.2", s1.url())) {
+                int st = r.call("DELETE", "/v1/sessions/" + id, "t", new byte[0]).status();
+                assertTrue(st == 200 || st == 404, "server 1 ends or has ended its half: " + st);
             }
         }
         nothingParked("deleting the step-mode sessions");
