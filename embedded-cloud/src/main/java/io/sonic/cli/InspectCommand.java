@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sonic.cloud.client.OwnerModel;
 import io.sonic.engine.RangeAnalysis;
-import io.sonic.engine.SecureSupport;
+import io.sonic.engine.SecureConfig;
+import io.sonic.engine.SecureParty;
+import io.sonic.engine.layer.LayerProtocols;
 import io.sonic.model.ModelException;
 import io.sonic.model.eval.FixedPoint;
 import io.sonic.model.ModelGraph;
@@ -86,7 +88,7 @@ final class InspectCommand implements Runnable {
             Layer l = layers.get(i);
             t.row(i, l.name(), l.sourceOp(), inputShapes(l), Shapes.format(l.outputShape()),
                     String.format("%,d", l.parameterCount()), String.format("%,d", l.multiplyAccumulates()),
-                    SecureSupport.protocolFor(l).orElse("no"));
+                    protocolOf(g, i).orElse("no"));
         }
         out.print(t.render());
     }
@@ -136,7 +138,7 @@ final class InspectCommand implements Runnable {
             n.set("outputShape", shape(m, l.outputShape()));
             n.put("parameters", l.parameterCount());
             n.put("multiplyAccumulates", l.multiplyAccumulates());
-            var protocol = SecureSupport.protocolFor(l);
+            var protocol = protocolOf(g, i);
             n.put("secure", protocol.isPresent());
             if (protocol.isPresent()) {
                 n.put("protocol", protocol.get());
@@ -157,5 +159,10 @@ final class InspectCommand implements Runnable {
             a.add(d);
         }
         return a;
+    }
+
+    /** The protocols a layer runs under the default configuration, or empty when its kind has none. */
+    private static java.util.Optional<String> protocolOf(ModelGraph g, int i) {
+        return LayerProtocols.find(g.layers().get(i)).map(p -> SecureParty.protocol(g, i, SecureConfig.DEFAULT).label());
     }
 }

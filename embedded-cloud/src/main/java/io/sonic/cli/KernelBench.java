@@ -69,14 +69,15 @@ final class KernelBench {
     }
 
     private static long relu(long[] x) {
-        List<Need> plan = ReluProtocol.needs(0, x.length);
+        SecureConfig cfg = SecureConfig.DEFAULT;
+        List<Need<?>> plan = io.sonic.engine.protocol.Traced.plan(cfg, ctx -> ReluProtocol.relu(ctx, 0, x));
         Dealer.Dealt dealt = Dealer.deal(plan, null, 1);
         InMemoryChannel[] pair = InMemoryChannel.pair(SecureConfig.DEFAULT.timeout());
         CompletableFuture<long[]> other = CompletableFuture.supplyAsync(() -> ReluProtocol.relu(
-                new PartyContext(1, new MeteredChannel(pair[1]), Randomness.forParty(1, plan, dealt, null),
+                new PartyContext(1, new MeteredChannel(pair[1]), Randomness.dealt(1, dealt, null),
                         SecureConfig.DEFAULT), 0, new long[x.length]));
         long[] mine = ReluProtocol.relu(new PartyContext(0, new MeteredChannel(pair[0]),
-                Randomness.forParty(0, plan, dealt, null), SecureConfig.DEFAULT), 0, x);
+                Randomness.dealt(0, dealt, null), SecureConfig.DEFAULT), 0, x);
         return mine[0] + other.join()[0];
     }
 

@@ -6,6 +6,12 @@ import picocli.CommandLine.Option;
 
 /** The secure-inference options shared by infer and bench. */
 final class SecureOptions {
+    @Option(names = "--suite", paramLabel = "SUITE", defaultValue = "sonic",
+            description = "protocol suite: sonic (the paper's bit-decomposition comparisons, 8 rounds per ReLU) or"
+                    + " fss (function secret sharing with dealer keys: 1 round per ReLU and per truncation)."
+                    + " Default: ${DEFAULT-VALUE}")
+    String suite;
+
     @Option(names = "--linear", paramLabel = "MODE", defaultValue = "faithful",
             description = "linear layers: faithful (open W-A and X-B every query, as the paper) or mask-reuse"
                     + " (W-A opened once per model). Default: ${DEFAULT-VALUE}")
@@ -41,21 +47,15 @@ final class SecureOptions {
     }
 
     SecureConfig config(int fractionBits) {
-        SecureConfig.LinearMode l = switch (linear) {
-            case "faithful" -> SecureConfig.LinearMode.FAITHFUL;
-            case "mask-reuse" -> SecureConfig.LinearMode.MASK_REUSE;
-            default -> throw new UserInputException("--linear must be faithful or mask-reuse, not '" + linear + "'");
-        };
-        SecureConfig.OutputMode o = switch (output) {
-            case "logits" -> SecureConfig.OutputMode.LOGITS;
-            case "label" -> SecureConfig.OutputMode.LABEL;
-            default -> throw new UserInputException("--output must be logits or label, not '" + output + "'");
-        };
-        SecureConfig.TruncationMode t = switch (truncation) {
-            case "exact" -> SecureConfig.TruncationMode.EXACT;
-            case "local" -> SecureConfig.TruncationMode.LOCAL;
-            default -> throw new UserInputException("--truncation must be exact or local, not '" + truncation + "'");
-        };
-        return new SecureConfig(fractionBits, l, t, o, SecureConfig.DEFAULT.timeout());
+        java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
+        f.put(SecureConfig.SUITE, suite);
+        f.put(SecureConfig.LINEAR, linear);
+        f.put(SecureConfig.OUTPUT, output);
+        f.put(SecureConfig.TRUNCATION, truncation);
+        try {
+            return SecureConfig.fromFields(f, SecureConfig.DEFAULT.withFractionBits(fractionBits));
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--" + e.getMessage());
+        }
     }
 }

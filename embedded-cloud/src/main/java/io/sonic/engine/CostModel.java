@@ -1,29 +1,26 @@
 package io.sonic.engine;
 
-import io.sonic.engine.SecureConfig.LinearMode;
-import io.sonic.engine.SecureConfig.TruncationMode;
 import io.sonic.engine.dealer.Bilinear;
-import io.sonic.engine.protocol.ArgmaxProtocol;
-import io.sonic.engine.protocol.MaxPoolProtocol;
-import io.sonic.engine.protocol.MsbProtocol;
-import io.sonic.engine.protocol.ReluProtocol;
+import io.sonic.engine.layer.LayerProtocols;
+import io.sonic.engine.layer.Rescaling;
+import io.sonic.engine.protocol.Suite;
 import io.sonic.model.ModelGraph;
-import io.sonic.model.layer.AvgPoolLayer;
 import io.sonic.model.layer.Layer;
-import io.sonic.model.layer.MaxPoolLayer;
-import io.sonic.model.layer.ReluLayer;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The documented cost formulas of every protocol (docs/protocols/*.md), per layer: online payload
- * bytes between the servers (both directions), rounds, and offline bytes of dealer corrections.
- * Tests hold the traffic meter to these numbers exactly.
+ * bytes between the servers (both directions), rounds, and offline bytes the dealer sends. Each layer
+ * kind's protocol states its own cost ({@link LayerProtocols}); the suite states its comparisons' and
+ * truncation's. Tests hold the traffic meter to these numbers exactly.
  */
 public final class CostModel {
     /** Cost of one layer; {@code online bytes} count both directions, offline bytes exclude the two seeds. */
     public record Cost(long onlineBytes, long rounds, long offlineBytes) {
+        public static final Cost ZERO = new Cost(0, 0, 0);
+
         public Cost plus(Cost o) {
             return new Cost(onlineBytes + o.onlineBytes, rounds + o.rounds, offlineBytes + o.offlineBytes);
         }
@@ -32,68 +29,53 @@ public final class CostModel {
     private CostModel() {
     }
 
-    public static Cost of(Layer l, SecureConfig cfg) {
-        boolean exact = cfg.truncation() == TruncationMode.EXACT;
-        Bilinear op = LinearOps.of(l);
-        if (op != null) {
-            long open = cfg.linear() == LinearMode.FAITHFUL ? op.weightSize() + op.inputSize() : op.inputSize();
-            Cost c = new Cost(16 * open, 1, 8L * op.outputSize());
-            return exact ? c.plus(truncation(op.outputSize())) : c;
-        } else if (l instanceof AvgPoolLayer a) {
-            return exact ? truncation(a.outputSize()) : new Cost(0, 0, 0);
-        } else if (l instanceof ReluLayer r) {
-            return relu(r.outputSize());
-        } else if (l instanceof MaxPoolLayer m) {
-            Cost c = new Cost(0, 0, 0);
-            for (int pairs : MaxPoolProtocol.pairsPerLevelOf(m.geometry())) {
-                c = c.plus(relu(pairs));
-            }
-            return c;
+    /** Layer {@code index}'s cost: its protocol's, plus the truncation it ends with. */
+    public static Cost of(ModelGraph g, int index, SecureConfig cfg) {
+        return of(g, index, cfg, Rescaling.of(g, cfg));
+    }
+
+    private static Cost of(ModelGraph g, int index, SecureConfig cfg, Rescaling rescaling) {
+        Layer l = g.layers().get(index);
+        Cost c = LayerProtocols.of(l).cost(l, cfg);
+        if (rescaling.truncatesAfter(index) && cfg.truncation() == SecureConfig.TruncationMode.EXACT) {
+            c = c.plus(Suite.of(cfg).truncationCost(l.outputSize(), cfg.fractionBits()));
         }
-        return new Cost(0, 0, 0);
+        return c;
     }
 
-    /** Exact truncation of n elements: 16·n bytes, 1 round; offline r >>> f and MSB(r) corrections. */
-    public static Cost truncation(int n) {
-        return new Cost(16L * n, 1, 16L * n);
+    /** Exact truncation of n elements under the configuration's suite. */
+    public static Cost truncation(int n, SecureConfig cfg) {
+        return Suite.of(cfg).truncationCost(n, cfg.fractionBits());
     }
 
-    /** ReLU (or one max level) on n elements. */
-    public static Cost relu(int n) {
-        long words = (n + 63) / 64;
-        long offline = 8 * (MsbProtocol.ANDS_PER_LANE * words) + 8L * n * 2;
-        return new Cost(ReluProtocol.bytes(n), MsbProtocol.ROUNDS + 1, offline);
+    /** ReLU on n elements under the configuration's suite. */
+    public static Cost relu(int n, SecureConfig cfg) {
+        return Suite.of(cfg).reluCost(n);
     }
 
-    /** Secure argmax over n logits (OutputMode.LABEL). */
-    public static Cost argmax(int n) {
-        long offline = 0;
-        long rounds = 0;
-        for (int pairs : MaxPoolProtocol.pairsPerLevel(new int[] {n})) {
-            long words = (pairs + 63) / 64;
-            offline += 8 * (MsbProtocol.ANDS_PER_LANE * words) + 8L * pairs * 3;
-            rounds += MsbProtocol.ROUNDS + 1;
-        }
-        return new Cost(ArgmaxProtocol.bytes(n), rounds, offline);
+    /** Secure argmax over n logits (OutputMode.LABEL) under the configuration's suite. */
+    public static Cost argmax(int n, SecureConfig cfg) {
+        return Suite.of(cfg).argmaxCost(n);
     }
 
     /** Per layer, plus a last entry for the secure argmax when the output is a label. */
     public static List<Cost> of(ModelGraph g, SecureConfig cfg) {
+        Rescaling r = Rescaling.of(g, cfg);
         List<Cost> costs = new ArrayList<>();
-        for (Layer l : g.layers()) {
-            costs.add(of(l, cfg));
+        for (int i = 0; i < g.layers().size(); i++) {
+            costs.add(of(g, i, cfg, r));
         }
         if (cfg.output() == SecureConfig.OutputMode.LABEL) {
-            costs.add(argmax(g.outputSize()));
+            costs.add(argmax(g.outputSize(), cfg));
         }
         return costs;
     }
 
     /** Once-per-model setup of the mask-reuse mode: 16·|W| bytes per layer with secret weights, 1 round each. */
     public static Cost maskSetup(ModelGraph g) {
-        Cost c = new Cost(0, 0, 0);
+        Cost c = Cost.ZERO;
         for (Layer l : g.layers()) {
-            Bilinear op = LinearOps.of(l);
+            Bilinear op = LayerProtocols.bilinear(l);
             if (op != null) {
                 c = c.plus(new Cost(16L * op.weightSize(), 1, 0));
             }
@@ -102,6 +84,6 @@ public final class CostModel {
     }
 
     public static Cost total(ModelGraph g, SecureConfig cfg) {
-        return of(g, cfg).stream().reduce(new Cost(0, 0, 0), Cost::plus);
+        return of(g, cfg).stream().reduce(Cost.ZERO, Cost::plus);
     }
 }

@@ -21,7 +21,7 @@ public record InferenceResult(double[] output, Integer label, long[] outputRing,
      * included; -1 when the servers share a process and no socket), offline bytes, time, and what each of
      * its rounds opened (as server 0 saw them).
      */
-    public record LayerStat(int index, String name, String op, String protocol, Traffic online, long wireBytes,
+    public record LayerStat(int index, String name, String op, io.sonic.engine.protocol.ProtocolId protocol, Traffic online, long wireBytes,
                             long offlineBytes, long nanos, List<Round> rounds) {
         public LayerStat {
             rounds = rounds == null ? List.of() : List.copyOf(rounds);

@@ -51,22 +51,9 @@ public final class ModelShare {
     public static ModelShare[] split(ModelGraph graph, FixedPoint fp, Prg prg) {
         Map<Integer, SharedTensor[]> p0 = new HashMap<>();
         Map<Integer, SharedTensor[]> p1 = new HashMap<>();
-        int f = fp.fractionBits();
         for (int i = 0; i < graph.layers().size(); i++) {
-            Layer l = graph.layers().get(i);
-            RingTensor[] plain;
-            if (l instanceof MatMulLayer m) {
-                plain = new RingTensor[] {new RingTensor(m.weight().shape(), fp.encode(m.weight().values())),
-                        m.bias() == null ? null : new RingTensor(m.bias().shape(), fp.encodeAt(m.bias().values(), 2 * f))};
-            } else if (l instanceof ConvLayer c) {
-                plain = new RingTensor[] {new RingTensor(c.weight().shape(), fp.encode(c.weight().values())),
-                        c.bias() == null ? null : new RingTensor(c.bias().shape(), fp.encodeAt(c.bias().values(), 2 * f))};
-            } else if (l instanceof BiasAddLayer b) {
-                plain = new RingTensor[] {new RingTensor(b.bias().shape(), fp.encode(b.bias().values()))};
-            } else if (l instanceof AffineLayer a) {
-                plain = new RingTensor[] {new RingTensor(a.scale().shape(), fp.encode(a.scale().values())),
-                        new RingTensor(a.shift().shape(), fp.encodeAt(a.shift().values(), 2 * f))};
-            } else {
+            RingTensor[] plain = encoded(graph.layers().get(i), fp);
+            if (plain == null) {
                 continue;
             }
             SharedTensor[] s0 = new SharedTensor[plain.length];
@@ -81,6 +68,41 @@ public final class ModelShare {
             p0.put(i, s0);
             p1.put(i, s1);
         }
-        return new ModelShare[] {new ModelShare(0, f, p0), new ModelShare(1, f, p1)};
+        return new ModelShare[] {new ModelShare(0, fp.fractionBits(), p0), new ModelShare(1, fp.fractionBits(), p1)};
+    }
+
+    /** A share of the right shapes with every value zero: for tracing what a query consumes, never for a query. */
+    public static ModelShare zeros(ModelGraph graph, int party, FixedPoint fp) {
+        Map<Integer, SharedTensor[]> p = new HashMap<>();
+        for (int i = 0; i < graph.layers().size(); i++) {
+            RingTensor[] plain = encoded(graph.layers().get(i), fp);
+            if (plain != null) {
+                SharedTensor[] z = new SharedTensor[plain.length];
+                for (int k = 0; k < plain.length; k++) {
+                    z[k] = plain[k] == null ? null : new SharedTensor(party, plain[k].shape(),
+                            new long[plain[k].values().length]);
+                }
+                p.put(i, z);
+            }
+        }
+        return new ModelShare(party, fp.fractionBits(), p);
+    }
+
+    /** A layer's parameters encoded in the ring (weight at 2^f, bias at 2^2f, ...), or null for none. */
+    private static RingTensor[] encoded(Layer l, FixedPoint fp) {
+        int f = fp.fractionBits();
+        if (l instanceof MatMulLayer m) {
+            return new RingTensor[] {new RingTensor(m.weight().shape(), fp.encode(m.weight().values())),
+                    m.bias() == null ? null : new RingTensor(m.bias().shape(), fp.encodeAt(m.bias().values(), 2 * f))};
+        } else if (l instanceof ConvLayer c) {
+            return new RingTensor[] {new RingTensor(c.weight().shape(), fp.encode(c.weight().values())),
+                    c.bias() == null ? null : new RingTensor(c.bias().shape(), fp.encodeAt(c.bias().values(), 2 * f))};
+        } else if (l instanceof BiasAddLayer b) {
+            return new RingTensor[] {new RingTensor(b.bias().shape(), fp.encode(b.bias().values()))};
+        } else if (l instanceof AffineLayer a) {
+            return new RingTensor[] {new RingTensor(a.scale().shape(), fp.encode(a.scale().values())),
+                    new RingTensor(a.shift().shape(), fp.encodeAt(a.shift().values(), 2 * f))};
+        }
+        return null;
     }
 }

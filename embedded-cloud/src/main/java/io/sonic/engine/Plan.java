@@ -1,52 +1,62 @@
 package io.sonic.engine;
 
-import io.sonic.engine.SecureConfig.TruncationMode;
 import io.sonic.engine.dealer.Bilinear;
 import io.sonic.engine.dealer.Need;
-import io.sonic.engine.protocol.ArgmaxProtocol;
-import io.sonic.engine.protocol.MaxPoolProtocol;
-import io.sonic.engine.protocol.ReluProtocol;
+import io.sonic.engine.dealer.Randomness;
+import io.sonic.engine.layer.LayerProtocols;
+import io.sonic.engine.net.EchoChannel;
+import io.sonic.engine.net.MeteredChannel;
+import io.sonic.engine.ring.SharedTensor;
 import io.sonic.model.ModelGraph;
-import io.sonic.model.layer.AvgPoolLayer;
-import io.sonic.model.layer.Layer;
-import io.sonic.model.layer.MaxPoolLayer;
-import io.sonic.model.layer.ReluLayer;
 
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
- * The correlated randomness one query consumes, in the order the protocols consume it. Public: it
- * depends only on the model's structure and the configuration, never on weights or inputs.
+ * The correlated randomness one query consumes, in the order the protocols consume it. It is
+ * <em>traced</em>: one party's protocol code runs on zero shares against a recording source and a peer
+ * that echoes zeros, so the plan is whatever the protocols ask for and cannot drift from them. Public:
+ * it depends only on the model's structure and the configuration, never on weights or inputs. Plans are
+ * kept per graph and configuration.
  */
 public final class Plan {
+    private static final Map<ModelGraph, Map<String, List<Need<?>>>> CACHE = new WeakHashMap<>();
+
     private Plan() {
     }
 
-    public static List<Need> of(ModelGraph graph, SecureConfig cfg) {
-        List<Need> needs = new ArrayList<>();
-        boolean exact = cfg.truncation() == TruncationMode.EXACT;
-        boolean reuse = cfg.linear() == SecureConfig.LinearMode.MASK_REUSE;
-        List<Layer> layers = graph.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            Layer l = layers.get(i);
-            Bilinear op = LinearOps.of(l);
-            if (op != null) {
-                needs.add(new Need.Triple(i, op, reuse));
-                if (exact) {
-                    needs.add(new Need.Truncs(i, op.outputSize(), cfg.fractionBits()));
-                }
-            } else if (l instanceof AvgPoolLayer a && exact) {
-                needs.add(new Need.Truncs(i, a.outputSize(), cfg.fractionBits()));
-            } else if (l instanceof ReluLayer r) {
-                needs.addAll(ReluProtocol.needs(i, r.outputSize()));
-            } else if (l instanceof MaxPoolLayer m) {
-                needs.addAll(MaxPoolProtocol.needs(i, m.geometry()));
+    public static List<Need<?>> of(ModelGraph graph, SecureConfig cfg) {
+        String key = cfg.text();
+        synchronized (CACHE) {
+            List<Need<?>> p = CACHE.getOrDefault(graph, Map.of()).get(key);
+            if (p != null) {
+                return p;
             }
         }
-        if (cfg.output() == SecureConfig.OutputMode.LABEL) {
-            needs.addAll(ArgmaxProtocol.needs(layers.size(), graph.outputSize()));
+        List<Need<?>> plan = trace(graph, cfg);
+        synchronized (CACHE) {
+            CACHE.computeIfAbsent(graph, g -> new HashMap<>()).put(key, plan);
         }
-        return needs;
+        return plan;
+    }
+
+    private static List<Need<?>> trace(ModelGraph graph, SecureConfig cfg) {
+        SecureParty p = new SecureParty(0, graph, ModelShare.zeros(graph, 0, cfg.fixedPoint()), cfg);
+        if (cfg.linear() == SecureConfig.LinearMode.MASK_REUSE) {
+            Map<Integer, long[]> masks = new HashMap<>();
+            for (int i = 0; i < graph.layers().size(); i++) {
+                Bilinear op = LayerProtocols.bilinear(graph.layers().get(i));
+                if (op != null) {
+                    masks.put(i, new long[op.weightSize()]);
+                }
+            }
+            p.useOpenedMasks(masks);
+        }
+        Randomness.Recording rec = Randomness.recording();
+        p.run(new SharedTensor(0, graph.inputShape(), new long[graph.inputSize()]), new MeteredChannel(new EchoChannel()),
+                rec, SecureLayerListener.NONE);
+        return rec.plan();
     }
 }

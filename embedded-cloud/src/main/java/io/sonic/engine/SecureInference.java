@@ -39,7 +39,7 @@ public final class SecureInference implements AutoCloseable {
     private final SecureConfig config;
     private final FixedPoint fp;
     private final SecureParty[] parties = new SecureParty[2];
-    private final List<Need> plan;
+    private final List<Need<?>> plan;
     private final MaskSeeds masks;
     private final ExecutorService servers;
     private final InputRange range;
@@ -96,7 +96,7 @@ public final class SecureInference implements AutoCloseable {
         return setupTraffic;
     }
 
-    public List<Need> plan() {
+    public List<Need<?>> plan() {
         return plan;
     }
 
@@ -128,12 +128,12 @@ public final class SecureInference implements AutoCloseable {
         Map<Integer, InferenceResult.LayerStat> stats = new ConcurrentHashMap<>();
         SecureLayerListener collect = new SecureLayerListener() {
             @Override
-            public void started(int index, Layer layer, String protocol) {
+            public void started(int index, Layer layer, io.sonic.engine.protocol.ProtocolId protocol) {
                 listener.started(index, layer, protocol);
             }
 
             @Override
-            public void finished(int index, Layer layer, String protocol, Traffic traffic, List<Round> rounds,
+            public void finished(int index, Layer layer, io.sonic.engine.protocol.ProtocolId protocol, Traffic traffic, List<Round> rounds,
                                  long nanos) {
                 stats.put(index, new InferenceResult.LayerStat(index, layer == null ? "output" : layer.name(),
                         layer == null ? "ArgMax" : layer.sourceOp(), protocol, traffic, -1,
@@ -145,7 +145,7 @@ public final class SecureInference implements AutoCloseable {
         SharedTensor[] out = new SharedTensor[2];
         long onlineStart = System.nanoTime();
         runBoth(p -> {
-            Randomness r = Randomness.forParty(p, plan, dealt, masks);
+            Randomness r = Randomness.dealt(p, dealt, masks);
             out[p] = parties[p].run(in[p], ch[p], r, p == 0 ? collect : SecureLayerListener.NONE);
             if (r.remaining() != 0) {
                 throw new IllegalStateException("server " + p + " left " + r.remaining() + " randomness items unused");

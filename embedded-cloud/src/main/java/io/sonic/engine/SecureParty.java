@@ -4,29 +4,21 @@ import io.sonic.engine.SecureConfig.LinearMode;
 import io.sonic.engine.dealer.Bilinear;
 import io.sonic.engine.dealer.MaskSeeds;
 import io.sonic.engine.dealer.Randomness;
+import io.sonic.engine.layer.LayerProtocol;
+import io.sonic.engine.layer.LayerProtocols;
+import io.sonic.engine.layer.LayerStep;
+import io.sonic.engine.layer.Rescaling;
 import io.sonic.engine.net.MeteredChannel;
 import io.sonic.engine.net.Traffic;
-import io.sonic.engine.protocol.ArgmaxProtocol;
 import io.sonic.engine.protocol.BeaverProtocol;
-import io.sonic.engine.protocol.MaxPoolProtocol;
 import io.sonic.engine.protocol.PartyContext;
-import io.sonic.engine.protocol.ReluProtocol;
+import io.sonic.engine.protocol.ProtocolId;
+import io.sonic.engine.protocol.ProtocolName;
+import io.sonic.engine.protocol.Suite;
 import io.sonic.engine.protocol.TruncationProtocol;
 import io.sonic.engine.ring.SharedTensor;
 import io.sonic.model.ModelGraph;
-import io.sonic.model.eval.FixedPoint;
-import io.sonic.model.eval.RingKernels;
-import io.sonic.model.layer.AddLayer;
-import io.sonic.model.layer.AffineLayer;
-import io.sonic.model.layer.AvgPoolLayer;
-import io.sonic.model.layer.BiasAddLayer;
-import io.sonic.model.layer.ConvLayer;
 import io.sonic.model.layer.Layer;
-import io.sonic.model.layer.MatMulLayer;
-import io.sonic.model.layer.MaxPoolLayer;
-import io.sonic.model.layer.PadLayer;
-import io.sonic.model.layer.ReluLayer;
-import io.sonic.model.layer.ReshapeLayer;
 
 import java.util.HashMap;
 import java.util.List;
@@ -34,14 +26,15 @@ import java.util.Map;
 
 /**
  * One cloud server's side of secure inference: walks the model graph on its shares, layer by layer,
- * one protocol per layer kind, talking to the other server only through its channel. Holds no
- * plaintext weight, input or output; logs nothing.
+ * each layer by its kind's protocol ({@link LayerProtocols}), talking to the other server only through
+ * its channel. Holds no plaintext weight, input or output; logs nothing.
  */
 public final class SecureParty {
     private final int party;
     private final ModelGraph graph;
     private final ModelShare share;
     private final SecureConfig config;
+    private final Rescaling rescaling;
     private final Map<Integer, long[]> openedMasks = new HashMap<>();
 
     public SecureParty(int party, ModelGraph graph, ModelShare share, SecureConfig config) {
@@ -53,6 +46,7 @@ public final class SecureParty {
         this.graph = graph;
         this.share = share;
         this.config = config;
+        this.rescaling = Rescaling.of(graph, config);
     }
 
     public int party() {
@@ -63,24 +57,21 @@ public final class SecureParty {
         return !openedMasks.isEmpty();
     }
 
-    /** The protocol that evaluates a layer (shown in the GUI and in reports). */
-    public static String protocolName(Layer l, SecureConfig cfg) {
-        String trunc = cfg.truncation() == SecureConfig.TruncationMode.EXACT ? " + exact truncation"
-                : " + local truncation";
-        if (l instanceof MatMulLayer) {
-            return "Beaver matmul" + trunc;
-        } else if (l instanceof ConvLayer) {
-            return "Beaver conv" + trunc;
-        } else if (l instanceof AffineLayer) {
-            return "Beaver scale" + trunc;
-        } else if (l instanceof ReluLayer) {
-            return "MSB ReLU";
-        } else if (l instanceof MaxPoolLayer) {
-            return "secure max";
-        } else if (l instanceof AvgPoolLayer) {
-            return "local sum" + trunc;
-        }
-        return "local";
+    /** The protocols layer {@code index} of a graph runs under a configuration (shown in the GUI and reports). */
+    public static ProtocolId protocol(ModelGraph g, int index, SecureConfig cfg) {
+        return protocol(g.layers().get(index), Rescaling.of(g, cfg).truncatesAfter(index), cfg);
+    }
+
+    /** The protocol of the output's secure argmax (OutputMode.LABEL). */
+    public static ProtocolId argmaxProtocol(SecureConfig cfg) {
+        return ProtocolId.of(Suite.of(cfg).argmax());
+    }
+
+    private static ProtocolId protocol(Layer l, boolean truncates, SecureConfig cfg) {
+        ProtocolName main = LayerProtocols.of(l).name(l, cfg);
+        ProtocolName trunc = !truncates ? null : cfg.truncation() == SecureConfig.TruncationMode.LOCAL
+                ? ProtocolName.LOCAL_TRUNCATION : Suite.of(cfg).exactTruncation();
+        return new ProtocolId(main, trunc);
     }
 
     /** The opened E = W − A per layer after {@link #openMasks} (mask-reuse mode), to keep for later queries. */
@@ -100,7 +91,7 @@ public final class SecureParty {
         PartyContext ctx = new PartyContext(party, channel, null, config);
         List<Layer> layers = graph.layers();
         for (int i = 0; i < layers.size(); i++) {
-            Bilinear op = LinearOps.of(layers.get(i));
+            Bilinear op = LayerProtocols.bilinear(layers.get(i));
             if (op != null) {
                 long[] w = share.layer(i)[0].values();
                 openedMasks.put(i, BeaverProtocol.openMaskedWeight(ctx, w, MaskSeeds.maskShare(maskSeed, i, w.length)));
@@ -123,12 +114,20 @@ public final class SecureParty {
         List<Layer> layers = graph.layers();
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
-            String protocol = protocolName(l, config);
+            boolean truncates = rescaling.truncatesAfter(i);
+            ProtocolId protocol = protocol(l, truncates, config);
             channel.scope("layer " + i);
             listener.started(i, l, protocol);
             Traffic before = channel.of("layer " + i);
             long start = System.nanoTime();
-            values.put(l.output(), evaluate(ctx, i, l, values));
+            long[][] inputs = l.inputs().stream().map(values::get).toArray(long[][]::new);
+            LayerStep step = new LayerStep(ctx, i, inputs, share.layer(i), openedMasks.get(i));
+            long[] y = LayerProtocols.of(l).evaluate(step, l);
+            if (truncates) {
+                y = config.truncation() == SecureConfig.TruncationMode.LOCAL ? TruncationProtocol.local(ctx, y)
+                        : ctx.suite().truncate(ctx, i, y);
+            }
+            values.put(l.output(), y);
             long nanos = System.nanoTime() - start;
             listener.finished(i, l, protocol, channel.of("layer " + i).minus(before), channel.rounds("layer " + i),
                     nanos);
@@ -136,11 +135,12 @@ public final class SecureParty {
         long[] out = values.get(graph.outputName());
         if (config.output() == SecureConfig.OutputMode.LABEL) {
             int index = layers.size();
+            ProtocolId protocol = argmaxProtocol(config);
             channel.scope("output");
-            listener.started(index, null, "secure argmax");
+            listener.started(index, null, protocol);
             long start = System.nanoTime();
-            long label = ArgmaxProtocol.argmax(ctx, index, out);
-            listener.finished(index, null, "secure argmax", channel.of("output"), channel.rounds("output"),
+            long label = ctx.suite().argmax(ctx, index, out);
+            listener.finished(index, null, protocol, channel.of("output"), channel.rounds("output"),
                     System.nanoTime() - start);
             return new SharedTensor(party, new int[] {1}, new long[] {label});
         }
@@ -148,43 +148,6 @@ public final class SecureParty {
     }
 
     private boolean hasLinear() {
-        return graph.layers().stream().anyMatch(l -> LinearOps.of(l) != null);
-    }
-
-    private long[] evaluate(PartyContext ctx, int i, Layer l, Map<String, long[]> values) {
-        long[] x = values.get(l.inputs().get(0));
-        SharedTensor[] p = share.layer(i);
-        boolean zero = party == 0;
-        Bilinear op = LinearOps.of(l);
-        if (op != null) {
-            long[] z = BeaverProtocol.multiply(ctx, i, op, p[0].values(), x, openedMasks.get(i));
-            if (p.length > 1 && p[1] != null) {
-                // the bias share is at 2^2f, added before truncation like the reference does
-                RingKernels.addBias(l, z, p[1].values(), p[1].shape());
-            }
-            return TruncationProtocol.truncate(ctx, i, z);
-        } else if (l instanceof ReluLayer) {
-            return ReluProtocol.relu(ctx, i, x);
-        } else if (l instanceof MaxPoolLayer m) {
-            return MaxPoolProtocol.maxPool(ctx, i, m.geometry(), x);
-        } else if (l instanceof AvgPoolLayer a) {
-            int[] d = a.geometry().divisors();
-            long[] mult = new long[d.length];
-            FixedPoint fp = config.fixedPoint();
-            for (int k = 0; k < d.length; k++) {
-                mult[k] = fp.reciprocal(d[k]);
-            }
-            return TruncationProtocol.truncate(ctx, i, RingKernels.windowSums(a.geometry(), x, mult));
-        } else if (l instanceof BiasAddLayer b) {
-            return RingKernels.add(x, l.inputShape(0), p[0].values(), b.bias().shape(), l.outputShape());
-        } else if (l instanceof AddLayer) {
-            return RingKernels.add(x, l.inputShape(0), values.get(l.inputs().get(1)), l.inputShape(1),
-                    l.outputShape());
-        } else if (l instanceof ReshapeLayer) {
-            return x;
-        } else if (l instanceof PadLayer pad) {
-            return RingKernels.gather(pad.sourceTable(), x, zero ? config.fixedPoint().encode(pad.value()) : 0);
-        }
-        throw new IllegalStateException("no secure protocol for " + l.kind());
+        return graph.layers().stream().anyMatch(l -> LayerProtocols.bilinear(l) != null);
     }
 }

@@ -43,11 +43,28 @@ class SecureInferenceTest {
 
     @ParameterizedTest
     @MethodSource("models")
+    void underTheFssSuiteEveryShippedInputEqualsTheReferenceExactly(SampleModels m) {
+        SecureConfig fss = SecureConfig.DEFAULT.withSuite(SecureConfig.Suite.FSS);
+        assertEquals(0, ErrorBound.units(m.graph(), fss), "exact floor truncation adds no error");
+        check(m, fss, m.inputs());
+        List<float[]> some = m.inputs().subList(0, 10);
+        check(m, fss.withLinear(LinearMode.MASK_REUSE), some);
+        check(m, fss.withTruncation(TruncationMode.LOCAL), some);
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
     void labelOutputReturnsOnlyTheArgmax(SampleModels m) {
+        for (SecureConfig.Suite suite : SecureConfig.Suite.values()) {
+            labelOnly(m, SecureConfig.DEFAULT.withSuite(suite).withOutput(OutputMode.LABEL));
+        }
+    }
+
+    private static void labelOnly(SampleModels m, SecureConfig cfg) {
         ModelGraph g = m.graph();
         FloatEvaluator f = new FloatEvaluator(g);
         FixedPointEvaluator ideal = new FixedPointEvaluator(g, SecureConfig.DEFAULT.fixedPoint());
-        try (SecureInference s = new SecureInference(g, SecureConfig.DEFAULT.withOutput(OutputMode.LABEL))) {
+        try (SecureInference s = new SecureInference(g, cfg)) {
             for (float[] x : m.inputs().subList(0, 10)) {
                 InferenceResult r = s.infer(x);
                 assertEquals(1, r.outputRing().length, "only the label leaves the servers");
@@ -56,7 +73,7 @@ class SecureInferenceTest {
                 }
                 long[] want = ideal.run(ideal.encodeInput(x), LayerListener.NONE);
                 long margin = topMargin(want);
-                if (margin > 2 * ErrorBound.units(g, SecureConfig.DEFAULT.fixedPoint())) {
+                if (margin > 2 * ErrorBound.units(g, cfg)) {
                     assertEquals(io.sonic.engine.protocol.ArgmaxProtocol.ideal(want), r.label().intValue());
                 }
             }
@@ -81,7 +98,7 @@ class SecureInferenceTest {
         ModelGraph g = m.graph();
         FloatEvaluator f = new FloatEvaluator(g);
         FixedPointEvaluator ideal = new FixedPointEvaluator(g, cfg.fixedPoint());
-        long bound = ErrorBound.units(g, cfg.fixedPoint());
+        long bound = ErrorBound.units(g, cfg);
         long worst = 0;
         int disagreements = 0;
         try (SecureInference s = new SecureInference(g, cfg)) {
@@ -108,7 +125,7 @@ class SecureInferenceTest {
         // smaller (about 60 units at most, docs/protocols/truncation.md), and a regression beyond 128 units fails
         assertTrue(worst <= 128, m + " " + cfg + ": worst difference " + worst + " units");
         System.out.printf("%s %s: worst difference %d units (bound %d), %d label disagreements of %d%n", m,
-                cfg.linear() + "/" + cfg.truncation() + "/f=" + cfg.fractionBits(), worst, bound, disagreements,
+                cfg.text(), worst, bound, disagreements,
                 inputs.size());
     }
 }

@@ -1,13 +1,13 @@
 package io.sonic.engine;
 
 import io.sonic.engine.dealer.Dealer;
-import io.sonic.engine.dealer.MaskSeeds;
 import io.sonic.engine.dealer.Need;
 import io.sonic.engine.dealer.Randomness;
 import io.sonic.engine.net.Channel;
 import io.sonic.engine.net.InMemoryChannel;
 import io.sonic.engine.net.MeteredChannel;
 import io.sonic.engine.protocol.PartyContext;
+import io.sonic.engine.protocol.Traced;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,12 +32,23 @@ public final class TwoParties {
     private TwoParties() {
     }
 
-    public static <T> Run<T> run(List<Need> plan, SecureConfig cfg, Function<PartyContext, T> body) {
+    /** Runs the body as both servers, with the plan traced from the body itself. */
+    public static <T> Run<T> run(SecureConfig cfg, Function<PartyContext, T> body) {
+        return run(null, cfg, c -> c, body);
+    }
+
+    public static <T> Run<T> run(SecureConfig cfg, UnaryOperator<Channel> wrap, Function<PartyContext, T> body) {
+        return run(null, cfg, wrap, body);
+    }
+
+    /** Runs the body as both servers with a given plan (null: traced from the body). */
+    public static <T> Run<T> run(List<Need<?>> plan, SecureConfig cfg, Function<PartyContext, T> body) {
         return run(plan, cfg, c -> c, body);
     }
 
-    public static <T> Run<T> run(List<Need> plan, SecureConfig cfg, UnaryOperator<Channel> wrap,
+    public static <T> Run<T> run(List<Need<?>> given, SecureConfig cfg, UnaryOperator<Channel> wrap,
                                  Function<PartyContext, T> body) {
+        List<Need<?>> plan = given != null ? given : Traced.plan(cfg, body::apply);
         Dealer.Dealt dealt = Dealer.deal(plan, null, 64);
         InMemoryChannel[] pair = InMemoryChannel.pair(Duration.ofSeconds(20));
         MeteredChannel[] m = {new MeteredChannel(wrap.apply(pair[0])), new MeteredChannel(wrap.apply(pair[1]))};
@@ -49,7 +60,7 @@ public final class TwoParties {
                 f.add(ex.submit(() -> {
                     try {
                         m[party].scope("test");
-                        Randomness r = Randomness.forParty(party, plan, dealt, (MaskSeeds) null);
+                        Randomness r = Randomness.dealt(party, dealt, null);
                         T out = body.apply(new PartyContext(party, m[party], r, cfg));
                         if (r.remaining() != 0) {
                             throw new IllegalStateException(r.remaining() + " randomness items unused");

@@ -85,7 +85,7 @@ class ViewsTest {
     }
 
     /** All bytes party 1 receives while the protocol runs on the secret x (shared afresh each time). */
-    static byte[] viewOfServer1(List<Need> plan, long[] x, Function<long[], Function<io.sonic.engine.protocol.PartyContext, long[]>> body,
+    static byte[] viewOfServer1(List<Need<?>> plan, long[] x, Function<long[], Function<io.sonic.engine.protocol.PartyContext, long[]>> body,
                                 int runs) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (int r = 0; r < runs; r++) {
@@ -105,7 +105,7 @@ class ViewsTest {
         return all.toByteArray();
     }
 
-    private static void assertUniformAndIndependent(String what, List<Need> plan, long[] secretA, long[] secretB,
+    private static void assertUniformAndIndependent(String what, List<Need<?>> plan, long[] secretA, long[] secretB,
                                                     Function<long[], Function<io.sonic.engine.protocol.PartyContext, long[]>> body,
                                                     int runs) {
         byte[] viewA = viewOfServer1(plan, secretA, body, runs);
@@ -133,7 +133,7 @@ class ViewsTest {
         long[] zeros = new long[64];
         long[] ones = new long[64];
         Arrays.fill(ones, 1L << 16);
-        assertUniformAndIndependent("Beaver matmul", List.of(new Need.Triple(0, op, false)), zeros, ones,
+        assertUniformAndIndependent("Beaver matmul", null, zeros, ones,
                 x -> ctx -> BeaverProtocol.multiply(ctx, 0, op, wShares[ctx.party()], x, null), 40);
     }
 
@@ -142,7 +142,7 @@ class ViewsTest {
         long[] small = new long[128];
         long[] large = new long[128];
         Arrays.fill(large, -(1L << 40));
-        assertUniformAndIndependent("exact truncation", List.of(new Need.Truncs(0, 128, 16)), small, large,
+        assertUniformAndIndependent("exact truncation", null, small, large,
                 x -> ctx -> TruncationProtocol.truncate(ctx, 0, x), 60);
     }
 
@@ -152,7 +152,7 @@ class ViewsTest {
         long[] negative = new long[128];
         Arrays.fill(positive, 5L << 16);
         Arrays.fill(negative, -(5L << 16));
-        assertUniformAndIndependent("MSB ReLU", ReluProtocol.needs(0, 128), positive, negative,
+        assertUniformAndIndependent("MSB ReLU", null, positive, negative,
                 x -> ctx -> ReluProtocol.relu(ctx, 0, x), 6);
     }
 
@@ -182,7 +182,7 @@ class ViewsTest {
         io.sonic.model.ModelGraph g = m1.graph();
         // every protocol of M1 works on multiples of 64 elements, so no bit-slicing padding appears
         List<float[]> inputs = m1.inputs();
-        List<Need> plan = Plan.of(g, SecureConfig.DEFAULT);
+        List<Need<?>> plan = Plan.of(g, SecureConfig.DEFAULT);
         ModelShare[] shares = ModelShare.split(g, SecureConfig.DEFAULT.fixedPoint(), Prg.fresh());
         long[][] counts = new long[2][];
         for (int k = 0; k < 2; k++) {

@@ -183,7 +183,7 @@ public final class MessageFlow {
     }
 
     public String protocol() {
-        return stat.protocol();
+        return stat.protocol().label();
     }
 
     /** Every arrow in order: the dealer's (offline), the user's input, the rounds, the user's output. */
@@ -574,7 +574,7 @@ public final class MessageFlow {
             }
 
             List<List<Knowledge>> knows = List.of(knows(0, opened, materials), knows(1, opened, materials));
-            String title = "Layer " + stat.index() + ": " + stat.name() + " (" + stat.op() + "), " + stat.protocol();
+            String title = "Layer " + stat.index() + ": " + stat.name() + " (" + stat.op() + "), " + stat.protocol().label();
             List<Message> ordered = new ArrayList<>(messages);
             return new MessageFlow(stat, title, ordered, exchanges, knows, notes, seeds, rounds);
         }

@@ -10,6 +10,7 @@ import io.sonic.desktop.flow.MessageFlow;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureParty;
+import io.sonic.engine.protocol.ProtocolId;
 import io.sonic.engine.net.Traffic;
 import io.sonic.engine.ring.SharedTensor;
 import io.sonic.model.ModelException;
@@ -59,16 +60,23 @@ public final class InferenceViewModel {
         public final int index;
         public final String name;
         public final String op;
+        /** The protocols' display text, and the protocols themselves (what explanations key on). */
         public final StringProperty protocol = new SimpleStringProperty();
+        public final ObjectProperty<ProtocolId> protocolId = new SimpleObjectProperty<>();
         public final ObjectProperty<CardState> state = new SimpleObjectProperty<>(CardState.WAITING);
         public final StringProperty counters = new SimpleStringProperty("");
         private InferenceResult.LayerStat stat;
 
-        LayerCard(int index, String name, String op, String protocol) {
+        LayerCard(int index, String name, String op, ProtocolId protocol) {
             this.index = index;
             this.name = name;
             this.op = op;
-            this.protocol.set(protocol);
+            runs(protocol);
+        }
+
+        void runs(ProtocolId p) {
+            protocolId.set(p);
+            protocol.set(p.label());
         }
 
         /** The layer's measured figures once it has run, else null. */
@@ -78,7 +86,7 @@ public final class InferenceViewModel {
 
         void done(InferenceResult.LayerStat s) {
             stat = s;
-            protocol.set(s.protocol());
+            runs(s.protocol());
             state.set(CardState.DONE);
             counters.set(counters(s));
         }
@@ -522,7 +530,7 @@ public final class InferenceViewModel {
             case SessionEvent.LAYER_START -> {
                 if (card != null) {
                     card.state.set(CardState.RUNNING);
-                    card.protocol.set(e.protocol());
+                    card.runs(ProtocolId.parse(e.protocol()));
                 }
             }
             case SessionEvent.LAYER_END -> {
@@ -719,13 +727,13 @@ public final class InferenceViewModel {
      * Turns step mode on for a topic of the Learn tab: after a run, highlights the first layer whose
      * protocol shows it; before one, says which layers will.
      */
-    public void focusTopic(String title, java.util.function.Predicate<String> shownBy) {
+    public void focusTopic(String title, java.util.function.Predicate<ProtocolId> shownBy) {
         if (!running.get()) {
             stepping.set(true);
         }
         List<Integer> layers = new ArrayList<>();
         for (LayerCard c : pipeline) {
-            if (shownBy.test(c.protocol.get())) {
+            if (shownBy.test(c.protocolId.get())) {
                 layers.add(c.index);
             }
         }
@@ -753,7 +761,7 @@ public final class InferenceViewModel {
 
     private void explain(int s) {
         if (s < 0 || s >= pipeline.size()) {
-            stepText.set(s >= 0 && running.get() ? "The output: " + Explanations.forProtocol("secure argmax", "ArgMax")
+            stepText.set(s >= 0 && running.get() ? "The output: " + Explanations.forProtocol(SecureParty.argmaxProtocol(config()), "ArgMax")
                     : "");
             return;
         }
@@ -761,7 +769,7 @@ public final class InferenceViewModel {
         List<String> lines = new ArrayList<>();
         lines.add("Layer " + s + ": " + c.name + " (" + c.op + "), protocol: " + c.protocol.get()
                 + (c.state.get() == CardState.PAUSED ? " — about to run" : ""));
-        lines.add(Explanations.forProtocol(c.protocol.get(), c.op));
+        lines.add(Explanations.forProtocol(c.protocolId.get(), c.op));
         if (c.stat() != null) {
             InferenceResult.LayerStat st = c.stat();
             lines.add(String.format(Locale.ROOT, "Measured: server 0 sent %s and received %s in %d rounds, %s%s",
@@ -875,10 +883,10 @@ public final class InferenceViewModel {
             List<Layer> layers = m.graph().layers();
             for (int i = 0; i < layers.size(); i++) {
                 Layer l = layers.get(i);
-                cards.add(new LayerCard(i, l.name(), l.sourceOp(), SecureParty.protocolName(l, cfg)));
+                cards.add(new LayerCard(i, l.name(), l.sourceOp(), SecureParty.protocol(m.graph(), i, cfg)));
             }
             if (cfg.output() == SecureConfig.OutputMode.LABEL) {
-                cards.add(new LayerCard(layers.size(), "output", "ArgMax", "secure argmax"));
+                cards.add(new LayerCard(layers.size(), "output", "ArgMax", SecureParty.argmaxProtocol(cfg)));
             }
         }
         pipeline.setAll(cards);

@@ -59,7 +59,7 @@ public final class Figures {
 
     /** Rounds of a ReLU (and of one max-pooling or argmax level): the MSB rounds plus the select. */
     public static long reluRounds() {
-        return CostModel.relu(RELU_EXAMPLE).rounds();
+        return CostModel.relu(RELU_EXAMPLE, DEFAULT).rounds();
     }
 
     /** AND gates per element of the MSB extraction. */
@@ -77,7 +77,7 @@ public final class Figures {
     }
 
     public static long reluOffline(int n) {
-        return CostModel.relu(n).offlineBytes();
+        return CostModel.relu(n, DEFAULT).offlineBytes();
     }
 
     /** Bits per ReLU when 64 divides n (854). */
@@ -97,15 +97,15 @@ public final class Figures {
 
     /** Exact truncation: bytes per element (both directions), rounds, offline bytes per element. */
     public static Cost truncation(int n) {
-        return CostModel.truncation(n);
+        return CostModel.truncation(n, DEFAULT);
     }
 
     public static long truncationBytesPerElement() {
-        return CostModel.truncation(1).onlineBytes();
+        return CostModel.truncation(1, DEFAULT).onlineBytes();
     }
 
     public static long truncationOfflinePerElement() {
-        return CostModel.truncation(1).offlineBytes();
+        return CostModel.truncation(1, DEFAULT).offlineBytes();
     }
 
     /** Pairs per level of the max tree of one window of k values. */
@@ -118,7 +118,7 @@ public final class Figures {
     }
 
     public static Cost argmax(int n) {
-        return CostModel.argmax(n);
+        return CostModel.argmax(n, DEFAULT);
     }
 
     // ---- mnist-m2, priced by CostModel on its structure
@@ -128,7 +128,7 @@ public final class Figures {
     }
 
     public static Cost m2(int index, SecureConfig cfg) {
-        return CostModel.of(M2Structure.layer(index), cfg);
+        return CostModel.of(M2Structure.graph(), index, cfg);
     }
 
     public static Cost m2Total(SecureConfig cfg) {

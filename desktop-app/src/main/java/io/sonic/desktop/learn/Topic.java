@@ -1,8 +1,11 @@
 package io.sonic.desktop.learn;
 
+import io.sonic.engine.protocol.ProtocolId;
+import io.sonic.engine.protocol.ProtocolName;
+
 /**
  * The Learn tab's topics, in lecture order. The id is what the "See it in step mode" button hands to
- * its callback; {@link #shownBy(String)} tells which layers of a run show the topic, by the protocol
+ * its callback; {@link #shownBy(ProtocolId)} tells which layers of a run show the topic, by the protocol
  * name the engine reports for a layer ({@code InferenceResult.LayerStat.protocol()}, e.g.
  * "Beaver conv + exact truncation", "MSB ReLU", "secure max", "secure argmax", "local").
  */
@@ -37,15 +40,18 @@ public enum Topic {
      * non-collusion are about every layer (each server transforms its own share and sees only masked
      * values), so every layer shows them; mask reuse is about the Beaver layers.
      */
-    public boolean shownBy(String protocol) {
-        String p = protocol == null ? "" : protocol;
+    public boolean shownBy(ProtocolId protocol) {
+        if (protocol == null) {
+            return this == SHARING || this == NON_COLLUSION;
+        }
         return switch (this) {
             case SHARING, NON_COLLUSION -> true;
-            case BEAVER, MASK_REUSE -> p.startsWith("Beaver");
-            case TRUNCATION -> p.contains("truncation");
-            case MSB -> p.equals("MSB ReLU");
-            case MAX_POOL -> p.equals("secure max");
-            case ARGMAX -> p.equals("secure argmax");
+            case BEAVER, MASK_REUSE -> protocol.runs(ProtocolName.BEAVER_MATMUL) || protocol.runs(ProtocolName.BEAVER_CONV)
+                    || protocol.runs(ProtocolName.BEAVER_SCALE);
+            case TRUNCATION -> protocol.truncation() != null;
+            case MSB -> protocol.runs(ProtocolName.MSB_RELU);
+            case MAX_POOL -> protocol.runs(ProtocolName.MSB_MAX) || protocol.runs(ProtocolName.FSS_MAX);
+            case ARGMAX -> protocol.runs(ProtocolName.MSB_ARGMAX) || protocol.runs(ProtocolName.FSS_ARGMAX);
         };
     }
 

@@ -3,7 +3,8 @@ package io.sonic.desktop.model;
 import io.sonic.desktop.app.AppState;
 import io.sonic.desktop.app.OpenModel;
 import io.sonic.engine.SecureConfig;
-import io.sonic.engine.SecureSupport;
+import io.sonic.engine.SecureParty;
+import io.sonic.engine.layer.LayerProtocols;
 import io.sonic.model.ModelException;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.Shapes;
@@ -126,14 +127,14 @@ public final class ModelViewModel {
 
     private void show(String name, ModelGraph g) {
         error.set("");
-        long unsupported = g.layers().stream().filter(l -> SecureSupport.protocolFor(l).isEmpty()).count();
+        long unsupported = g.layers().stream().filter(l -> LayerProtocols.find(l).isEmpty()).count();
         summary.set(String.format(java.util.Locale.ROOT, "%s%s — input %s %s, output %s, %d layers, %,d parameters,"
                         + " %,d multiply-accumulates%s", name, name.equals(g.name()) ? "" : " (graph " + g.name() + ")",
                 g.inputName(), Shapes.format(g.inputShape()), Shapes.format(g.outputShape()),
                 g.layers().size(), g.parameterCount(), g.multiplyAccumulates(),
                 unsupported == 0 ? "; every layer has a secure protocol" : "; " + unsupported
                         + " layer(s) without a secure protocol"));
-        layers.setAll(IntStream.range(0, g.layers().size()).mapToObj(i -> row(i, g.layers().get(i))).toList());
+        layers.setAll(IntStream.range(0, g.layers().size()).mapToObj(i -> row(g, i)).toList());
     }
 
     /**
@@ -149,10 +150,12 @@ public final class ModelViewModel {
         openedFile.set(still == null ? null : still.file());
     }
 
-    private static LayerRow row(int i, Layer l) {
+    private static LayerRow row(ModelGraph g, int i) {
+        Layer l = g.layers().get(i);
         String in = IntStream.range(0, l.inputs().size()).mapToObj(k -> Shapes.format(l.inputShape(k)))
                 .collect(Collectors.joining(" + "));
         return new LayerRow(i, l.name(), l.sourceOp(), in, Shapes.format(l.outputShape()), l.parameterCount(),
-                l.multiplyAccumulates(), SecureSupport.protocolFor(l).orElse("none: cannot run securely"));
+                l.multiplyAccumulates(), LayerProtocols.find(l).isEmpty() ? "none: cannot run securely"
+                : SecureParty.protocol(g, i, SecureConfig.DEFAULT).label());
     }
 }

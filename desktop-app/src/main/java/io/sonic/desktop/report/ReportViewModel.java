@@ -59,7 +59,7 @@ public final class ReportViewModel {
     public record LayerRow(int index, String name, String op, String protocol, long onlineBytes, long wireBytes,
                            long rounds, long messages, long offlineBytes, double millis) {
         static LayerRow of(LayerStat s) {
-            return new LayerRow(s.index(), s.name(), s.op(), s.protocol(), s.online().bytes(), s.wireBytes(),
+            return new LayerRow(s.index(), s.name(), s.op(), s.protocol().label(), s.online().bytes(), s.wireBytes(),
                     s.online().rounds(), s.online().messages(), s.offlineBytes(), s.nanos() / 1e6);
         }
 

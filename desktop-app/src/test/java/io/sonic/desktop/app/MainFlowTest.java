@@ -74,7 +74,7 @@ class MainFlowTest {
         var cards = window.inference().viewModel().pipeline();
         assertEquals(graph.layers().size(), cards.size());
         for (InferenceViewModel.LayerCard c : cards) {
-            CostModel.Cost want = CostModel.of(graph.layers().get(c.index), SecureConfig.DEFAULT);
+            CostModel.Cost want = CostModel.of(graph, c.index, SecureConfig.DEFAULT);
             assertEquals(want.onlineBytes(), c.stat().online().bytes(), "layer " + c.index);
             assertEquals(want.rounds(), c.stat().online().rounds(), "layer " + c.index);
             assertEquals(InferenceViewModel.CardState.DONE, c.state.get());

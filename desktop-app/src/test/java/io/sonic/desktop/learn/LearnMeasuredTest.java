@@ -64,7 +64,7 @@ class LearnMeasuredTest {
             assertEquals(a.outputSize(), b.outputSize(), "layer " + i);
             assertEquals(a.parameterCount(), b.parameterCount(), "layer " + i);
             for (SecureConfig cfg : RUNS.keySet()) {
-                assertEquals(CostModel.of(a, cfg), CostModel.of(b, cfg), "layer " + i + " " + cfg);
+                assertEquals(CostModel.of(real, i, cfg), CostModel.of(M2Structure.graph(), i, cfg), "layer " + i + " " + cfg);
             }
         }
         assertEquals(CostModel.maskSetup(real), CostModel.maskSetup(M2Structure.graph()));
@@ -108,7 +108,7 @@ class LearnMeasuredTest {
         assertTrue(Topic.MAX_POOL.shownBy(r.layers().get(M2Structure.POOL1).protocol()));
         assertTrue(Topic.MSB.shownBy(r.layers().get(M2Structure.RELU1).protocol()));
         assertTrue(Topic.BEAVER.shownBy(r.layers().get(M2Structure.FC1).protocol()));
-        assertEquals("local", r.layers().get(M2Structure.FLATTEN).protocol());
+        assertEquals(io.sonic.engine.protocol.ProtocolId.of(io.sonic.engine.protocol.ProtocolName.LOCAL), r.layers().get(M2Structure.FLATTEN).protocol());
         InferenceResult label = RUNS.get(Figures.LABEL).result();
         int last = label.layers().size() - 1;
         assertEquals(M2Structure.graph().layers().size(), last);

@@ -53,7 +53,7 @@ class LearnTextTest {
     void msbAndReluRoundsAddUpAndComeFromTheProtocol() {
         int levels = MsbProtocol.ROUNDS - 1;
         long relu = MsbProtocol.ROUNDS + 1;
-        assertEquals(relu, CostModel.relu(1024).rounds(), "ReLU = MSB rounds + the select");
+        assertEquals(relu, CostModel.relu(1024, Figures.DEFAULT).rounds(), "ReLU = MSB rounds + the select");
         has(Topic.MSB, "Rounds: 1 + " + levels + " + 1 = " + relu + " for ℓ = 64, which is log2 ℓ + 2.");
         has(Topic.MSB, "that takes " + levels + " levels (63 → 32 → 16 → 8 → 4 → 2 → 1 segments)");
         has(Topic.MSB, "AND gates per element: 63 + 61 + 31 + 15 + 7 + 3 + 1 = " + MsbProtocol.ANDS_PER_LANE + ".");
@@ -91,18 +91,18 @@ class LearnTextTest {
         }
         has(Topic.MSB, "32·181·W + 16·W + 16·n");
         has(Topic.MSB, "A ReLU layer of 1,024 elements (W = 16): 32·181·16 + 16·16 + 16·1,024 = "
-                + n(ReluProtocol.bytes(1024)) + " bytes in " + CostModel.relu(1024).rounds() + " rounds, 854 bits per"
+                + n(ReluProtocol.bytes(1024)) + " bytes in " + CostModel.relu(1024, Figures.DEFAULT).rounds() + " rounds, 854 bits per"
                 + " ReLU");
         assertEquals(109_312, ReluProtocol.bytes(1024));
-        has(Topic.MSB, "offline the dealer sends " + n(CostModel.relu(1024).offlineBytes()) + " bytes");
-        assertEquals(8L * 181 * 16 + 16 * 1024, CostModel.relu(1024).offlineBytes(), "8·181·W + 16·n");
+        has(Topic.MSB, "offline the dealer sends " + n(CostModel.relu(1024, Figures.DEFAULT).offlineBytes()) + " bytes");
+        assertEquals(8L * 181 * 16 + 16 * 1024, CostModel.relu(1024, Figures.DEFAULT).offlineBytes(), "8·181·W + 16·n");
         has(Topic.MSB, "20ℓ − 16 = 1,264 bits in log ℓ + 2 = 8 rounds");
     }
 
     @Test
     void truncationIs16BytesPerElementInOneRound() {
         for (int n : new int[] {1, 100, 9216}) {
-            CostModel.Cost c = CostModel.truncation(n);
+            CostModel.Cost c = CostModel.truncation(n, Figures.DEFAULT);
             assertEquals(16L * n, c.onlineBytes());
             assertEquals(1, c.rounds());
             assertEquals(16L * n, c.offlineBytes());
@@ -129,15 +129,15 @@ class LearnTextTest {
         has(Topic.BEAVER, "Zᵢ = [i = 0]·E·F + E·Bᵢ + Aᵢ·F + Cᵢ. Only server 0 adds the public term E·F");
         has(Topic.BEAVER, "E = W − A and F = X − B. Both directions travel in one round");
         long open = 16L * (400 + 784);
-        assertEquals(open, CostModel.of(M2Structure.layer(M2Structure.CONV1), Figures.LOCAL).onlineBytes());
+        assertEquals(open, CostModel.of(M2Structure.graph(), M2Structure.CONV1, Figures.LOCAL).onlineBytes());
         has(Topic.BEAVER, "16·(400 + 784) = " + n(open) + " bytes for E and F in 1 round");
-        long conv1 = CostModel.of(M2Structure.layer(M2Structure.CONV1), Figures.DEFAULT).onlineBytes();
+        long conv1 = CostModel.of(M2Structure.graph(), M2Structure.CONV1, Figures.DEFAULT).onlineBytes();
         assertEquals(open + 16L * 9216, conv1);
         has(Topic.BEAVER, "the layer measures " + n(conv1) + " bytes in 2 rounds");
         assertEquals(166_400, conv1, "docs and the Inference screen show this figure");
         has(Topic.BEAVER, "16·(25,600 + 256) = 413,696 bytes; with truncation 415,296 bytes in 2 rounds");
         has(Topic.BEAVER, "73,728 bytes for the first convolution, 221,184 with the truncation's corrections");
-        assertEquals(8L * 9216, CostModel.of(M2Structure.layer(M2Structure.CONV1), Figures.LOCAL).offlineBytes());
+        assertEquals(8L * 9216, CostModel.of(M2Structure.graph(), M2Structure.CONV1, Figures.LOCAL).offlineBytes());
     }
 
     @Test
@@ -149,7 +149,7 @@ class LearnTextTest {
         int[] m2 = Figures.m2PoolPairs(M2Structure.POOL1);
         assertEquals(List.of(4608, 2304), java.util.Arrays.stream(m2).boxed().toList());
         long bytes = ReluProtocol.bytes(4608) + ReluProtocol.bytes(2304);
-        assertEquals(bytes, CostModel.of(M2Structure.layer(M2Structure.POOL1), Figures.DEFAULT).onlineBytes());
+        assertEquals(bytes, CostModel.of(M2Structure.graph(), M2Structure.POOL1, Figures.DEFAULT).onlineBytes());
         has(Topic.MAX_POOL, "a level of 4,608 pairs (491,904 bytes) and a level of 2,304 pairs (245,952 bytes), in all "
                 + n(bytes) + " bytes in 2 × 8 = 16 rounds");
         assertEquals(737_856, bytes, "the figure of docs/protocols/max-pool.md");
@@ -162,7 +162,7 @@ class LearnTextTest {
             argBytes += 32L * 181 * w + 16 * w + 32L * p;
         }
         assertEquals(argBytes, ArgmaxProtocol.bytes(10), "the page's per-level formula");
-        assertEquals(4 * (MsbProtocol.ROUNDS + 1), CostModel.argmax(10).rounds());
+        assertEquals(4 * (MsbProtocol.ROUNDS + 1), CostModel.argmax(10, Figures.DEFAULT).rounds());
         has(Topic.ARGMAX, "10 logits: levels of 5, 2, 1, 1 pairs, 32 rounds, " + n(argBytes) + " bytes");
         has(Topic.ARGMAX, "10 logits take 4 levels (10 → 5 → 3 → 2 → 1 candidates), 4 × 8 = 32 rounds");
     }

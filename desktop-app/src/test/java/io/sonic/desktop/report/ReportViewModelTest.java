@@ -97,7 +97,7 @@ class ReportViewModelTest {
                 assertEquals(s.index(), row.index());
                 assertEquals(s.name(), row.name());
                 assertEquals(s.op(), row.op());
-                assertEquals(s.protocol(), row.protocol());
+                assertEquals(s.protocol().label(), row.protocol());
                 assertEquals(s.online().bytes(), row.onlineBytes());
                 assertEquals(s.wireBytes(), row.wireBytes());
                 assertEquals(s.offlineBytes(), row.offlineBytes());
@@ -208,8 +208,8 @@ class ReportViewModelTest {
     void overSocketsTheWireBytesOutsideTheLayersGetTheirOwnLineAndNamesAreQuoted() {
         Traffic layer = new Traffic(100, 100, 1, 1, 1, 0);
         InferenceResult r = new InferenceResult(new double[] {0.25, 0.75}, null, new long[2],
-                List.of(new LayerStat(0, "fc, \"big\"", "Gemm", "Beaver matmul", layer, 300, 40, 2_000_000, List.of()),
-                        new LayerStat(1, "relu", "Relu", "MSB ReLU", layer, 280, 60, 1_000_000, List.of())),
+                List.of(new LayerStat(0, "fc, \"big\"", "Gemm", io.sonic.engine.protocol.ProtocolId.of(io.sonic.engine.protocol.ProtocolName.BEAVER_MATMUL), layer, 300, 40, 2_000_000, List.of()),
+                        new LayerStat(1, "relu", "Relu", io.sonic.engine.protocol.ProtocolId.of(io.sonic.engine.protocol.ProtocolName.MSB_RELU), layer, 280, 60, 1_000_000, List.of())),
                 layer.plus(layer), 700, 132, 4_000_000, 0, 5_000_000, 0);
         Run run = new Run(SampleRuns.open(SampleRuns.BREAST_CANCER), SecureConfig.DEFAULT, r, new float[] {0.2f, 0.8f},
                 1, null, "synthetic", T0);
@@ -262,7 +262,7 @@ class ReportViewModelTest {
                 assertEquals(s.index(), l.get("index").asInt());
                 assertEquals(s.name(), l.get("name").asText());
                 assertEquals(s.op(), l.get("op").asText());
-                assertEquals(s.protocol(), l.get("protocol").asText());
+                assertEquals(s.protocol().label(), l.get("protocol").asText());
                 assertEquals(s.online().bytes(), l.get("bytes").asLong());
                 assertEquals(s.online().rounds(), l.get("rounds").asLong());
                 assertEquals(s.wireBytes(), l.get("wireBytes").asLong());

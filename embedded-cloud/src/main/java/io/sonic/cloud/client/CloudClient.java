@@ -435,9 +435,7 @@ public final class CloudClient implements AutoCloseable {
         long start = System.nanoTime();
         UUID id = UUID.randomUUID();
         String token = io.sonic.cloud.server.Tokens.newToken();
-        byte[] openBody = ApiJson.write(new SessionRequest(id.toString(), modelId, cfg.linear().cliName(),
-                cfg.truncation().name().toLowerCase(Locale.ROOT), cfg.output().name().toLowerCase(Locale.ROOT),
-                control.stepping()));
+        byte[] openBody = ApiJson.write(SessionRequest.of(id.toString(), modelId, cfg, control.stepping()));
         control.cancel = () -> {
             for (int p = 0; p < 2; p++) {
                 try {
@@ -559,10 +557,19 @@ public final class CloudClient implements AutoCloseable {
      * both ways (-1 when unknown, as when only server 0's events are at hand).
      */
     public static InferenceResult.LayerStat layerStat(SessionEvent l, long wire) {
-        return new InferenceResult.LayerStat(l.index(), l.name(), l.op(), l.protocol(), traffic(l), wire,
+        return new InferenceResult.LayerStat(l.index(), l.name(), l.op(), protocolOf(l), traffic(l), wire,
                 l.offlineBytes() == null ? 0 : l.offlineBytes(), (long) (l.millis() * 1e6), l.exchanges() == null
                 ? List.of() : l.exchanges().stream().map(r -> new Round(r.what(), r.bytesSent(), r.bytesReceived()))
                 .toList());
+    }
+
+    private static io.sonic.engine.protocol.ProtocolId protocolOf(SessionEvent e) {
+        try {
+            return io.sonic.engine.protocol.ProtocolId.parse(e.protocol());
+        } catch (IllegalArgumentException ex) {
+            throw new CloudException("the server reported layer " + e.index() + " with " + ex.getMessage()
+                    + "; run the same Sonic version on every node");
+        }
     }
 
     private static Traffic traffic(SessionEvent e) {

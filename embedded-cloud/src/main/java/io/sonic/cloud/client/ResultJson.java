@@ -28,7 +28,8 @@ public final class ResultJson {
             l.put("index", st.index());
             l.put("name", st.name());
             l.put("op", st.op());
-            l.put("protocol", st.protocol());
+            l.put("protocol", st.protocol().label());
+            l.put("protocolId", st.protocol().code());
             l.put("bytes", st.online().bytes());
             l.put("rounds", st.online().rounds());
             l.put("wireBytes", st.wireBytes());

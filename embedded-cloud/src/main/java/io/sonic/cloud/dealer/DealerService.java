@@ -278,7 +278,7 @@ public final class DealerService {
         MaskSeeds reuse = seeds;
         expire();
         Pending p = deals.computeIfAbsent(session, k -> {
-            List<Need> plan = Plan.of(g, cfg);
+            List<Need<?>> plan = Plan.of(g, cfg);
             return new Pending(req.sessionKey(), Dealer.deal(plan, reuse, g.layers().size()));
         });
         synchronized (p) {
@@ -297,15 +297,20 @@ public final class DealerService {
         return encode(req.party(), p.dealt);
     }
 
+    /** A party's answer: [16-byte seed][int count][per item: int length, length little-endian longs]. */
     private static byte[] encode(int party, Dealer.Dealt d) {
-        List<long[]> corr = party == 1 ? d.corrections() : List.of();
-        int size = Prg.SEED_BYTES + 4;
-        for (long[] c : corr) {
-            size += 4 + 8 * c.length;
+        long size = Prg.SEED_BYTES + 4;
+        for (Need<?> n : d.plan()) {
+            size += 4 + 8 * Dealer.payloadLongs(n, party);
         }
-        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(party == 0 ? d.seed0() : d.seed1()).putInt(corr.size());
-        for (long[] c : corr) {
+        if (size > Integer.MAX_VALUE - 64) {
+            throw new ApiException(507, "this query's correlated randomness (" + size / (1 << 20) + " MiB for server "
+                    + party + ") is larger than one answer can carry");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(d.seed(party)).putInt(d.plan().size());
+        for (java.util.Iterator<long[]> it = d.payloads(party); it.hasNext(); ) {
+            long[] c = it.next();
             b.putInt(c.length);
             b.asLongBuffer().put(c);
             b.position(b.position() + 8 * c.length);
@@ -313,12 +318,12 @@ public final class DealerService {
         return b.array();
     }
 
-    /** A server's part of a deal: its seed and, for server 1, the corrections. */
-    public record Part(byte[] seed, List<long[]> corrections) {
+    /** A server's part of a deal: its seed and its payloads, decoded item by item as they are read. */
+    public record Part(byte[] seed, java.util.Iterator<long[]> payloads) {
     }
 
-    /** Decodes {@link #deal}'s answer: the seed and the corrections (empty for server 0). */
-    public static Part decode(byte[] bytes, int expectedItems, int party) {
+    /** Decodes {@link #deal}'s answer; each payload's length is checked against the plan as it is read. */
+    public static Part decode(byte[] bytes, List<Need<?>> plan, int party) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < Prg.SEED_BYTES + 4) {
             throw new IllegalStateException("the dealer's answer is truncated");
@@ -326,21 +331,39 @@ public final class DealerService {
         byte[] seed = new byte[Prg.SEED_BYTES];
         b.get(seed);
         int n = b.getInt();
-        if (party == 1 && n != expectedItems || party == 0 && n != 0) {
-            throw new IllegalStateException("the dealer sent " + n + " items, expected " + (party == 1 ? expectedItems : 0));
+        if (n != plan.size()) {
+            throw new IllegalStateException("the dealer sent " + n + " items, expected " + plan.size());
         }
-        List<long[]> corr = new java.util.ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int len = b.getInt();
-            if (len < 0 || len > b.remaining() / 8) {
-                throw new IllegalStateException("the dealer's answer is truncated");
+        java.util.Iterator<long[]> items = new java.util.Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < n;
             }
-            long[] c = new long[len];
-            b.asLongBuffer().get(c);
-            b.position(b.position() + 8 * len);
-            corr.add(c);
-        }
-        return new Part(seed, corr);
+
+            @Override
+            public long[] next() {
+                if (next >= n) {
+                    throw new java.util.NoSuchElementException();
+                }
+                long want = Dealer.payloadLongs(plan.get(next), party);
+                if (b.remaining() < 4) {
+                    throw new IllegalStateException("the dealer's answer is truncated");
+                }
+                int len = b.getInt();
+                if (len != want || len > b.remaining() / 8) {
+                    throw new IllegalStateException("the dealer's item " + next + " has " + len + " values, "
+                            + want + " expected");
+                }
+                long[] c = new long[len];
+                b.asLongBuffer().get(c);
+                b.position(b.position() + 8 * len);
+                next++;
+                return c;
+            }
+        };
+        return new Part(seed, items);
     }
 
     private void expire() {

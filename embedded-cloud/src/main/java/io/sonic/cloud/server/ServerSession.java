@@ -260,8 +260,8 @@ final class ServerSession {
     }
 
     synchronized SessionStatus status() {
-        return new SessionStatus(id.toString(), modelId, state.api(), config.linear().cliName(),
-                config.truncation().name().toLowerCase(Locale.ROOT), config.output().name().toLowerCase(Locale.ROOT),
+        return new SessionStatus(id.toString(), modelId, state.api(), config.suite().cliName(), config.linear().cliName(),
+                config.truncation().cliName(), config.output().cliName(),
                 stepping, error, online, new SessionStatus.Offline(offlineBytes), new ArrayList<>(layers));
     }
 }

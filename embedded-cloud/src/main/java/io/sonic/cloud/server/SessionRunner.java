@@ -13,7 +13,9 @@ import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureLayerListener;
 import io.sonic.engine.SecureParty;
 import io.sonic.engine.crypto.Prg;
+import io.sonic.engine.dealer.Dealer;
 import io.sonic.engine.dealer.Need;
+import io.sonic.engine.protocol.ProtocolId;
 import io.sonic.engine.dealer.Randomness;
 import io.sonic.engine.net.ChannelException;
 import io.sonic.engine.net.MeteredChannel;
@@ -75,7 +77,7 @@ final class SessionRunner implements Consumer<ServerSession> {
             }
             m = store.acquire(s.modelId);
             SecureConfig cfg = s.config;
-            List<Need> plan = Plan.of(m.graph, cfg);
+            List<Need<?>> plan = Plan.of(m.graph, cfg);
             SecureParty p = new SecureParty(party, m.graph, m.share, cfg);
             String hash = m.stored.info().structureHash();
             byte[] maskSeed = null;
@@ -89,12 +91,9 @@ final class SessionRunner implements Consumer<ServerSession> {
                 request = DealRequest.of(party, hash, cfg);
             }
             byte[] deal = dealer.deal(s.id, request, m.structureJson);
-            DealerService.Part part = DealerService.decode(deal, plan.size(), party);
-            long offline = 2L * 16;
-            for (Need n : plan) {
-                offline += n.correctionLongs() * 8;
-            }
-            Randomness r = new Randomness(party, plan, part.seed(), party == 1 ? part.corrections() : null, maskSeed);
+            DealerService.Part part = DealerService.decode(deal, plan, party);
+            long offline = Dealer.offlineBytesOf(plan);
+            Randomness r = Randomness.fromPayloads(party, plan, part.seed(), part.payloads(), maskSeed);
             ch = link.open(s.id, cfg.timeout());
             s.channel(ch);
             MeteredChannel metered = new MeteredChannel(ch);
@@ -140,16 +139,16 @@ final class SessionRunner implements Consumer<ServerSession> {
     /** The per-layer events, and the step gate before each layer. */
     private final class Events implements SecureLayerListener {
         private final ServerSession s;
-        private final List<Need> plan;
+        private final List<Need<?>> plan;
         private long wireAtStart;
 
-        Events(ServerSession s, List<Need> plan) {
+        Events(ServerSession s, List<Need<?>> plan) {
             this.s = s;
             this.plan = plan;
         }
 
         @Override
-        public void started(int index, Layer layer, String protocol) {
+        public void started(int index, Layer layer, ProtocolId protocol) {
             if (!s.open()) {
                 throw new ServerSession.EndedException(String.valueOf(s.error()));
             }
@@ -162,7 +161,7 @@ final class SessionRunner implements Consumer<ServerSession> {
         }
 
         @Override
-        public void finished(int index, Layer layer, String protocol, Traffic t, List<Round> rounds, long nanos) {
+        public void finished(int index, Layer layer, ProtocolId protocol, Traffic t, List<Round> rounds, long nanos) {
             long wire = link.wireBytesOut();
             SessionEvent start = layerEvent(SessionEvent.LAYER_END, index, layer, protocol);
             s.event(new SessionEvent(start.type(), start.index(), start.name(), start.op(), start.protocol(),
@@ -173,16 +172,16 @@ final class SessionRunner implements Consumer<ServerSession> {
         }
     }
 
-    private static SessionEvent layerEvent(String type, int index, Layer layer, String protocol) {
+    private static SessionEvent layerEvent(String type, int index, Layer layer, ProtocolId protocol) {
         return SessionEvent.layer(type, index, layer == null ? "output" : layer.name(),
-                layer == null ? "ArgMax" : layer.sourceOp(), protocol, layer == null ? null : layer.outputShape());
+                layer == null ? "ArgMax" : layer.sourceOp(), protocol.code(), layer == null ? null : layer.outputShape());
     }
 
-    private static long offlineOf(List<Need> plan, int layer) {
+    private static long offlineOf(List<Need<?>> plan, int layer) {
         long b = 0;
-        for (Need n : plan) {
+        for (Need<?> n : plan) {
             if (n.layer() == layer) {
-                b += n.correctionLongs() * 8;
+                b += 8 * (Dealer.payloadLongs(n, 0) + Dealer.payloadLongs(n, 1));
             }
         }
         return b;

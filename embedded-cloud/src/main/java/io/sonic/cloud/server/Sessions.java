@@ -111,8 +111,8 @@ final class Sessions implements AutoCloseable {
                 throw new ApiException(409, "session " + s.id + " already has its input");
             }
         }
-        log.accept("session " + NodeLog.shortId(s.id) + " started (model '" + s.modelId + "', " + s.config.linear()
-                .cliName() + (s.stepping ? ", step mode" : "") + ", from " + s.client + ")");
+        log.accept("session " + NodeLog.shortId(s.id) + " started (model '" + s.modelId + "', " + s.config.summary()
+                + (s.stepping ? ", step mode" : "") + ", from " + s.client + ")");
         try {
             workers.execute(() -> runner.accept(s));
         } catch (RejectedExecutionException e) {

@@ -131,16 +131,9 @@ final class SessionsHandler extends JsonHandler {
 
     private SecureConfig config(SessionRequest req, int fractionBits) {
         try {
-            SecureConfig.LinearMode l = req.linear() == null ? SecureConfig.LinearMode.FAITHFUL
-                    : SecureConfig.LinearMode.valueOf(req.linear().toUpperCase(Locale.ROOT).replace('-', '_'));
-            SecureConfig.TruncationMode t = req.truncation() == null ? SecureConfig.TruncationMode.EXACT
-                    : SecureConfig.TruncationMode.valueOf(req.truncation().toUpperCase(Locale.ROOT));
-            SecureConfig.OutputMode o = req.output() == null ? SecureConfig.OutputMode.LOGITS
-                    : SecureConfig.OutputMode.valueOf(req.output().toUpperCase(Locale.ROOT));
-            return new SecureConfig(fractionBits, l, t, o, server.timeout());
+            return req.config(SecureConfig.DEFAULT.withFractionBits(fractionBits).withTimeout(server.timeout()));
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "linear must be faithful or mask-reuse, truncation exact or local, output"
-                    + " logits or label");
+            throw new ApiException(400, io.sonic.cloud.api.ApiJson.printable(e.getMessage()));
         }
     }
 

@@ -1,95 +1,56 @@
 package io.sonic.engine.dealer;
 
-import java.util.List;
-
 /**
- * One server's correlated randomness for one query: its seed expanded in plan order, plus (party 1)
- * the dealer's corrections. Protocols ask for items in exactly the order of the plan; an item is
- * produced once, so nothing can be handed out twice, and asking out of step or past the end fails.
+ * One server's source of correlated randomness for one query. Protocols ask for each item with the
+ * full description of what they need ({@link Need}: kind, layer, every size); a source hands out
+ * exactly the items of its plan, in order, each once, and refuses a request that differs from the
+ * planned item in anything.
  */
-public final class Randomness {
-    private final int party;
-    private final List<Need> plan;
-    private final List<long[]> corrections;
-    private final Expander expander;
-    private int next;
+public interface Randomness {
+    /** The next item, which must equal {@code need}. */
+    <M extends Material> M take(Need<M> need);
+
+    /** Items planned but not yet taken. */
+    int remaining();
+
+    /** The dealer's source: this party's seed expanded in plan order, completed by the dealer's payloads. */
+    static Randomness dealt(int party, Dealer.Dealt dealt, MaskSeeds masks) {
+        return new DealtRandomness(party, dealt.plan(), dealt.seed(party), dealt.payloads(party),
+                masks == null ? null : masks.seed(party));
+    }
 
     /**
-     * @param corrections the dealer's corrections (party 1), ignored for party 0
-     * @param maskSeed    this party's mask seed (mask-reuse mode), or null
+     * The dealer's source from a seed and payloads read from elsewhere (the dealer service's answer),
+     * in plan order; payloads are read only as the protocols take items.
      */
-    public Randomness(int party, List<Need> plan, byte[] seed, List<long[]> corrections, byte[] maskSeed) {
-        if (party == 1 && (corrections == null || corrections.size() != plan.size())) {
-            throw new IllegalArgumentException("party 1 needs one correction per planned item");
+    static Randomness fromPayloads(int party, java.util.List<Need<?>> plan, byte[] seed,
+                                   java.util.Iterator<long[]> payloads, byte[] maskSeed) {
+        return new DealtRandomness(party, plan, seed, payloads, maskSeed);
+    }
+
+    /** A source that plans nothing and records every request, returning zeros of the right sizes. */
+    static Recording recording() {
+        return new Recording();
+    }
+
+    /** Records what a query asks for, in order: the traced plan. */
+    final class Recording implements Randomness {
+        private final java.util.List<Need<?>> needs = new java.util.ArrayList<>();
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <M extends Material> M take(Need<M> need) {
+            needs.add(need);
+            return (M) Kinds.zeros(need);
         }
-        this.party = party;
-        this.plan = List.copyOf(plan);
-        this.corrections = corrections;
-        this.expander = new Expander(party, seed, maskSeed);
-    }
 
-    public static Randomness forParty(int party, List<Need> plan, Dealer.Dealt dealt, MaskSeeds masks) {
-        return new Randomness(party, plan, party == 0 ? dealt.seed0() : dealt.seed1(),
-                party == 1 ? dealt.corrections() : null, masks == null ? null : masks.seed(party));
-    }
-
-    public int remaining() {
-        return plan.size() - next;
-    }
-
-    private long[][] nextItem(Class<? extends Need> kind, int layer) {
-        if (next >= plan.size()) {
-            throw new IllegalStateException("no correlated randomness left for this query (layer " + layer + ")");
+        @Override
+        public int remaining() {
+            return 0;
         }
-        Need need = plan.get(next);
-        if (!kind.isInstance(need) || need.layer() != layer) {
-            throw new IllegalStateException("correlated randomness out of step: layer " + layer + " asked for "
-                    + kind.getSimpleName() + ", the plan has " + need.getClass().getSimpleName() + " of layer "
-                    + need.layer());
+
+        public java.util.List<Need<?>> plan() {
+            return java.util.List.copyOf(needs);
         }
-        long[][] own = expander.expand(need);
-        long[] corr = party == 1 ? corrections.get(next) : null;
-        if (party == 1) {
-            corrections.set(next, null);
-        }
-        next++;
-        return party == 0 ? own : merge(need, own, corr);
-    }
-
-    private static long[][] merge(Need need, long[][] own, long[] corr) {
-        if (need instanceof Need.Triple || need instanceof Need.Ands) {
-            own[2] = corr;
-            return own;
-        } else if (need instanceof Need.BitMults bm) {
-            int n = bm.n();
-            own[1] = java.util.Arrays.copyOfRange(corr, 0, n);
-            own[3] = java.util.Arrays.copyOfRange(corr, n, corr.length);
-            return own;
-        } else {
-            int n = corr.length / 2;
-            own[1] = java.util.Arrays.copyOfRange(corr, 0, n);
-            own[2] = java.util.Arrays.copyOfRange(corr, n, corr.length);
-            return own;
-        }
-    }
-
-    public Material.Triple triple(int layer) {
-        long[][] m = nextItem(Need.Triple.class, layer);
-        return new Material.Triple(m[0], m[1], m[2]);
-    }
-
-    public Material.Ands ands(int layer) {
-        long[][] m = nextItem(Need.Ands.class, layer);
-        return new Material.Ands(m[0], m[1], m[2]);
-    }
-
-    public Material.BitMults bitMults(int layer) {
-        long[][] m = nextItem(Need.BitMults.class, layer);
-        return new Material.BitMults(m[0], m[1], m[2], m[3]);
-    }
-
-    public Material.Truncs truncs(int layer) {
-        long[][] m = nextItem(Need.Truncs.class, layer);
-        return new Material.Truncs(m[0], m[1], m[2]);
     }
 }

@@ -1,9 +1,6 @@
 package io.sonic.engine.protocol;
 
-import io.sonic.engine.dealer.Need;
-
-import java.util.ArrayList;
-import java.util.List;
+import io.sonic.engine.CostModel.Cost;
 
 /**
  * Secure argmax of the output logits, so that only the label's shares leave the servers: the same
@@ -22,13 +19,16 @@ public final class ArgmaxProtocol {
         return MaxPoolProtocol.pairsPerLevel(new int[] {n});
     }
 
-    public static List<Need> needs(int layer, int n) {
-        List<Need> needs = new ArrayList<>();
+    /** Online bytes and rounds for n logits, and the dealer's bytes. */
+    public static Cost cost(int n) {
+        long offline = 0;
+        long rounds = 0;
         for (int pairs : pairsPerLevel(n)) {
-            needs.add(MsbProtocol.ands(layer, pairs));
-            needs.add(SelectProtocol.bitMults(layer, pairs, 2));
+            long words = BitSlice.words(pairs);
+            offline += 8 * (MsbProtocol.ANDS_PER_LANE * words) + 8L * pairs * 3;
+            rounds += MsbProtocol.ROUNDS + 1;
         }
-        return needs;
+        return new Cost(bytes(n), rounds, offline);
     }
 
     public static long bytes(int n) {

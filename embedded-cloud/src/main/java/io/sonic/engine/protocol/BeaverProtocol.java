@@ -1,6 +1,7 @@
 package io.sonic.engine.protocol;
 
 import io.sonic.engine.dealer.Bilinear;
+import io.sonic.engine.dealer.Need;
 import io.sonic.engine.net.Messages;
 
 /**
@@ -27,10 +28,10 @@ public final class BeaverProtocol {
      * @param maskedWeight E = W − A opened at setup (mask-reuse mode), or null to open it now
      */
     public static long[] multiply(PartyContext ctx, int layer, Bilinear op, long[] w, long[] x, long[] maskedWeight) {
-        long[][] t = ctx.randomness().triple(layer).take();
-        long[] a = t[0];
-        long[] b = t[1];
-        long[] c = t[2];
+        var t = ctx.randomness().take(new Need.Triple(layer, op, maskedWeight != null));
+        long[] a = t.a();
+        long[] b = t.b();
+        long[] c = t.c();
         long[] f = new long[x.length];
         for (int i = 0; i < f.length; i++) {
             f[i] = x[i] - b[i];

@@ -1,6 +1,5 @@
 package io.sonic.engine.protocol;
 
-import io.sonic.engine.dealer.Need;
 import io.sonic.model.geometry.PoolGeometry;
 
 import java.util.ArrayList;
@@ -60,15 +59,7 @@ public final class MaxPoolProtocol {
 
     /** Pairs compared at each level of the layer's tree. */
     public static int[] pairsPerLevelOf(PoolGeometry g) {
-        return pairsPerLevel(Arrays.stream(windows(g)).mapToInt(w -> w.length).toArray());
-    }
-
-    public static List<Need> needs(int layer, PoolGeometry g) {
-        List<Need> needs = new ArrayList<>();
-        for (int pairs : pairsPerLevelOf(g)) {
-            needs.addAll(ReluProtocol.needs(layer, pairs));
-        }
-        return needs;
+        return pairsPerLevel(windowSizes(g));
     }
 
     /** Exact bytes both directions for the layer. */
@@ -84,7 +75,8 @@ public final class MaxPoolProtocol {
         return pairsPerLevelOf(g).length;
     }
 
-    public static long[] maxPool(PartyContext ctx, int layer, PoolGeometry g, long[] x) {
+    /** The candidate values of every window of the layer (padding left out), from the input shares. */
+    public static long[][] candidates(PoolGeometry g, long[] x) {
         int[][] windows = windows(g);
         long[][] cand = new long[windows.length][];
         for (int o = 0; o < windows.length; o++) {
@@ -93,11 +85,16 @@ public final class MaxPoolProtocol {
                 cand[o][k] = x[windows[o][k]];
             }
         }
-        return tree(ctx, layer, cand);
+        return cand;
+    }
+
+    /** The sizes of the layer's windows without their padded positions. */
+    public static int[] windowSizes(PoolGeometry g) {
+        return Arrays.stream(windows(g)).mapToInt(w -> w.length).toArray();
     }
 
     /** Reduces each candidate list to its maximum, all lists level by level together. */
-    static long[] tree(PartyContext ctx, int layer, long[][] cand) {
+    public static long[] tree(PartyContext ctx, int layer, long[][] cand) {
         int level = 0;
         while (Arrays.stream(cand).anyMatch(c -> c.length > 1)) {
             level++;

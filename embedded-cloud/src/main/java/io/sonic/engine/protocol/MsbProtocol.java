@@ -47,7 +47,7 @@ public final class MsbProtocol {
         return levels;
     }
 
-    public static Need ands(int layer, int n) {
+    public static Need.Ands ands(int layer, int n) {
         return new Need.Ands(layer, ANDS_PER_LANE * BitSlice.words(n));
     }
 
@@ -59,7 +59,7 @@ public final class MsbProtocol {
     /** Bit-sliced XOR share of DReLU for each element of the share x. */
     public static long[] drelu(PartyContext ctx, int layer, long[] x) {
         int words = BitSlice.words(x.length);
-        var triples = ctx.randomness().ands(layer);
+        var triples = ctx.randomness().take(ands(layer, x.length));
         long[][] own = BitSlice.planes(x);
         boolean zero = ctx.isZero();
         long[] none = new long[words];

@@ -9,4 +9,9 @@ public record PartyContext(int party, MeteredChannel channel, Randomness randomn
     public boolean isZero() {
         return party == 0;
     }
+
+    /** The protocol suite the configuration selects. */
+    public Suite suite() {
+        return Suite.of(config);
+    }
 }

@@ -1,8 +1,6 @@
 package io.sonic.engine.protocol;
 
-import io.sonic.engine.dealer.Need;
-
-import java.util.List;
+import io.sonic.engine.CostModel.Cost;
 
 /**
  * Secure ReLU(x) = x · DReLU(x): {@link MsbProtocol} for the bit, then {@link SelectProtocol} to
@@ -17,8 +15,11 @@ public final class ReluProtocol {
     private ReluProtocol() {
     }
 
-    public static List<Need> needs(int layer, int n) {
-        return List.of(MsbProtocol.ands(layer, n), SelectProtocol.bitMults(layer, n, 1));
+    /** Online bytes and rounds for n elements, and the dealer's bytes (party 1's corrections). */
+    public static Cost cost(int n) {
+        long words = BitSlice.words(n);
+        long offline = 8 * (MsbProtocol.ANDS_PER_LANE * words) + 8L * n * 2;
+        return new Cost(bytes(n), MsbProtocol.ROUNDS + 1, offline);
     }
 
     /** Exact bytes both directions for n elements. */

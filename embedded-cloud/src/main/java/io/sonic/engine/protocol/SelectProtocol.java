@@ -15,10 +15,6 @@ public final class SelectProtocol {
     private SelectProtocol() {
     }
 
-    public static Need bitMults(int layer, int n, int values) {
-        return new Need.BitMults(layer, n, values);
-    }
-
     /**
      * @param d      bit-sliced XOR share of n bits
      * @param values k arrays of n additive shares
@@ -28,11 +24,11 @@ public final class SelectProtocol {
         int n = values[0].length;
         int k = values.length;
         int words = BitSlice.words(n);
-        long[][] m = ctx.randomness().bitMults(layer).take();
-        long[] tBool = m[0];
-        long[] tArith = m[1];
-        long[] a = m[2];
-        long[] at = m[3];
+        var m = ctx.randomness().take(new Need.BitMults(layer, n, k));
+        long[] tBool = m.tBool();
+        long[] tArith = m.tArith();
+        long[] a = m.a();
+        long[] at = m.at();
         long[] e = new long[words];
         for (int w = 0; w < words; w++) {
             e[w] = d[w] ^ tBool[w];

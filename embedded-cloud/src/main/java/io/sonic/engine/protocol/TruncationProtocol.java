@@ -1,6 +1,7 @@
 package io.sonic.engine.protocol;
 
-import io.sonic.engine.SecureConfig.TruncationMode;
+import io.sonic.engine.CostModel.Cost;
+import io.sonic.engine.dealer.Need;
 import io.sonic.engine.net.Messages;
 
 /**
@@ -32,19 +33,28 @@ public final class TruncationProtocol {
         return r;
     }
 
+    /** Exact truncation of n elements: 16·n bytes, 1 round; offline r >>> f and MSB(r) corrections. */
+    public static Cost cost(int n) {
+        return new Cost(16L * n, 1, 16L * n);
+    }
+
+    /** SecureML's local truncation (both suites' {@code LOCAL} mode): no communication. */
+    public static long[] local(PartyContext ctx, long[] x) {
+        int f = ctx.config().fractionBits();
+        long[] r = new long[x.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = ctx.isZero() ? x[i] >> f : -((-x[i]) >> f);
+        }
+        return r;
+    }
+
+    /** The Sonic suite's exact truncation. */
     public static long[] truncate(PartyContext ctx, int layer, long[] x) {
         int f = ctx.config().fractionBits();
-        if (ctx.config().truncation() == TruncationMode.LOCAL) {
-            long[] r = new long[x.length];
-            for (int i = 0; i < r.length; i++) {
-                r[i] = ctx.isZero() ? x[i] >> f : -((-x[i]) >> f);
-            }
-            return r;
-        }
-        long[][] m = ctx.randomness().truncs(layer).take();
-        long[] rShare = m[0];
-        long[] high = m[1];
-        long[] msb = m[2];
+        var m = ctx.randomness().take(new Need.Truncs(layer, x.length, f));
+        long[] rShare = m.r();
+        long[] high = m.high();
+        long[] msb = m.msb();
         long[] c = new long[x.length];
         for (int i = 0; i < c.length; i++) {
             c[i] = x[i] + rShare[i] + (ctx.isZero() ? OFFSET : 0);

@@ -57,7 +57,7 @@ class WireInferenceTest {
         FixedPoint fp = CFG.fixedPoint();
         FloatEvaluator floats = new FloatEvaluator(g);
         FixedPointEvaluator reference = new FixedPointEvaluator(g, fp);
-        long bound = ErrorBound.units(g, fp);
+        long bound = ErrorBound.units(g, CFG);
         Servers servers = Servers.upload(g);
         for (float[] x : WireFixtures.sampleInputs(name, 3)) {
             long[] got = servers.infer(x);
@@ -83,7 +83,7 @@ class WireInferenceTest {
         ModelGraph g = WireFixtures.everyKind(11);
         FixedPoint fp = CFG.fixedPoint();
         FixedPointEvaluator reference = new FixedPointEvaluator(g, fp);
-        long bound = ErrorBound.units(g, fp);
+        long bound = ErrorBound.units(g, CFG);
         Servers servers = Servers.upload(g);
         double worstFloat = 0;
         for (long seed = 1; seed <= 3; seed++) {
@@ -111,7 +111,7 @@ class WireInferenceTest {
     }
 
     /** Two servers and a dealer that received only bytes: the structure JSON and one binary share each. */
-    private record Servers(ModelGraph graph, ModelShare[] shares, List<Need> plan) {
+    private record Servers(ModelGraph graph, ModelShare[] shares, List<Need<?>> plan) {
 
         static Servers upload(ModelGraph original) {
             // the model owner
@@ -122,7 +122,7 @@ class WireInferenceTest {
             ModelGraph pub = GraphCodec.publicGraph(structure);
             assertEquals(GraphCodec.structureHash(original), GraphCodec.structureHash(pub));
             ModelShare[] shares = {ShareCodec.decode(payloads[0], pub, 0), ShareCodec.decode(payloads[1], pub, 1)};
-            List<Need> dealerPlan = Plan.of(GraphCodec.publicGraph(structure), CFG);
+            List<Need<?>> dealerPlan = Plan.of(GraphCodec.publicGraph(structure), CFG);
             assertEquals(Plan.of(original, CFG).size(), dealerPlan.size());
             return new Servers(pub, shares, dealerPlan);
         }
@@ -144,7 +144,7 @@ class WireInferenceTest {
                         try {
                             SharedTensor mine = ShareCodec.decodeTensor(inBytes[party], party, graph.inputShape());
                             SecureParty server = new SecureParty(party, graph, shares[party], CFG);
-                            Randomness r = Randomness.forParty(party, plan, dealt, (MaskSeeds) null);
+                            Randomness r = Randomness.dealt(party, dealt, null);
                             SharedTensor y = server.run(mine, new MeteredChannel(pair[party]), r,
                                     SecureLayerListener.NONE);
                             assertEquals(0, r.remaining(), "server " + party + " used all its randomness");

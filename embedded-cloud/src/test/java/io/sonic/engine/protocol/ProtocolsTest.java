@@ -48,7 +48,7 @@ class ProtocolsTest {
         long[] x = random(30, 2, 20);
         long[][] ws = TwoParties.share(w, 3);
         long[][] xs = TwoParties.share(x, 4);
-        var run = TwoParties.run(List.of(new Need.Triple(0, op, false)), EXACT,
+        var run = TwoParties.run(EXACT,
                 ctx -> BeaverProtocol.multiply(ctx, 0, op, ws[ctx.party()], xs[ctx.party()], null));
         assertArrayEquals(BeaverProtocol.ideal(op, w, x), TwoParties.sum(run.out0(), run.out1()));
         Traffic t = traffic(run);
@@ -69,7 +69,7 @@ class ProtocolsTest {
         long[] x = random(196, 6, 20);
         long[][] ws = TwoParties.share(w, 7);
         long[][] xs = TwoParties.share(x, 8);
-        var run = TwoParties.run(List.of(new Need.Triple(0, op, false)), EXACT,
+        var run = TwoParties.run(EXACT,
                 ctx -> BeaverProtocol.multiply(ctx, 0, op, ws[ctx.party()], xs[ctx.party()], null));
         assertArrayEquals(op.apply(w, x), TwoParties.sum(run.out0(), run.out1()));
         assertEquals(16L * (108 + 196), traffic(run).bytes());
@@ -81,7 +81,7 @@ class ProtocolsTest {
         // products of up to 2^61 in magnitude: the local variant would fail for about a quarter of them
         long[] x = random(4000, 9, 61);
         long[][] xs = TwoParties.share(x, 10);
-        var run = TwoParties.run(List.of(new Need.Truncs(0, x.length, f)), EXACT,
+        var run = TwoParties.run(EXACT,
                 ctx -> TruncationProtocol.truncate(ctx, 0, xs[ctx.party()]));
         long[] y = TwoParties.sum(run.out0(), run.out1());
         long[] ideal = TruncationProtocol.ideal(x, f);
@@ -101,7 +101,7 @@ class ProtocolsTest {
         // |x| < 2^60: failure probability about 2^(k+1-64) = 1/8 per element
         long[] x = random(n, 11, k);
         long[][] xs = TwoParties.share(x, 12);
-        var run = TwoParties.run(List.of(), LOCAL, ctx -> TruncationProtocol.truncate(ctx, 0, xs[ctx.party()]));
+        var run = TwoParties.run(LOCAL, ctx -> TruncationProtocol.local(ctx, xs[ctx.party()]));
         long[] y = TwoParties.sum(run.out0(), run.out1());
         long[] ideal = TruncationProtocol.ideal(x, f);
         int wrong = 0;
@@ -126,7 +126,7 @@ class ProtocolsTest {
         }
         long[] x = values.stream().mapToLong(Long::longValue).toArray();
         long[][] xs = TwoParties.share(x, 14);
-        var run = TwoParties.run(ReluProtocol.needs(0, x.length), EXACT,
+        var run = TwoParties.run(EXACT,
                 ctx -> ReluProtocol.relu(ctx, 0, xs[ctx.party()]));
         long[] y = TwoParties.sum(run.out0(), run.out1());
         for (int i = 0; i < x.length; i++) {
@@ -149,8 +149,8 @@ class ProtocolsTest {
         PoolGeometry g = new PoolGeometry(in, w, false, false);
         long[] x = random(75, 15, 30);
         long[][] xs = TwoParties.share(x, 16);
-        var run = TwoParties.run(MaxPoolProtocol.needs(0, g), EXACT,
-                ctx -> MaxPoolProtocol.maxPool(ctx, 0, g, xs[ctx.party()]));
+        var run = TwoParties.run(EXACT,
+                ctx -> MaxPoolProtocol.tree(ctx, 0, MaxPoolProtocol.candidates(g, xs[ctx.party()])));
         long[] y = TwoParties.sum(run.out0(), run.out1());
         int[][] windows = MaxPoolProtocol.windows(g);
         for (int o = 0; o < y.length; o++) {
@@ -170,7 +170,7 @@ class ProtocolsTest {
         long[][] cases = {{3, 9, 1, 9, -4, 0, 2, 8, 7, 5}, {-5, -2, -9}, {7, 7, 7, 7, 7}, random(10, 17, 40)};
         for (long[] x : cases) {
             long[][] xs = TwoParties.share(x, 18);
-            var run = TwoParties.run(ArgmaxProtocol.needs(0, x.length), EXACT,
+            var run = TwoParties.run(EXACT,
                     ctx -> ArgmaxProtocol.argmax(ctx, 0, xs[ctx.party()]));
             assertEquals(ArgmaxProtocol.ideal(x), run.out0() + run.out1());
             assertEquals(ArgmaxProtocol.bytes(x.length), traffic(run).bytes());

@@ -1,0 +1,75 @@
+package io.sonic.engine.layer;
+
+import io.sonic.engine.CostModel.Cost;
+import io.sonic.engine.SecureConfig;
+import io.sonic.engine.protocol.ProtocolName;
+import io.sonic.model.eval.FixedPoint;
+import io.sonic.model.eval.RingKernels;
+import io.sonic.model.layer.AddLayer;
+import io.sonic.model.layer.BiasAddLayer;
+import io.sonic.model.layer.Layer;
+import io.sonic.model.layer.PadLayer;
+import io.sonic.model.layer.ReshapeLayer;
+
+import java.util.function.BiFunction;
+
+/**
+ * Layers that are linear with public coefficients, so each server computes on its own shares without
+ * talking: reshapes, padding (party 0 adds the public pad value), bias additions (the bias share at
+ * 2^f) and residual additions (the error bounds of the two inputs add up).
+ */
+final class LocalLayerProtocol<L extends Layer> implements LayerProtocol<L> {
+    private final Class<L> kind;
+    private final BiFunction<LayerStep, L, long[]> step;
+    private final boolean sumsErrors;
+
+    private LocalLayerProtocol(Class<L> kind, BiFunction<LayerStep, L, long[]> step, boolean sumsErrors) {
+        this.kind = kind;
+        this.step = step;
+        this.sumsErrors = sumsErrors;
+    }
+
+    static LocalLayerProtocol<ReshapeLayer> reshape() {
+        return new LocalLayerProtocol<>(ReshapeLayer.class, (s, l) -> s.input(), false);
+    }
+
+    static LocalLayerProtocol<PadLayer> pad() {
+        return new LocalLayerProtocol<>(PadLayer.class, (s, l) -> RingKernels.gather(l.sourceTable(), s.input(),
+                s.ctx().isZero() ? s.ctx().config().fixedPoint().encode(l.value()) : 0), false);
+    }
+
+    static LocalLayerProtocol<BiasAddLayer> biasAdd() {
+        return new LocalLayerProtocol<>(BiasAddLayer.class, (s, l) -> RingKernels.add(s.input(), l.inputShape(0),
+                s.param(0), l.bias().shape(), l.outputShape()), false);
+    }
+
+    static LocalLayerProtocol<AddLayer> add() {
+        return new LocalLayerProtocol<>(AddLayer.class, (s, l) -> RingKernels.add(s.inputs()[0], l.inputShape(0),
+                s.inputs()[1], l.inputShape(1), l.outputShape()), true);
+    }
+
+    @Override
+    public Class<L> kind() {
+        return kind;
+    }
+
+    @Override
+    public ProtocolName name(L layer, SecureConfig cfg) {
+        return ProtocolName.LOCAL;
+    }
+
+    @Override
+    public long[] evaluate(LayerStep s, L layer) {
+        return step.apply(s, layer);
+    }
+
+    @Override
+    public Cost cost(L layer, SecureConfig cfg) {
+        return Cost.ZERO;
+    }
+
+    @Override
+    public long errorOut(L layer, FixedPoint fp, long[] in) {
+        return sumsErrors ? in[0] + in[1] : in[0];
+    }
+}

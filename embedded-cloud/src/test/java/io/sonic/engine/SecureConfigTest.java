@@ -1,0 +1,52 @@
+package io.sonic.engine;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The one encoding of a configuration: every combination reads back from its text and its fields. */
+class SecureConfigTest {
+    @Test
+    void everyConfigurationReadsBackFromItsTextAndFields() {
+        int n = 0;
+        for (SecureConfig.Suite s : SecureConfig.Suite.values()) {
+            for (SecureConfig.LinearMode l : SecureConfig.LinearMode.values()) {
+                for (SecureConfig.TruncationMode t : SecureConfig.TruncationMode.values()) {
+                    for (SecureConfig.OutputMode o : SecureConfig.OutputMode.values()) {
+                        SecureConfig c = new SecureConfig(12, s, l, t, o, Duration.ofSeconds(3));
+                        assertEquals(c, SecureConfig.parseText(c.text(), SecureConfig.DEFAULT
+                                .withTimeout(Duration.ofSeconds(3))));
+                        assertEquals(c, SecureConfig.fromFields(c.fields(), SecureConfig.DEFAULT
+                                .withTimeout(Duration.ofSeconds(3))));
+                        n++;
+                    }
+                }
+            }
+        }
+        assertEquals(16, n);
+        assertEquals("suite=sonic linear=faithful truncation=exact output=logits fractionBits=16",
+                SecureConfig.DEFAULT.text());
+    }
+
+    @Test
+    void absentFieldsKeepTheBaseAndWrongOnesAreNamed() {
+        SecureConfig c = SecureConfig.fromFields(Map.of(SecureConfig.SUITE, "FSS"), SecureConfig.DEFAULT);
+        assertEquals(SecureConfig.Suite.FSS, c.suite());
+        assertEquals(SecureConfig.DEFAULT.linear(), c.linear());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SecureConfig.fromFields(Map.of(SecureConfig.SUITE, "gc"), SecureConfig.DEFAULT));
+        assertEquals("suite must be sonic or fss, not 'gc'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SecureConfig.parseText("linear=sometimes",
+                SecureConfig.DEFAULT));
+        assertTrue(e.getMessage().contains("faithful or mask-reuse"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SecureConfig.parseText("colour=red", SecureConfig.DEFAULT));
+        assertTrue(e.getMessage().contains("unknown secure option 'colour'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SecureConfig.parseText("fractionBits=40", SecureConfig.DEFAULT));
+        assertThrows(IllegalArgumentException.class, () -> SecureConfig.parseText("suite", SecureConfig.DEFAULT));
+    }
+}
