@@ -124,6 +124,12 @@ public final class SecureInference implements AutoCloseable {
         // dealer: this query's correlated randomness
         long offlineStart = System.nanoTime();
         Dealer.Dealt dealt = Dealer.deal(plan, masks, graph.layers().size());
+        List<List<long[]>> payloads = List.of(new ArrayList<>(plan.size()), new ArrayList<>(plan.size()));
+        for (var it = dealt.payloadsOfBoth(); it.hasNext(); ) {
+            long[][] both = it.next();
+            payloads.get(0).add(both[0]);
+            payloads.get(1).add(both[1]);
+        }
         long offlineNanos = System.nanoTime() - offlineStart;
         Map<Integer, InferenceResult.LayerStat> stats = new ConcurrentHashMap<>();
         SecureLayerListener collect = new SecureLayerListener() {
@@ -145,7 +151,8 @@ public final class SecureInference implements AutoCloseable {
         SharedTensor[] out = new SharedTensor[2];
         long onlineStart = System.nanoTime();
         runBoth(p -> {
-            Randomness r = Randomness.dealt(p, dealt, masks);
+            Randomness r = Randomness.fromPayloads(p, plan, dealt.seed(p), payloads.get(p).iterator(),
+                    masks == null ? null : masks.seed(p));
             out[p] = parties[p].run(in[p], ch[p], r, p == 0 ? collect : SecureLayerListener.NONE);
             if (r.remaining() != 0) {
                 throw new IllegalStateException("server " + p + " left " + r.remaining() + " randomness items unused");

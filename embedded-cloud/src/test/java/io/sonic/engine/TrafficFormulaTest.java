@@ -20,9 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrafficFormulaTest {
     static List<Object[]> cases() {
         List<Object[]> c = new ArrayList<>();
+        SecureConfig fss = SecureConfig.DEFAULT.withSuite(SecureConfig.Suite.FSS);
         SecureConfig[] cfgs = {SecureConfig.DEFAULT, SecureConfig.DEFAULT.withLinear(LinearMode.MASK_REUSE),
                 SecureConfig.DEFAULT.withTruncation(TruncationMode.LOCAL),
-                SecureConfig.DEFAULT.withOutput(OutputMode.LABEL)};
+                SecureConfig.DEFAULT.withOutput(OutputMode.LABEL), fss, fss.withLinear(LinearMode.MASK_REUSE),
+                fss.withTruncation(TruncationMode.LOCAL), fss.withOutput(OutputMode.LABEL)};
         for (String m : new String[] {"breast-cancer", "mnist-m1", "mnist-m2", "fashion-cnn"}) {
             for (SecureConfig cfg : cfgs) {
                 c.add(new Object[] {m, cfg});
@@ -44,8 +46,7 @@ class TrafficFormulaTest {
             for (int i = 0; i < want.size(); i++) {
                 InferenceResult.LayerStat st = r.layers().get(i);
                 CostModel.Cost c = want.get(i);
-                String what = model + " " + cfg.linear() + "/" + cfg.truncation() + "/" + cfg.output() + " layer " + i
-                        + " " + st.op();
+                String what = model + " " + cfg.text() + " layer " + i + " " + st.op();
                 assertEquals(c.onlineBytes(), st.online().bytes(), what + " online bytes");
                 assertEquals(c.rounds(), st.online().rounds(), what + " rounds");
                 // the rounds the protocol names add up to the meter's count and bytes, and each is named

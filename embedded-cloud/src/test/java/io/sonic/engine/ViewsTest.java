@@ -5,6 +5,10 @@ import io.sonic.engine.dealer.Bilinear;
 import io.sonic.engine.dealer.Need;
 import io.sonic.engine.net.Channel;
 import io.sonic.engine.protocol.BeaverProtocol;
+import io.sonic.engine.protocol.FssArgmaxProtocol;
+import io.sonic.engine.protocol.FssMaxPoolProtocol;
+import io.sonic.engine.protocol.FssReluProtocol;
+import io.sonic.engine.protocol.FssTruncationProtocol;
 import io.sonic.engine.protocol.ReluProtocol;
 import io.sonic.engine.protocol.TruncationProtocol;
 import io.sonic.engine.ring.RingTensor;
@@ -154,6 +158,35 @@ class ViewsTest {
         Arrays.fill(negative, -(5L << 16));
         assertUniformAndIndependent("MSB ReLU", null, positive, negative,
                 x -> ctx -> ReluProtocol.relu(ctx, 0, x), 6);
+    }
+
+    @Test
+    void fssReluAndMaxOpenOnlyUniformValues() {
+        long[] positive = new long[128];
+        long[] negative = new long[128];
+        Arrays.fill(positive, 5L << 16);
+        Arrays.fill(negative, -(5L << 16));
+        assertUniformAndIndependent("FSS ReLU", null, positive, negative,
+                x -> ctx -> FssReluProtocol.relu(ctx, 0, x), 40);
+        assertUniformAndIndependent("FSS max", null, positive, negative,
+                x -> ctx -> FssMaxPoolProtocol.tree(ctx, 0, new long[][] {x, x.clone()}), 40);
+    }
+
+    @Test
+    void fssTruncationAndArgmaxOpenOnlyUniformValues() {
+        long[] small = new long[128];
+        long[] large = new long[128];
+        Arrays.fill(large, -(1L << 40));
+        assertUniformAndIndependent("FSS exact truncation", null, small, large,
+                x -> ctx -> FssTruncationProtocol.truncate(ctx, 0, x), 40);
+        long[] ascending = new long[64];
+        long[] descending = new long[64];
+        for (int i = 0; i < 64; i++) {
+            ascending[i] = (long) i << 16;
+            descending[i] = (long) (63 - i) << 16;
+        }
+        assertUniformAndIndependent("FSS argmax", null, ascending, descending,
+                x -> ctx -> new long[] {FssArgmaxProtocol.argmax(ctx, 0, x)}, 80);
     }
 
     @Test

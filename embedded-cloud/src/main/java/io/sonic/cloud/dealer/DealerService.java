@@ -60,6 +60,8 @@ public final class DealerService {
         final String key;
         final Dealer.Dealt dealt;
         final boolean[] fetched = new boolean[2];
+        /** Both answers, made in one pass at the first fetch (each item's keys are generated once); dropped as fetched. */
+        byte[][] answers;
         final long created = System.nanoTime();
 
         Pending(String key, Dealer.Dealt dealt) {
@@ -293,29 +295,40 @@ public final class DealerService {
             if (p.fetched[0] && p.fetched[1]) {
                 deals.remove(session);
             }
+            if (p.answers == null) {
+                p.answers = encode(p.dealt);
+            }
+            byte[] mine = p.answers[req.party()];
+            p.answers[req.party()] = null;
+            return mine;
         }
-        return encode(req.party(), p.dealt);
     }
 
-    /** A party's answer: [16-byte seed][int count][per item: int length, length little-endian longs]. */
-    private static byte[] encode(int party, Dealer.Dealt d) {
-        long size = Prg.SEED_BYTES + 4;
-        for (Need<?> n : d.plan()) {
-            size += 4 + 8 * Dealer.payloadLongs(n, party);
+    /** Both parties' answers: [16-byte seed][int count][per item: int length, length little-endian longs]. */
+    private static byte[][] encode(Dealer.Dealt d) {
+        ByteBuffer[] b = new ByteBuffer[2];
+        for (int party = 0; party < 2; party++) {
+            long size = Prg.SEED_BYTES + 4;
+            for (Need<?> n : d.plan()) {
+                size += 4 + 8 * Dealer.payloadLongs(n, party);
+            }
+            if (size > Integer.MAX_VALUE - 64) {
+                throw new ApiException(507, "this query's correlated randomness (" + size / (1 << 20)
+                        + " MiB for server " + party + ") is larger than one answer can carry");
+            }
+            b[party] = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+            b[party].put(d.seed(party)).putInt(d.plan().size());
         }
-        if (size > Integer.MAX_VALUE - 64) {
-            throw new ApiException(507, "this query's correlated randomness (" + size / (1 << 20) + " MiB for server "
-                    + party + ") is larger than one answer can carry");
+        for (java.util.Iterator<long[][]> it = d.payloadsOfBoth(); it.hasNext(); ) {
+            long[][] both = it.next();
+            for (int party = 0; party < 2; party++) {
+                long[] c = both[party];
+                b[party].putInt(c.length);
+                b[party].asLongBuffer().put(c);
+                b[party].position(b[party].position() + 8 * c.length);
+            }
         }
-        ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(d.seed(party)).putInt(d.plan().size());
-        for (java.util.Iterator<long[]> it = d.payloads(party); it.hasNext(); ) {
-            long[] c = it.next();
-            b.putInt(c.length);
-            b.asLongBuffer().put(c);
-            b.position(b.position() + 8 * c.length);
-        }
-        return b.array();
+        return new byte[][] {b[0].array(), b[1].array()};
     }
 
     /** A server's part of a deal: its seed and its payloads, decoded item by item as they are read. */

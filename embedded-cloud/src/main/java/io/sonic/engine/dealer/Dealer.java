@@ -33,7 +33,23 @@ public final class Dealer {
 
         /** Party p's payloads, computed item by item as they are read. */
         public Iterator<long[]> payloads(int party) {
-            return Dealer.payloads(this, party);
+            Iterator<long[][]> both = Dealer.payloads(this);
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return both.hasNext();
+                }
+
+                @Override
+                public long[] next() {
+                    return both.next()[party];
+                }
+            };
+        }
+
+        /** Both parties' payloads {party 0's, party 1's} item by item, each item's computed once for both. */
+        public Iterator<long[][]> payloadsOfBoth() {
+            return Dealer.payloads(this);
         }
 
         /** Bytes dealer → both servers per layer index (the last index is the output's argmax), seeds excluded. */
@@ -79,7 +95,7 @@ public final class Dealer {
         return new Dealt(plan, Prg.newSeed(), Prg.newSeed(), masks, layers);
     }
 
-    private static Iterator<long[]> payloads(Dealt d, int party) {
+    private static Iterator<long[][]> payloads(Dealt d) {
         Expander e0 = new Expander(0, d.seed0, d.masks == null ? null : d.masks.seed0());
         Expander e1 = new Expander(1, d.seed1, d.masks == null ? null : d.masks.seed1());
         Iterator<Need<?>> needs = d.plan.iterator();
@@ -90,12 +106,12 @@ public final class Dealer {
             }
 
             @Override
-            public long[] next() {
+            public long[][] next() {
                 if (!needs.hasNext()) {
                     throw new NoSuchElementException();
                 }
                 Need<?> need = needs.next();
-                return Kinds.payload(need, party, e0.expand(need), e1.expand(need));
+                return Kinds.payloads(need, e0.expand(need), e1.expand(need));
             }
         };
     }

@@ -107,16 +107,18 @@ final class Kinds {
         throw new IllegalArgumentException("unknown need " + need);
     }
 
-    /** The dealer's payload of an item for one party, from both parties' expansions. */
-    static long[] payload(Need<?> need, int party, long[][] m0, long[][] m1) {
+    /** The dealer's payloads of an item {party 0's, party 1's}, from both parties' expansions. */
+    static long[][] payloads(Need<?> need, long[][] m0, long[][] m1) {
         if (need instanceof Need.FssSelect s) {
-            return fssSelect(s, party, m0, m1);
+            return fssSelect(s, m0, m1);
         } else if (need instanceof Need.FssTrunc t) {
-            return fssTrunc(t, party, m0, m1);
+            return fssTrunc(t, m0, m1);
         }
-        if (party == 0) {
-            return new long[0];
-        }
+        return new long[][] {new long[0], correction(need, m0, m1)};
+    }
+
+    /** Party 1's correction of a Sonic-suite item (party 0 derives all of it from its seed). */
+    private static long[] correction(Need<?> need, long[][] m0, long[][] m1) {
         if (need instanceof Need.Triple t) {
             long[] a = sum(m0[0], m1[0]);
             long[] b = sum(m0[1], m1[1]);
@@ -158,15 +160,12 @@ final class Kinds {
         throw new IllegalArgumentException("unknown need " + need);
     }
 
-    private static long[] fssSelect(Need.FssSelect s, int party, long[][] m0, long[][] m1) {
+    private static long[][] fssSelect(Need.FssSelect s, long[][] m0, long[][] m1) {
         int n = s.n();
         int j = s.extra();
         FssGates.SelectDeal d = FssGates.selectDealer(sum(m0[1], m1[1]), sum(m0[2], m1[2]), j);
         DcfKeys.Pair keys = gen(FssGates.SIGN_BITS, j + 2, d.alpha(), d.beta(), m0[0], m1[0]);
         long[] common = keys.common().toLongs();
-        if (party == 0) {
-            return common.clone();
-        }
         long[] p = java.util.Arrays.copyOf(common, common.length + n * (2 + j));
         int o = common.length;
         for (int g = 0; g < n; g++) {
@@ -176,25 +175,22 @@ final class Kinds {
         for (int q = 0; q < n * j; q++) {
             p[o + 2 * n + q] = d.rHrExtra()[q] - m0[5][q];
         }
-        return p;
+        return new long[][] {common, p};
     }
 
-    private static long[] fssTrunc(Need.FssTrunc t, int party, long[][] m0, long[][] m1) {
+    private static long[][] fssTrunc(Need.FssTrunc t, long[][] m0, long[][] m1) {
         int n = t.n();
         FssGates.TruncDeal d = FssGates.truncDealer(sum(m0[1], m1[1]), t.fractionBits());
         long[] ones = new long[n];
         Arrays.fill(ones, 1L);
         long[] common = gen(t.fractionBits(), 1, d.alpha(), ones, m0[0], m1[0]).common().toLongs();
-        if (party == 0) {
-            return common.clone();
-        }
         long[] p = Arrays.copyOf(common, common.length + 2 * n);
         int o = common.length;
         for (int g = 0; g < n; g++) {
             p[o + g] = d.e()[g] - m0[2][g];
             p[o + n + g] = d.cst()[g] - m0[3][g];
         }
-        return p;
+        return new long[][] {common, p};
     }
 
     private static DcfKeys.Pair gen(int bits, int m, long[] alpha, long[] beta, long[] roots0, long[] roots1) {
