@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sonic.engine.CostModel;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.SecureConfig;
+import io.sonic.engine.SecureParty;
 import io.sonic.engine.SecureInference;
 import io.sonic.engine.TruncationReport;
 import io.sonic.model.ModelGraph;
@@ -36,7 +37,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure secure inference: online bytes and rounds, offline bytes, latency, throughput and"
                 + " ReLU cost, beside the paper's published cost formulas, for M1, M2, C1, C2 and any given model,"
-                + " in both linear modes.",
+                + " in both protocol suites (unless --suite names one) and both linear modes.",
                 "Writes bench.json and bench.csv to --out. With --kernels, times the hot kernels instead."})
 final class BenchCommand implements Callable<Integer> {
     /** ℓ, the ring's bit length. */
@@ -71,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    record Row(String model, String linear, long onlineBytes, long rounds, long offlineBytes, double medianMs,
+    record Row(String model, String suite, String linear, long onlineBytes, long rounds, long offlineBytes, double medianMs,
                double p90Ms, double medianOfflineMs, double perSecond, long relus, double reluBytes,
                long paperOnlineBytes, long paperOfflineBytes, long setupBytes) {
     }
@@ -142,15 +143,20 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         List<Row> rows = new ArrayList<>();
+        // both suites unless one was asked for
+        List<SecureConfig.Suite> suites = spec.commandLine().getParseResult().hasMatchedOption("--suite")
+                ? List.of(base.suite()) : List.of(SecureConfig.Suite.values());
         o.printf("%d warm-up and %d measured runs per model and mode; truncation %s, output %s, f = %d%n%n", warmup,
                 runs, base.truncation().name().toLowerCase(), base.output().name().toLowerCase(), base.fractionBits());
         for (Path p : all) {
             ModelGraph g = OnnxImporter.read(p);
             List<float[]> inputs = inputsFor(p, g);
-            for (SecureConfig.LinearMode mode : SecureConfig.LinearMode.values()) {
-                rows.add(bench(g, inputs, base.withLinear(mode)));
-                o.printf("  measured %s (%s)%n", g.name(), mode.cliName());
-                o.flush();
+            for (SecureConfig.Suite suite : suites) {
+                for (SecureConfig.LinearMode mode : SecureConfig.LinearMode.values()) {
+                    rows.add(bench(g, inputs, base.withSuite(suite).withLinear(mode)));
+                    o.printf("  measured %s (%s suite, %s)%n", g.name(), suite.cliName(), mode.cliName());
+                    o.flush();
+                }
             }
         }
         o.println();
@@ -216,7 +222,10 @@ final class BenchCommand implements Callable<Integer> {
             }
             if (comparisons > 0) {
                 relus += comparisons;
-                reluBytes += last.layers().get(i).online().bytes();
+                // the comparison's own bytes: a truncation the layer ends with (FSS suite) is not the ReLU's
+                reluBytes += last.layers().get(i).online().bytes() - (SecureParty.protocol(g, i, cfg).truncation()
+                        == null || cfg.truncation() == SecureConfig.TruncationMode.LOCAL ? 0
+                        : CostModel.truncation(l.outputSize(), cfg).onlineBytes());
                 paperOnline += comparisons * (20L * L - 16) / 8;
             }
             long dot = dotLength(l);
@@ -226,7 +235,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         CostModel.Cost c = CostModel.total(g, cfg);
-        return new Row(g.name(), cfg.linear().cliName(), last.online().bytes(), last.online().rounds(),
+        return new Row(g.name(), cfg.suite().cliName(), cfg.linear().cliName(), last.online().bytes(), last.online().rounds(),
                 last.offlineBytes(), median(online), percentile(online, 0.9), median(offline), 1000.0 / median(total),
                 relus, relus == 0 ? 0 : reluBytes / (double) relus, paperOnline, paperOffline, setup);
     }
@@ -250,11 +259,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static String table(List<Row> rows) {
-        Table t = new Table(List.of("model", "linear", "online", "rounds", "offline", "median ms", "p90 ms",
+        Table t = new Table(List.of("model", "suite", "linear", "online", "rounds", "offline", "median ms", "p90 ms",
                 "offline ms", "inf/s", "ReLUs", "bits/ReLU", "paper online", "paper offline"),
-                false, false, true, true, true, true, true, true, true, true, true, true, true);
+                false, false, false, true, true, true, true, true, true, true, true, true, true, true);
         for (Row r : rows) {
-            t.row(r.model(), r.linear(), Format.bytes(r.onlineBytes()), r.rounds(), Format.bytes(r.offlineBytes()),
+            t.row(r.model(), r.suite(), r.linear(), Format.bytes(r.onlineBytes()), r.rounds(), Format.bytes(r.offlineBytes()),
                     String.format("%.1f", r.medianMs()), String.format("%.1f", r.p90Ms()),
                     String.format("%.1f", r.medianOfflineMs()), String.format("%.1f", r.perSecond()),
                     String.format("%,d", r.relus()), String.format("%.1f", r.reluBytes() * 8),
@@ -278,11 +287,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static String csv(List<Row> rows) {
-        StringBuilder b = new StringBuilder("model,linear,online_bytes,rounds,offline_bytes,median_ms,p90_ms,"
+        StringBuilder b = new StringBuilder("model,suite,linear,online_bytes,rounds,offline_bytes,median_ms,p90_ms,"
                 + "median_offline_ms,inferences_per_s,relus,bytes_per_relu,paper_online_bytes,paper_offline_bytes,"
                 + "setup_bytes\n");
         for (Row r : rows) {
-            b.append(String.join(",", r.model(), r.linear(), "" + r.onlineBytes(), "" + r.rounds(),
+            b.append(String.join(",", r.model(), r.suite(), r.linear(), "" + r.onlineBytes(), "" + r.rounds(),
                     "" + r.offlineBytes(), String.format("%.3f", r.medianMs()), String.format("%.3f", r.p90Ms()),
                     String.format("%.3f", r.medianOfflineMs()), String.format("%.2f", r.perSecond()), "" + r.relus(),
                     String.format("%.3f", r.reluBytes()), "" + r.paperOnlineBytes(), "" + r.paperOfflineBytes(),

@@ -52,6 +52,31 @@ class InferBenchCliTest {
     }
 
     @Test
+    void theFssSuiteRunsOverTheLocalServersWithItsFormulasAndTheReferenceOutput() throws Exception {
+        SecureConfig fss = SecureConfig.DEFAULT.withSuite(SecureConfig.Suite.FSS).withLinear(SecureConfig.LinearMode.MASK_REUSE);
+        SonicCliTest.Run r = run("infer", "--model", sample("mnist-m2").toString(), "--input",
+                inputs("mnist-m2").toString(), "--limit", "3", "--suite", "fss", "--linear", "mask-reuse", "--json");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().strip().lines().toList();
+        assertEquals(3, lines.size());
+        var g = OnnxImporter.read(sample("mnist-m2"));
+        CostModel.Cost want = CostModel.total(g, fss);
+        for (String line : lines) {
+            JsonNode o = new ObjectMapper().readTree(line);
+            assertEquals(o.get("plainLabel").asInt(), o.get("label").asInt());
+            assertEquals(want.onlineBytes(), o.get("online").get("bytes").asLong());
+            assertEquals(want.rounds(), o.get("online").get("rounds").asLong());
+            assertEquals(15, o.get("online").get("rounds").asInt(), "one round per gate");
+            assertTrue(o.get("layers").findValuesAsText("protocolId").contains("FSS_RELU+FSS_TRUNCATION"), line);
+            assertTrue(o.get("maxAbsError").asDouble() < 1e-3);
+        }
+        SonicCliTest.Run bad = run("infer", "--model", sample("mnist-m2").toString(), "--input",
+                inputs("mnist-m2").toString(), "--suite", "gc");
+        assertEquals(SonicCli.EXIT_BAD_INPUT, bad.code());
+        assertTrue(bad.err().contains("--suite must be sonic or fss, not 'gc'"), bad.err());
+    }
+
+    @Test
     void inferTableShowsLayersAndPrediction() {
         SonicCliTest.Run r = run("infer", "--model", sample("breast-cancer").toString(), "--input",
                 inputs("breast-cancer").toString(), "--limit", "2", "--output", "label", "--linear", "mask-reuse");
@@ -89,14 +114,20 @@ class InferBenchCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("breast-cancer") && r.out().contains("paper online"), r.out());
         JsonNode j = new ObjectMapper().readTree(dir.resolve("bench.json").toFile());
-        assertEquals(2, j.get("results").size(), "faithful and mask-reuse");
+        assertEquals(4, j.get("results").size(), "both suites, faithful and mask-reuse");
         JsonNode faithful = j.get("results").get(0);
+        assertEquals("sonic", faithful.get("suite").asText());
+        JsonNode fss = j.get("results").get(2);
+        assertEquals("fss", fss.get("suite").asText());
+        assertEquals(CostModel.total(OnnxImporter.read(sample("breast-cancer")), SecureConfig.DEFAULT
+                .withSuite(SecureConfig.Suite.FSS)).onlineBytes(), fss.get("onlineBytes").asLong());
+        assertEquals(16.0 * 8, fss.get("reluBytes").asDouble() * 8, 1e-9, "128 bits per FSS ReLU");
         assertEquals(CostModel.total(OnnxImporter.read(sample("breast-cancer")), SecureConfig.DEFAULT).onlineBytes(),
                 faithful.get("onlineBytes").asLong());
         assertEquals(16 + 8, faithful.get("relus").asLong());
         List<String> csv = Files.readAllLines(dir.resolve("bench.csv"));
-        assertEquals(3, csv.size());
-        assertTrue(csv.get(0).startsWith("model,linear,online_bytes,rounds"));
+        assertEquals(5, csv.size());
+        assertTrue(csv.get(0).startsWith("model,suite,linear,online_bytes,rounds"));
     }
 
     @Test

@@ -340,6 +340,14 @@ public final class MessageFlow {
                 return "the values v, masked by the dealer's random a";
             case "d = x ⊕ u, e = y ⊕ v":
                 return "the AND gates' input bits x and y, masked by the dealer's random bits u and v";
+            case "x̂ = x + r":
+                return "the values x, masked by the dealer's random r (each server then evaluates its FSS key at x̂)";
+            case "x̂ = a − b + r":
+                return "the differences a − b of the pairs, masked by the dealer's random r";
+            case "δ̂ = v_b − v_a − 1 + r":
+                return "the differences of the pairs' values, masked by the dealer's random r";
+            case "î = i_b − i_a + r₁":
+                return "the differences of the pairs' indices, masked by the dealer's random r₁";
             default:
                 List<String> each = new ArrayList<>();
                 for (String eq : equation.split(", ")) {

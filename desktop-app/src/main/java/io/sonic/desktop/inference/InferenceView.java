@@ -409,6 +409,12 @@ public final class InferenceView {
     // ----------------------------------------------------------------- settings and run
 
     private Node settingsPane() {
+        ComboBox<SecureConfig.Suite> suite = new ComboBox<>(FXCollections.observableArrayList(
+                SecureConfig.Suite.values()));
+        suite.setId("suite");
+        suite.setConverter(names(s -> s == SecureConfig.Suite.SONIC ? "Sonic (MSB, 8 rounds per ReLU)"
+                : "FSS (dealer keys, 1 round per ReLU)"));
+        suite.valueProperty().bindBidirectional(vm.suiteProperty());
         ComboBox<SecureConfig.LinearMode> linear = new ComboBox<>(FXCollections.observableArrayList(
                 SecureConfig.LinearMode.values()));
         linear.setId("linearMode");
@@ -423,10 +429,11 @@ public final class InferenceView {
         stepMode.setId("stepMode");
         stepMode.setWrapText(true);
         stepMode.selectedProperty().bindBidirectional(vm.steppingProperty());
-        for (Node n : new Node[] {linear, output, stepMode}) {
+        for (Node n : new Node[] {suite, linear, output, stepMode}) {
             n.disableProperty().bind(vm.runningProperty().or(vm.batchRunningProperty()));
         }
-        FlowPane modes = new FlowPane(6, 6, new Label("Linear layers"), linear, new Label("Output"), output);
+        FlowPane modes = new FlowPane(6, 6, new Label("Protocols"), suite, new Label("Linear layers"), linear,
+                new Label("Output"), output);
         modes.setAlignment(Pos.CENTER_LEFT);
         return new VBox(6, heading("Settings"), modes, stepMode);
     }

@@ -192,6 +192,7 @@ public final class InferenceViewModel {
     private final IntegerProperty step = new SimpleIntegerProperty(-1);
     private final ReadOnlyStringWrapper stepText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper blocked = new ReadOnlyStringWrapper("");
+    private final ObjectProperty<SecureConfig.Suite> suite = new SimpleObjectProperty<>(SecureConfig.Suite.SONIC);
     private final ObjectProperty<SecureConfig.LinearMode> linear = new SimpleObjectProperty<>(
             SecureConfig.LinearMode.FAITHFUL);
     private final ObjectProperty<SecureConfig.OutputMode> output = new SimpleObjectProperty<>(
@@ -217,6 +218,7 @@ public final class InferenceViewModel {
         state.modelProperty().addListener((o, a, m) -> modelChanged(m));
         state.cloudProperty().addListener((o, a, c) -> updateBlocked());
         state.configProperty().addListener((o, a, c) -> settingsChanged());
+        suite.addListener((o, a, b) -> settingsChanged());
         linear.addListener((o, a, b) -> settingsChanged());
         output.addListener((o, a, b) -> settingsChanged());
         input.addListener((o, a, b) -> updateBlocked());
@@ -279,6 +281,11 @@ public final class InferenceViewModel {
         return blocked.getReadOnlyProperty();
     }
 
+    /** The protocol suite of the next run: Sonic's (the paper) or FSS (one round per comparison). */
+    public ObjectProperty<SecureConfig.Suite> suiteProperty() {
+        return suite;
+    }
+
     public ObjectProperty<SecureConfig.LinearMode> linearProperty() {
         return linear;
     }
@@ -331,7 +338,7 @@ public final class InferenceViewModel {
 
     /** The configuration the next run uses. */
     public SecureConfig config() {
-        return state.configProperty().get().withLinear(linear.get()).withOutput(output.get());
+        return state.configProperty().get().withSuite(suite.get()).withLinear(linear.get()).withOutput(output.get());
     }
 
     // ----------------------------------------------------------------- inputs

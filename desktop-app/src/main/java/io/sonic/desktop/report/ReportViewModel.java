@@ -359,7 +359,7 @@ public final class ReportViewModel {
             return "sonic-report." + extension;
         }
         String model = run.model().name().replaceAll("[^A-Za-z0-9._-]+", "-");
-        return model + "-" + run.config().linear().cliName() + "-"
+        return model + "-" + run.config().suite().cliName() + "-" + run.config().linear().cliName() + "-"
                 + STAMP.format(run.at().atZone(ZoneId.systemDefault())) + "." + extension;
     }
 
@@ -415,15 +415,16 @@ public final class ReportViewModel {
 
     /** "linear mask-reuse, truncation exact, output logits, f = 16". */
     public static String describe(SecureConfig c) {
-        return "linear " + c.linear().cliName() + ", truncation " + c.truncation().name().toLowerCase(Locale.ROOT)
+        return c.suite().cliName() + " suite, linear " + c.linear().cliName() + ", truncation "
+                + c.truncation().name().toLowerCase(Locale.ROOT)
                 + ", output " + c.output().name().toLowerCase(Locale.ROOT) + ", f = " + c.fractionBits();
     }
 
     /** Two lines for the list of runs: model and mode; time, online bytes and label. */
     public static String describe(Run run) {
         Totals t = Totals.of(run);
-        return String.format(Locale.ROOT, "%s · %s%s%n%s · %s online · %s%s", run.model().name(),
-                run.config().linear().cliName(), run.config().output() == SecureConfig.OutputMode.LABEL ? " · label"
+        return String.format(Locale.ROOT, "%s · %s · %s%s%n%s · %s online · %s%s", run.model().name(),
+                run.config().suite().cliName(), run.config().linear().cliName(), run.config().output() == SecureConfig.OutputMode.LABEL ? " · label"
                         : "", TIME.format(run.at().atZone(ZoneId.systemDefault())), Bytes.human(t.onlineBytes()),
                 run.model().className(t.label()), t.agree() ? "" : " (plain " + run.model().className(t.plainLabel())
                         + ")");
@@ -504,6 +505,7 @@ public final class ReportViewModel {
         o.put("at", run.at().toString());
         SecureConfig c = run.config();
         ObjectNode cfg = o.putObject("config");
+        cfg.put("suite", c.suite().cliName());
         cfg.put("linear", c.linear().cliName());
         cfg.put("truncation", c.truncation().name().toLowerCase(Locale.ROOT));
         cfg.put("output", c.output().name().toLowerCase(Locale.ROOT));

@@ -171,6 +171,35 @@ class InferenceViewModelTest {
     }
 
     @Test
+    void theFssSuiteIsChosenOnTheTabAndEveryCardShowsItsProtocolsAndFormula() {
+        OpenModel m = open(sample("mnist-m1"));
+        AppState state = connected(m);
+        InferenceViewModel vm = new InferenceViewModel(state, Tasks.direct());
+        vm.suiteProperty().set(SecureConfig.Suite.FSS);
+        vm.outputProperty().set(SecureConfig.OutputMode.LABEL);
+        SecureConfig cfg = vm.config();
+        assertEquals(SecureConfig.Suite.FSS, cfg.suite());
+        InferenceViewModel.LayerCard relu = vm.pipeline().stream()
+                .filter(c -> c.protocolId.get().runs(io.sonic.engine.protocol.ProtocolName.FSS_RELU)).findFirst()
+                .orElseThrow();
+        assertTrue(relu.protocol.get().startsWith("FSS ReLU"), relu.protocol.get());
+        assertEquals("FSS argmax", vm.pipeline().get(vm.pipeline().size() - 1).protocol.get());
+        vm.select(relu.index);
+        assertTrue(vm.stepTextProperty().get().contains("one round"), vm.stepTextProperty().get());
+        vm.run();
+        InferenceViewModel.RunOutcome o = vm.outcomeProperty().get();
+        assertEquals(InferenceViewModel.Ending.DONE, o.ending(), o.message());
+        var want = io.sonic.engine.CostModel.of(m.graph(), cfg);
+        for (InferenceViewModel.LayerCard c : vm.pipeline()) {
+            assertEquals(want.get(c.index).onlineBytes(), c.stat().online().bytes(), "card " + c.index);
+            assertEquals(want.get(c.index).rounds(), c.stat().online().rounds(), "card " + c.index);
+        }
+        assertEquals(new io.sonic.model.eval.FloatEvaluator(m.graph()).run(m.samples().inputs().get(0)).argmax(),
+                o.result().label().intValue());
+        assertEquals(SecureConfig.Suite.FSS, state.runs().get(state.runs().size() - 1).config().suite());
+    }
+
+    @Test
     void aModelWithoutSamplesSaysWhyItCannotRunAndTakesAPastedRowOrACsvFile() {
         OpenModel digits = open(resource("digits8/digits8.onnx"));
         assertEquals(0, digits.samples().size());

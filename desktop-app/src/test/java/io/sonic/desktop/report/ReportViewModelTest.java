@@ -361,7 +361,7 @@ class ReportViewModelTest {
 
         vm.selectedRunProperty().set(bcFaithful);
         assertEquals(bcFaithful.result().layers().size(), vm.layers().size());
-        assertTrue(vm.headlineProperty().get().startsWith(BREAST_CANCER + " · linear faithful"),
+        assertTrue(vm.headlineProperty().get().startsWith(BREAST_CANCER + " · sonic suite, linear faithful"),
                 vm.headlineProperty().get());
 
         state.runs().remove(bcFaithful);
@@ -421,9 +421,9 @@ class ReportViewModelTest {
         assertEquals("sonic-report.csv", vm.suggestedFileName("csv"));
         state.runs().add(m1Reuse);
         String name = vm.suggestedFileName("json");
-        assertTrue(name.matches("mnist-m1-mask-reuse-\\d{8}-\\d{6}\\.json"), name);
+        assertTrue(name.matches("mnist-m1-sonic-mask-reuse-\\d{8}-\\d{6}\\.json"), name);
         String line = ReportViewModel.describe(m1Reuse);
-        assertTrue(line.startsWith("mnist-m1 · mask-reuse"), line);
+        assertTrue(line.startsWith("mnist-m1 · sonic · mask-reuse"), line);
         assertTrue(line.contains(io.sonic.desktop.app.Bytes.human(m1Reuse.result().online().bytes()) + " online"), line);
     }
 }

@@ -53,7 +53,7 @@ public final class FssArgmaxProtocol {
             long[] selValue;
             long[] selIndex;
             if (level == 1) {
-                FssGates.SelectOut o = FssReluProtocol.select(ctx, layer, delta, new long[0][], "v_b − v_a − 1");
+                FssGates.SelectOut o = FssReluProtocol.select(ctx, layer, delta, new long[0][], "δ̂ = v_b − v_a − 1 + r");
                 selValue = new long[pairs];
                 selIndex = new long[pairs];
                 for (int p = 0; p < pairs; p++) {
@@ -63,7 +63,7 @@ public final class FssArgmaxProtocol {
                 }
             } else {
                 FssGates.SelectOut o = FssReluProtocol.select(ctx, layer, delta, new long[][] {di},
-                        "v_b − v_a − 1 and i_b − i_a");
+                        "δ̂ = v_b − v_a − 1 + r and î = i_b − i_a + r₁");
                 selValue = new long[pairs];
                 for (int p = 0; p < pairs; p++) {
                     selValue[p] = o.relu()[p] + o.d()[p];

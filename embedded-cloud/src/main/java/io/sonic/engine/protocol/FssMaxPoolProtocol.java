@@ -44,7 +44,7 @@ public final class FssMaxPoolProtocol {
                 }
             }
             ctx.channel().section("max level " + level + ", " + pairs + " pairs max(a, b) = b + ReLU(a − b)");
-            long[] relu = FssReluProtocol.relu(ctx, layer, diff);
+            long[] relu = FssReluProtocol.select(ctx, layer, diff, new long[0][], "x̂ = a − b + r").relu();
             k = 0;
             for (int o = 0; o < cand.length; o++) {
                 long[] c = cand[o];

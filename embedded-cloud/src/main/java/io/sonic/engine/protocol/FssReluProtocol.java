@@ -39,13 +39,14 @@ public final class FssReluProtocol {
     }
 
     public static long[] relu(PartyContext ctx, int layer, long[] x) {
-        return select(ctx, layer, x, new long[0][], "x + r (ReLU)").relu();
+        return select(ctx, layer, x, new long[0][], "x̂ = x + r (ReLU)").relu();
     }
 
     /**
      * One round of select gates: ReLU(δ) and d·v_j for d = [δ ≥ 0].
      *
      * @param values J arrays of n shares each
+     * @param what   what the round opens, in the protocol's words (it names the round)
      */
     static FssGates.SelectOut select(PartyContext ctx, int layer, long[] delta, long[][] values, String what) {
         int n = delta.length;
@@ -60,7 +61,7 @@ public final class FssReluProtocol {
                 masked[n + i * j + k] = values[k][i] + rx[i * j + k];
             }
         }
-        long[] peer = Messages.unpack(ctx.channel().exchange("masked " + what, Messages.pack(masked)),
+        long[] peer = Messages.unpack(ctx.channel().exchange(what, Messages.pack(masked)),
                 masked.length)[0];
         long[] deltaHat = new long[n];
         long[] vHat = new long[n * j];

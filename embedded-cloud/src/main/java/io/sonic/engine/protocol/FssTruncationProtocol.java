@@ -33,7 +33,7 @@ public final class FssTruncationProtocol {
         for (int i = 0; i < masked.length; i++) {
             masked[i] = x[i] + r[i];
         }
-        long[] peer = Messages.unpack(ctx.channel().exchange("x + r (FSS exact truncation)", Messages.pack(masked)),
+        long[] peer = Messages.unpack(ctx.channel().exchange("x̂ = x + r (FSS exact truncation)", Messages.pack(masked)),
                 x.length)[0];
         long[] xHat = new long[x.length];
         for (int i = 0; i < xHat.length; i++) {
