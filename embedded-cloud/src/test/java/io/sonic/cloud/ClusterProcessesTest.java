@@ -101,9 +101,29 @@ class ClusterProcessesTest {
         SampleModels m2 = new SampleModels("mnist-m2");
         ModelGraph g = m2.graph();
         FloatEvaluator f = new FloatEvaluator(g);
-        try (SecureInference local = new SecureInference(g, SecureConfig.DEFAULT)) {
+        for (SecureConfig cfg : new SecureConfig[] {SecureConfig.DEFAULT,
+            SecureConfig.DEFAULT.withSuite(SecureConfig.Suite.FSS)}) {
+            sameAsInProcess(m2, g, f, cfg);
+        }
+        // each node's own log says what happened, in words
+        for (int p = 0; p < 2; p++) {
+            List<String> lines = client.log(p, 0).entries().stream().map(io.sonic.cloud.api.LogEntry::text).toList();
+            assertTrue(lines.contains("link to server " + (1 - p) + " is up"), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.matches("session [0-9a-f]{8} done: 1,861,440 bytes in 64 rounds,"
+                    + " .* ms online")), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.matches("session [0-9a-f]{8} done: 797,664 bytes in 15 rounds,"
+                    + " .* ms online")), "the FSS suite's query: " + lines);
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("model 'm2' stored")), lines.toString());
+            long last = client.log(p, 0).next();
+            assertTrue(client.log(p, last).entries().isEmpty(), "nothing after the last entry");
+        }
+    }
+
+    /** Dealer and both servers as separate processes give what one process gives, for a configuration. */
+    private static void sameAsInProcess(SampleModels m2, ModelGraph g, FloatEvaluator f, SecureConfig cfg) {
+        try (SecureInference local = new SecureInference(g, cfg)) {
             for (float[] x : m2.inputs().subList(0, 3)) {
-                InferenceResult remote = client.infer("m2", x, SecureConfig.DEFAULT, e -> { });
+                InferenceResult remote = client.infer("m2", x, cfg, e -> { });
                 InferenceResult inProcess = local.infer(x);
                 assertEquals(inProcess.online().bytes(), remote.online().bytes());
                 assertEquals(inProcess.online().rounds(), remote.online().rounds());
@@ -114,17 +134,11 @@ class ClusterProcessesTest {
                 }
                 assertTrue(remote.wireBytes() > remote.online().bytes(), "wire bytes include TLS and framing");
                 assertEquals(inProcess.layers().size(), remote.layers().size());
+                for (int i = 0; i < remote.layers().size(); i++) {
+                    assertEquals(inProcess.layers().get(i).protocol(), remote.layers().get(i).protocol());
+                    assertEquals(inProcess.layers().get(i).offlineBytes(), remote.layers().get(i).offlineBytes());
+                }
             }
-        }
-        // each node's own log says what happened, in words
-        for (int p = 0; p < 2; p++) {
-            List<String> lines = client.log(p, 0).entries().stream().map(io.sonic.cloud.api.LogEntry::text).toList();
-            assertTrue(lines.contains("link to server " + (1 - p) + " is up"), lines.toString());
-            assertTrue(lines.stream().anyMatch(l -> l.matches("session [0-9a-f]{8} done: 1,861,440 bytes in 64 rounds,"
-                    + " .* ms online")), lines.toString());
-            assertTrue(lines.stream().anyMatch(l -> l.startsWith("model 'm2' stored")), lines.toString());
-            long last = client.log(p, 0).next();
-            assertTrue(client.log(p, last).entries().isEmpty(), "nothing after the last entry");
         }
     }
 

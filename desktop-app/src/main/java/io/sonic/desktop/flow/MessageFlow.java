@@ -1,5 +1,7 @@
 package io.sonic.desktop.flow;
 
+import io.sonic.engine.SecureConfig;
+
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.InferenceResult.LayerStat;
 import io.sonic.engine.net.Round;
@@ -542,7 +544,16 @@ public final class MessageFlow {
                 messages.add(new Message(Lane.DEALER, Lane.SERVER1, "server 1's seed: it expands its random values "
                         + "from it", seeds / 2, 0, Kind.SEED));
             }
-            if (stat.offlineBytes() > 0) {
+            boolean fss = stat.protocol() != null && (stat.protocol().main().suite() == SecureConfig.Suite.FSS
+                    || stat.protocol().truncation() != null
+                    && stat.protocol().truncation().suite() == SecureConfig.Suite.FSS);
+            if (stat.offlineBytes() > 0 && fss) {
+                messages.add(new Message(Lane.DEALER, Lane.SERVER1, "this layer's FSS keys: their correction words go"
+                        + " to both servers (the same words to each), server 1 also gets the corrections of its mask"
+                        + " shares; bytes to both servers together", stat.offlineBytes(), 0, Kind.OFFLINE));
+                notes.add("FSS keys: each server's root seeds and random mask shares come from its own seed; the"
+                        + " keys' correction words, identical in both keys, are sent to both servers.");
+            } else if (stat.offlineBytes() > 0) {
                 String items = materials.isEmpty() ? "server 1's corrections of this layer's correlated randomness"
                         : "server 1's corrections: " + String.join("; ", materials.values().stream()
                         .map(m -> m.correction() + " for " + m.shortName()).toList());

@@ -92,6 +92,16 @@ public final class ScreenshotTour extends Application {
                 Platform.runLater(() -> vm.select(Math.min(2, vm.pipeline().size() - 1)));
                 Thread.sleep(1500);
                 shot("inference");
+                // the same query under the FSS suite: one round per comparison
+                Platform.runLater(() -> {
+                    vm.suiteProperty().set(io.sonic.engine.SecureConfig.Suite.FSS);
+                    vm.run();
+                });
+                await(() -> w.state().runs().size() >= 2);
+                Platform.runLater(() -> vm.select(Math.min(2, vm.pipeline().size() - 1)));
+                Thread.sleep(1500);
+                shot("inference-fss");
+                Platform.runLater(() -> vm.suiteProperty().set(io.sonic.engine.SecureConfig.Suite.SONIC));
                 select(w, "tabCloud");
                 Thread.sleep(4500);
                 shot("cloud");
