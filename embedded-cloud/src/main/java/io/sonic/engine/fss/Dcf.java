@@ -20,7 +20,9 @@ import io.sonic.engine.fss.FixedKeyAes.KernelBench;
  * gates: at each level the σ-transformed seeds of the chunk are packed into one byte buffer and hashed with ONE
  * {@code Cipher.update} per label (Eval packs the gates going left at the front and those going right at
  * the back, so "SL"/"VLk" and "SR"/"VRk" each get one contiguous run). The chunk bounds the scratch memory
- * (about (3+⌈m/2⌉)·16·CHUNK bytes) and keeps it in the core's cache; the batch itself may have any size.
+ * (about (3+⌈m/2⌉)·16·CHUNK bytes per thread, kept and reused) and keeps it in the core's cache; the batch
+ * itself may have any size. The σ/XOR passes, the control-bit corrections and the packing are the bulk of the
+ * Eval time (about 10 ns per gate and level in Java); the AES calls themselves take under 1 ns per block.
  *
  * <p><b>Cost</b> (AES blocks; {@link #evalAesBlocks}, {@link #genAesBlocks}):
  * <ul>
@@ -35,8 +37,9 @@ import io.sonic.engine.fss.FixedKeyAes.KernelBench;
  * <ul>
  * <li>Each key pair serves exactly one gate instance and is evaluated on the single opened x̂ of that gate.</li>
  * <li>Eval is branch-free in the secret control bit t: corrections are applied with {@code mask = -t}, so its
- * timing does not reveal how long a prefix x̂ shares with α. It does branch (via the packing position only,
- * branch-free as written) on the bits of x̂, which are public to both servers.</li>
+ * timing does not reveal how long a prefix x̂ shares with α. The only input-dependent choices are on the bits
+ * of x̂ (which child to hash, where to pack it), and x̂ is public to both servers. Gen is likewise written
+ * with masks of α's bits rather than branches.</li>
  * <li>All comparisons are on unsigned n-bit values and all bit extraction uses {@code >>>}.</li>
  * <li>The dealer's root seeds come from a CSPRNG ({@link Prg} seeded from {@code SecureRandom}); the
  * explicit-seed Gen exists for the test vectors and must not be used with fixed seeds in production.</li>
@@ -48,6 +51,11 @@ public final class Dcf {
     public static final int CHUNK = 2048;
 
     private static final java.lang.invoke.VarHandle BE = FixedKeyAes.BE;
+    /** Little-endian long view: loads a block half byte-reversed (no swap on little-endian CPUs). */
+    private static final java.lang.invoke.VarHandle NATIVE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** The block LSB (bit 0 of the last byte) as seen in a little-endian load: bit 56, cleared. */
+    private static final long RAW_CLEAR_LSB = ~(1L << 56);
 
     private Dcf() {
     }
@@ -145,20 +153,33 @@ public final class Dcf {
         }
         long[] words = new long[Math.multiplyExact(b, DcfKeys.Common.wordsPerGate(n, m))];
         FixedKeyAes aes = FixedKeyAes.local();
-        GenScratch sc = new GenScratch(Math.min(CHUNK, Math.max(b, 1)), m);
+        GenScratch sc = GenScratch.get(Math.min(CHUNK, Math.max(b, 1)), m);
         for (int g0 = 0; g0 < b; g0 += CHUNK) {
             genChunk(n, m, alphas, betas, g0, Math.min(CHUNK, b - g0), r0Hi, r0Lo, r1Hi, r1Lo, words, aes, sc);
         }
         return new DcfKeys.Pair(new DcfKeys.Common(n, m, b, words), r0Hi, r0Lo, r1Hi, r1Lo);
     }
 
-    /** Scratch of one Gen chunk of up to c gates (both parties' blocks side by side). */
+    /** Per-thread scratch of a Gen chunk of up to c gates (both parties' blocks side by side), reused. */
     private static final class GenScratch {
+        private static final ThreadLocal<GenScratch> LOCAL = new ThreadLocal<>();
+        final int c, m;
         final long[] s0h, s0l, s1h, s1l, t0, t1, v;
         final byte[] in, outL, outR;
         final byte[][] valL, valR;
 
-        GenScratch(int c, int m) {
+        static GenScratch get(int c, int m) {
+            GenScratch s = LOCAL.get();
+            if (s == null || s.c < c || s.m < m) {
+                s = new GenScratch(Math.max(c, s == null ? 0 : s.c), Math.max(m, s == null ? 0 : s.m));
+                LOCAL.set(s);
+            }
+            return s;
+        }
+
+        private GenScratch(int c, int m) {
+            this.c = c;
+            this.m = m;
             int nb = (m + 1) / 2;
             s0h = new long[c];
             s0l = new long[c];
@@ -373,61 +394,74 @@ public final class Dcf {
             return;
         }
         FixedKeyAes aes = FixedKeyAes.local();
-        EvalScratch sc = new EvalScratch(Math.min(CHUNK, count), keys.m());
+        EvalScratch sc = EvalScratch.get(Math.min(CHUNK, count), keys.m());
         for (int k0 = 0; k0 < count; k0 += CHUNK) {
             evalChunk(party, keys, from + k0, Math.min(CHUNK, count - k0), xs, xsOff + k0, out,
                     outOff + k0 * keys.m(), aes, sc);
         }
     }
 
-    /** Scratch of one Eval chunk of up to c gates. */
+    /** Per-thread scratch of the batched Eval (grown on demand, reused across calls). */
     private static final class EvalScratch {
+        private static final ThreadLocal<EvalScratch> LOCAL = new ThreadLocal<>();
+        final int c, m;
         final byte[] inA, inB, outS;
         final byte[][] outV;
         final int[] posA, posB;
-        final long[] t, acc;
+        /** Per gate: the control bit t, then the m accumulated words. */
+        final long[] st;
 
-        EvalScratch(int c, int m) {
+        private EvalScratch(int c, int m) {
+            this.c = c;
+            this.m = m;
             inA = new byte[16 * c];
             inB = new byte[16 * c];
             outS = new byte[16 * c];
             outV = new byte[(m + 1) / 2][16 * c];
             posA = new int[c];
             posB = new int[c];
-            t = new long[c];
-            acc = new long[c * m];
+            st = new long[c * (1 + m)];
+        }
+
+        static EvalScratch get(int c, int m) {
+            EvalScratch s = LOCAL.get();
+            if (s == null || s.c < c || s.m < m) {
+                s = new EvalScratch(Math.max(c, s == null ? 0 : s.c), Math.max(m, s == null ? 0 : s.m));
+                LOCAL.set(s);
+            }
+            return s;
         }
     }
 
     private static void evalChunk(int party, DcfKeys keys, int g0, int c, long[] xs, int xOff, long[] out,
                                   int outOff, FixedKeyAes aes, EvalScratch sc) {
         final DcfKeys.Common cm = keys.common();
-        final int n = cm.n, m = cm.m, nb = (m + 1) / 2, stride = 2 + m;
+        final int n = cm.n, m = cm.m, nb = (m + 1) / 2, stride = 2 + m, ss = 1 + m;
         final int bAll = cm.size;
         final int nw = (n + 63) / 64;
         final int trOff = n * bAll * stride;
         final int lastOff = trOff + bAll * nw;
         final long[] words = cm.words;
         final long[] rootHi = keys.rootHi(), rootLo = keys.rootLo();
-        final long[] t = sc.t, acc = sc.acc;
+        final long[] st = sc.st;
         final byte[] outS = sc.outS;
         final byte[][] outV = sc.outV;
         byte[] cur = sc.inA, nxt = sc.inB;
         int[] pos = sc.posA, npos = sc.posB;
-        java.util.Arrays.fill(acc, 0, c * m, 0L);
+        java.util.Arrays.fill(st, 0, c * ss, 0L);
 
         // Level 0 packing: left-going gates from the front, right-going from the back (branch-free on x's bit).
-        int nl = 0, nr = 0;
+        // Gate k goes to nl (left) or to c-1-nr = nl + c-1-k (right), since nl + nr = k before it.
+        int nl = 0;
         for (int k = 0; k < c; k++) {
             final int xi = (int) (xs[xOff + k] >>> (n - 1)) & 1;
-            final int p = nl + ((c - 1 - nl - nr) & -xi);
+            final int p = nl + ((c - 1 - k) & -xi);
             nl += 1 - xi;
-            nr += xi;
             pos[k] = p;
             final long h = rootHi[g0 + k];
             BE.set(cur, p << 4, h ^ rootLo[g0 + k]);
             BE.set(cur, (p << 4) + 8, h);
-            t[k] = party;
+            st[k * ss] = party;
         }
         for (int i = 0; i < n; i++) {
             final int left = nl;
@@ -438,52 +472,15 @@ public final class Dcf {
                 aes.permute(aes.value(0, kk), cur, 0, left, outV[kk], 0);
                 aes.permute(aes.value(1, kk), cur, lb, c - left, outV[kk], lb);
             }
-            final int shift = n - 1 - i;
-            final boolean last = i == n - 1;
-            final int nshift = last ? 0 : shift - 1;
-            final int trWord = trOff + g0 * nw + (i >>> 6);
             final int recBase = (i * bAll + g0) * stride;
-            final int trBit = i & 63;
-            nl = 0;
-            nr = 0;
-            for (int k = 0; k < c; k++) {
-                final int q = pos[k] << 4;
-                final long sh = (long) BE.get(cur, q), sl = (long) BE.get(cur, q + 8);
-                final long ch = (long) BE.get(outS, q) ^ sh, cl = (long) BE.get(outS, q + 8) ^ sl;
-                final long x = xs[xOff + k];
-                final long xi = (x >>> shift) & 1;
-                final long tt = t[k];
-                final long mask = -tt;
-                final int base = recBase + k * stride;
-                final long cwl = words[base + 1];
-                final long tL = cwl & 1;
-                final long tR = (words[trWord + k * nw] >>> trBit) & 1;
-                final long tcw = tL ^ ((tL ^ tR) & xi);
-                final long nh = ch ^ (words[base] & mask);
-                final long nlo = (cl ^ (cwl & mask)) & ~1L;
-                t[k] = (cl & 1) ^ (tcw & tt);
-                final int ao = k * m;
-                for (int kk = 0; kk < nb; kk++) {
-                    final byte[] vb = outV[kk];
-                    final int j = 2 * kk;
-                    acc[ao + j] += ((long) BE.get(vb, q) ^ sh) + (words[base + 2 + j] & mask);
-                    if (j + 1 < m) {
-                        acc[ao + j + 1] += ((long) BE.get(vb, q + 8) ^ sl) + (words[base + 3 + j] & mask);
-                    }
-                }
-                final int p;
-                if (last) {
-                    p = k;
-                } else {
-                    final int xn = (int) (x >>> nshift) & 1;
-                    p = nl + ((c - 1 - nl - nr) & -xn);
-                    nl += 1 - xn;
-                    nr += xn;
-                }
-                npos[k] = p;
-                BE.set(nxt, p << 4, nh ^ nlo);
-                BE.set(nxt, (p << 4) + 8, nh);
-            }
+            final int trBase = trOff + g0 * nw + (i >>> 6);
+            // the next level's packing uses bit n-2-i of x; after the last level, gate order for the final hash
+            final int nshift = i == n - 1 ? -1 : n - 2 - i;
+            nl = nb == 1
+                    ? levelNarrow(m, n - 1 - i, nshift, c, xs, xOff, words, recBase, trBase, nw, i & 63, cur, nxt,
+                            outS, outV[0], pos, npos, st)
+                    : levelWide(m, n - 1 - i, nshift, c, xs, xOff, words, recBase, trBase, nw, i & 63, cur, nxt,
+                            outS, outV, pos, npos, st);
             byte[] tb = cur;
             cur = nxt;
             nxt = tb;
@@ -497,16 +494,106 @@ public final class Dcf {
         final boolean neg = party == 1;
         for (int k = 0; k < c; k++) {
             final int q = k << 4;
-            final long mask = -t[k];
+            final long mask = -st[k * ss];
             final int lb = lastOff + (g0 + k) * m;
             final int ao = k * m;
             for (int j = 0; j < m; j++) {
                 final int off = q + ((j & 1) << 3);
                 final long f = (long) BE.get(outV[j >>> 1], off) ^ (long) BE.get(cur, off);
-                final long v = acc[ao + j] + f + (words[lb + j] & mask);
+                final long v = st[k * ss + 1 + j] + f + (words[lb + j] & mask);
                 out[outOff + ao + j] = neg ? -v : v;
             }
         }
+    }
+
+    /**
+     * One level of the batched Eval for payloads of one block (m ≤ 2): for each gate, un-hash its chosen child
+     * and value block, apply the corrections under {@code mask = -t} (branch-free in t), accumulate the value
+     * and pack σ of the new seed for the next level (left-going gates at the front, right-going at the back;
+     * in gate order when {@code nshift < 0}). Returns the number of left-going gates at the next level.
+     */
+    private static int levelNarrow(int m, int shift, int nshift, int c, long[] xs, int xOff, long[] words,
+                                   int recBase, int trBase, int nw, int trBit, byte[] cur, byte[] nxt,
+                                   byte[] outS, byte[] outV, int[] pos, int[] npos, long[] st) {
+        // Seeds are handled in the byte-reversed ("raw", native-order) domain: XOR commutes with byte reversal,
+        // so only the correction words and the value words need Long.reverseBytes; the block's LSB is bit 56.
+        final int stride = 2 + m;
+        final int ss = 1 + m;
+        final boolean two = m == 2;
+        int nl = 0;
+        for (int k = 0; k < c; k++) {
+            final int q = pos[k] << 4;
+            final long sh = (long) NATIVE.get(cur, q), sl = (long) NATIVE.get(cur, q + 8);
+            final long ch = (long) NATIVE.get(outS, q) ^ sh, cl = (long) NATIVE.get(outS, q + 8) ^ sl;
+            final long x = xs[xOff + k];
+            final long xi = (x >>> shift) & 1;
+            final int so = k * ss;
+            final long tt = st[so];
+            final long mask = -tt;
+            final int base = recBase + k * stride;
+            final long cwl = words[base + 1];
+            final long tL = cwl & 1;
+            final long tR = (words[trBase + k * nw] >>> trBit) & 1;
+            final long tcw = tL ^ ((tL ^ tR) & xi);
+            final long nh = ch ^ (Long.reverseBytes(words[base]) & mask);
+            final long nlo = (cl ^ (Long.reverseBytes(cwl) & mask)) & RAW_CLEAR_LSB;
+            st[so] = ((cl >>> 56) & 1) ^ (tcw & tt);
+            st[so + 1] += Long.reverseBytes((long) NATIVE.get(outV, q) ^ sh) + (words[base + 2] & mask);
+            if (two) {
+                st[so + 2] += Long.reverseBytes((long) NATIVE.get(outV, q + 8) ^ sl) + (words[base + 3] & mask);
+            }
+            int p = k;
+            if (nshift >= 0) {
+                final int xn = (int) (x >>> nshift) & 1;
+                p = nl + ((c - 1 - k) & -xn);
+                nl += 1 - xn;
+            }
+            npos[k] = p;
+            NATIVE.set(nxt, p << 4, nh ^ nlo);
+            NATIVE.set(nxt, (p << 4) + 8, nh);
+        }
+        return nl;
+    }
+
+    /** {@link #levelNarrow} for payloads of several blocks (m ≥ 3). */
+    private static int levelWide(int m, int shift, int nshift, int c, long[] xs, int xOff, long[] words,
+                                 int recBase, int trBase, int nw, int trBit, byte[] cur, byte[] nxt,
+                                 byte[] outS, byte[][] outV, int[] pos, int[] npos, long[] st) {
+        final int stride = 2 + m;
+        final int ss = 1 + m;
+        int nl = 0;
+        for (int k = 0; k < c; k++) {
+            final int q = pos[k] << 4;
+            final long sh = (long) BE.get(cur, q), sl = (long) BE.get(cur, q + 8);
+            final long ch = (long) BE.get(outS, q) ^ sh, cl = (long) BE.get(outS, q + 8) ^ sl;
+            final long x = xs[xOff + k];
+            final long xi = (x >>> shift) & 1;
+            final int so = k * ss;
+            final long tt = st[so];
+            final long mask = -tt;
+            final int base = recBase + k * stride;
+            final long cwl = words[base + 1];
+            final long tL = cwl & 1;
+            final long tR = (words[trBase + k * nw] >>> trBit) & 1;
+            final long tcw = tL ^ ((tL ^ tR) & xi);
+            final long nh = ch ^ (words[base] & mask);
+            final long nlo = (cl ^ (cwl & mask)) & ~1L;
+            st[so] = (cl & 1) ^ (tcw & tt);
+            for (int j = 0; j < m; j++) {
+                final long v = (long) BE.get(outV[j >>> 1], q + ((j & 1) << 3)) ^ ((j & 1) == 0 ? sh : sl);
+                st[so + 1 + j] += v + (words[base + 2 + j] & mask);
+            }
+            int p = k;
+            if (nshift >= 0) {
+                final int xn = (int) (x >>> nshift) & 1;
+                p = nl + ((c - 1 - k) & -xn);
+                nl += 1 - xn;
+            }
+            npos[k] = p;
+            BE.set(nxt, p << 4, nh ^ nlo);
+            BE.set(nxt, (p << 4) + 8, nh);
+        }
+        return nl;
     }
 
     // =================================================================== benchmarks

@@ -196,7 +196,7 @@ public final class DcfKeys {
 
         /** Wraps {@code size·W} words of the bulk format starting at {@code offset} (copied if offset ≠ 0 or longer). */
         public static Common fromLongs(int n, int m, int size, long[] bulk, int offset) {
-            int len = size * wordsPerGate(n, m);
+            int len = Math.multiplyExact(size, wordsPerGate(n, m));
             long[] w = offset == 0 && bulk.length == len ? bulk : Arrays.copyOfRange(bulk, offset, offset + len);
             Common c = new Common(n, m, size, w);
             c.check();
@@ -205,7 +205,7 @@ public final class DcfKeys {
 
         /** Parses the big-endian byte form of the bulk format. */
         public static Common fromBytes(int n, int m, int size, byte[] bulk, int offset) {
-            long[] w = new long[size * wordsPerGate(n, m)];
+            long[] w = new long[Math.multiplyExact(size, wordsPerGate(n, m))];
             ByteBuffer.wrap(bulk, offset, 8 * w.length).asLongBuffer().get(w);
             Common c = new Common(n, m, size, w);
             c.check();

@@ -207,6 +207,26 @@ class DcfVectorsTest {
         DcfKeys.Common c = pair.common();
         assertEquals((long) b * DcfKeys.Common.bytesPerGate(63, 2), c.toBytes().length);
         assertEquals(2040, DcfKeys.Common.bytesPerGate(63, 2));
+        // the documented level-major layout: records (i·B + g)·S, then tR words per gate, then CWlast per gate
+        long[] bulk = c.toLongs();
+        int stride = 4;
+        for (int g = 0; g < b; g++) {
+            for (int i = 0; i < 63; i++) {
+                int r = (i * b + g) * stride;
+                assertEquals(c.sCwHi(g, i), bulk[r]);
+                assertEquals(c.sCwLo(g, i) | c.tL(g, i), bulk[r + 1]);
+                assertEquals(c.vcw(g, i, 0), bulk[r + 2]);
+                assertEquals(c.vcw(g, i, 1), bulk[r + 3]);
+                assertEquals(c.tR(g, i), (int) (bulk[63 * b * stride + g] >>> i) & 1);
+            }
+            assertEquals(c.last(g, 0), bulk[63 * b * stride + b + 2 * g]);
+            assertEquals(c.last(g, 1), bulk[63 * b * stride + b + 2 * g + 1]);
+        }
+        // a slice is a batch of its own in the same layout
+        DcfKeys mid = pair.party(0).slice(1, 3);
+        for (int g = 0; g < 3; g++) {
+            assertArrayEquals(pair.party(0).serialize(g + 1), mid.serialize(g));
+        }
         DcfKeys.Common back = DcfKeys.Common.fromBytes(63, 2, b, c.toBytes(), 0);
         assertArrayEquals(c.toLongs(), back.toLongs());
         DcfKeys rebuilt = DcfKeys.fromRoots(pair.party(1).rootsToLongs(), 0,
