@@ -124,9 +124,10 @@ public final class SecureInference implements AutoCloseable {
         // dealer: this query's correlated randomness
         long offlineStart = System.nanoTime();
         Dealer.Dealt dealt = Dealer.deal(plan, masks, graph.layers().size());
-        List<List<long[]>> payloads = List.of(new ArrayList<>(plan.size()), new ArrayList<>(plan.size()));
+        List<List<io.sonic.engine.dealer.Payload>> payloads = List.of(new ArrayList<>(plan.size()),
+                new ArrayList<>(plan.size()));
         for (var it = dealt.payloadsOfBoth(); it.hasNext(); ) {
-            long[][] both = it.next();
+            io.sonic.engine.dealer.Payload[] both = it.next();
             payloads.get(0).add(both[0]);
             payloads.get(1).add(both[1]);
         }

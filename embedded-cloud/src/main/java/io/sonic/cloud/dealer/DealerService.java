@@ -10,6 +10,7 @@ import io.sonic.engine.crypto.Prg;
 import io.sonic.engine.dealer.Dealer;
 import io.sonic.engine.dealer.MaskSeeds;
 import io.sonic.engine.dealer.Need;
+import io.sonic.engine.dealer.Payload;
 import io.sonic.model.ModelGraph;
 
 import java.io.IOException;
@@ -304,13 +305,16 @@ public final class DealerService {
         }
     }
 
-    /** Both parties' answers: [16-byte seed][int count][per item: int length, length little-endian longs]. */
+    /**
+     * Both parties' answers: [16-byte seed][int count][per item: int parts, per part: int length, length
+     * little-endian longs].
+     */
     private static byte[][] encode(Dealer.Dealt d) {
         ByteBuffer[] b = new ByteBuffer[2];
         for (int party = 0; party < 2; party++) {
             long size = Prg.SEED_BYTES + 4;
             for (Need<?> n : d.plan()) {
-                size += 4 + 8 * Dealer.payloadLongs(n, party);
+                size += 4 + 4L * Dealer.payloadParts(n, party) + 8 * Dealer.payloadLongs(n, party);
             }
             if (size > Integer.MAX_VALUE - 64) {
                 throw new ApiException(507, "this query's correlated randomness (" + size / (1 << 20)
@@ -319,20 +323,22 @@ public final class DealerService {
             b[party] = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
             b[party].put(d.seed(party)).putInt(d.plan().size());
         }
-        for (java.util.Iterator<long[][]> it = d.payloadsOfBoth(); it.hasNext(); ) {
-            long[][] both = it.next();
+        for (java.util.Iterator<Payload[]> it = d.payloadsOfBoth(); it.hasNext(); ) {
+            Payload[] both = it.next();
             for (int party = 0; party < 2; party++) {
-                long[] c = both[party];
-                b[party].putInt(c.length);
-                b[party].asLongBuffer().put(c);
-                b[party].position(b[party].position() + 8 * c.length);
+                b[party].putInt(both[party].parts().length);
+                for (long[] c : both[party].parts()) {
+                    b[party].putInt(c.length);
+                    b[party].asLongBuffer().put(c);
+                    b[party].position(b[party].position() + 8 * c.length);
+                }
             }
         }
         return new byte[][] {b[0].array(), b[1].array()};
     }
 
     /** A server's part of a deal: its seed and its payloads, decoded item by item as they are read. */
-    public record Part(byte[] seed, java.util.Iterator<long[]> payloads) {
+    public record Part(byte[] seed, java.util.Iterator<Payload> payloads) {
     }
 
     /** Decodes {@link #deal}'s answer; each payload's length is checked against the plan as it is read. */
@@ -347,7 +353,7 @@ public final class DealerService {
         if (n != plan.size()) {
             throw new IllegalStateException("the dealer sent " + n + " items, expected " + plan.size());
         }
-        java.util.Iterator<long[]> items = new java.util.Iterator<>() {
+        java.util.Iterator<Payload> items = new java.util.Iterator<>() {
             private int next;
 
             @Override
@@ -356,24 +362,38 @@ public final class DealerService {
             }
 
             @Override
-            public long[] next() {
+            public Payload next() {
                 if (next >= n) {
                     throw new java.util.NoSuchElementException();
                 }
-                long want = Dealer.payloadLongs(plan.get(next), party);
-                if (b.remaining() < 4) {
-                    throw new IllegalStateException("the dealer's answer is truncated");
+                Need<?> need = plan.get(next);
+                int parts = Dealer.payloadParts(need, party);
+                if (b.remaining() < 4 || b.getInt() != parts) {
+                    throw new IllegalStateException("the dealer's item " + next + " is truncated or not in "
+                            + parts + " parts");
                 }
-                int len = b.getInt();
-                if (len != want || len > b.remaining() / 8) {
-                    throw new IllegalStateException("the dealer's item " + next + " has " + len + " values, "
+                long[][] items = new long[parts][];
+                long total = 0;
+                for (int k = 0; k < parts; k++) {
+                    if (b.remaining() < 4) {
+                        throw new IllegalStateException("the dealer's answer is truncated");
+                    }
+                    int len = b.getInt();
+                    if (len < 0 || len > b.remaining() / 8) {
+                        throw new IllegalStateException("the dealer's answer is truncated");
+                    }
+                    items[k] = new long[len];
+                    b.asLongBuffer().get(items[k]);
+                    b.position(b.position() + 8 * len);
+                    total += len;
+                }
+                long want = Dealer.payloadLongs(need, party);
+                if (total != want) {
+                    throw new IllegalStateException("the dealer's item " + next + " has " + total + " values, "
                             + want + " expected");
                 }
-                long[] c = new long[len];
-                b.asLongBuffer().get(c);
-                b.position(b.position() + 8 * len);
                 next++;
-                return c;
+                return new Payload(items);
             }
         };
         return new Part(seed, items);

@@ -32,8 +32,8 @@ public final class Dealer {
         }
 
         /** Party p's payloads, computed item by item as they are read. */
-        public Iterator<long[]> payloads(int party) {
-            Iterator<long[][]> both = Dealer.payloads(this);
+        public Iterator<Payload> payloads(int party) {
+            Iterator<Payload[]> both = Dealer.payloads(this);
             return new Iterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -41,14 +41,14 @@ public final class Dealer {
                 }
 
                 @Override
-                public long[] next() {
+                public Payload next() {
                     return both.next()[party];
                 }
             };
         }
 
         /** Both parties' payloads {party 0's, party 1's} item by item, each item's computed once for both. */
-        public Iterator<long[][]> payloadsOfBoth() {
+        public Iterator<Payload[]> payloadsOfBoth() {
             return Dealer.payloads(this);
         }
 
@@ -81,6 +81,11 @@ public final class Dealer {
         return perLayer;
     }
 
+    /** Arrays the dealer's payload of one item to party {@code party} has. */
+    public static int payloadParts(Need<?> need, int party) {
+        return Kinds.parts(need, party);
+    }
+
     /** Longs the dealer sends party {@code party} for one item beyond its seed. */
     public static long payloadLongs(Need<?> need, int party) {
         return Kinds.payloadLongs(need, party);
@@ -95,7 +100,7 @@ public final class Dealer {
         return new Dealt(plan, Prg.newSeed(), Prg.newSeed(), masks, layers);
     }
 
-    private static Iterator<long[][]> payloads(Dealt d) {
+    private static Iterator<Payload[]> payloads(Dealt d) {
         Expander e0 = new Expander(0, d.seed0, d.masks == null ? null : d.masks.seed0());
         Expander e1 = new Expander(1, d.seed1, d.masks == null ? null : d.masks.seed1());
         Iterator<Need<?>> needs = d.plan.iterator();
@@ -106,7 +111,7 @@ public final class Dealer {
             }
 
             @Override
-            public long[][] next() {
+            public Payload[] next() {
                 if (!needs.hasNext()) {
                     throw new NoSuchElementException();
                 }

@@ -11,11 +11,11 @@ import java.util.List;
 final class DealtRandomness implements Randomness {
     private final int party;
     private final List<Need<?>> plan;
-    private final Iterator<long[]> payloads;
+    private final Iterator<Payload> payloads;
     private final Expander expander;
     private int next;
 
-    DealtRandomness(int party, List<Need<?>> plan, byte[] seed, Iterator<long[]> payloads, byte[] maskSeed) {
+    DealtRandomness(int party, List<Need<?>> plan, byte[] seed, Iterator<Payload> payloads, byte[] maskSeed) {
         this.party = party;
         this.plan = List.copyOf(plan);
         this.payloads = payloads;
@@ -41,9 +41,9 @@ final class DealtRandomness implements Randomness {
         if (!payloads.hasNext()) {
             throw new IllegalStateException("the dealer's payloads end before item " + next + " of the plan");
         }
-        long[] payload = payloads.next();
-        if (payload.length != Kinds.payloadLongs(planned, party)) {
-            throw new IllegalStateException("the dealer's payload for item " + next + " has " + payload.length
+        Payload payload = payloads.next();
+        if (payload.longs() != Kinds.payloadLongs(planned, party) || payload.parts().length != Kinds.parts(planned, party)) {
+            throw new IllegalStateException("the dealer's payload for item " + next + " has " + payload.longs()
                     + " values, " + Kinds.payloadLongs(planned, party) + " expected");
         }
         next++;

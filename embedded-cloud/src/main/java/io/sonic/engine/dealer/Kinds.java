@@ -108,13 +108,19 @@ final class Kinds {
     }
 
     /** The dealer's payloads of an item {party 0's, party 1's}, from both parties' expansions. */
-    static long[][] payloads(Need<?> need, long[][] m0, long[][] m1) {
+    static Payload[] payloads(Need<?> need, long[][] m0, long[][] m1) {
         if (need instanceof Need.FssSelect s) {
             return fssSelect(s, m0, m1);
         } else if (need instanceof Need.FssTrunc t) {
             return fssTrunc(t, m0, m1);
         }
-        return new long[][] {new long[0], correction(need, m0, m1)};
+        return new Payload[] {Payload.NONE, new Payload(correction(need, m0, m1))};
+    }
+
+    /** Arrays in the party's payload of the item: FSS keys' words (both) and share corrections (party 1). */
+    static int parts(Need<?> need, int party) {
+        boolean fss = need instanceof Need.FssSelect || need instanceof Need.FssTrunc;
+        return fss ? 1 + party : party;
     }
 
     /** Party 1's correction of a Sonic-suite item (party 0 derives all of it from its seed). */
@@ -160,14 +166,14 @@ final class Kinds {
         throw new IllegalArgumentException("unknown need " + need);
     }
 
-    private static long[][] fssSelect(Need.FssSelect s, long[][] m0, long[][] m1) {
+    private static Payload[] fssSelect(Need.FssSelect s, long[][] m0, long[][] m1) {
         int n = s.n();
         int j = s.extra();
         FssGates.SelectDeal d = FssGates.selectDealer(sum(m0[1], m1[1]), sum(m0[2], m1[2]), j);
         DcfKeys.Pair keys = gen(FssGates.SIGN_BITS, j + 2, d.alpha(), d.beta(), m0[0], m1[0]);
         long[] common = keys.common().toLongs();
-        long[] p = java.util.Arrays.copyOf(common, common.length + n * (2 + j));
-        int o = common.length;
+        long[] p = new long[n * (2 + j)];
+        int o = 0;
         for (int g = 0; g < n; g++) {
             p[o + g] = d.rH()[g] - m0[3][g];
             p[o + n + g] = d.rHr()[g] - m0[4][g];
@@ -175,22 +181,22 @@ final class Kinds {
         for (int q = 0; q < n * j; q++) {
             p[o + 2 * n + q] = d.rHrExtra()[q] - m0[5][q];
         }
-        return new long[][] {common, p};
+        return new Payload[] {new Payload(common), new Payload(common, p)};
     }
 
-    private static long[][] fssTrunc(Need.FssTrunc t, long[][] m0, long[][] m1) {
+    private static Payload[] fssTrunc(Need.FssTrunc t, long[][] m0, long[][] m1) {
         int n = t.n();
         FssGates.TruncDeal d = FssGates.truncDealer(sum(m0[1], m1[1]), t.fractionBits());
         long[] ones = new long[n];
         Arrays.fill(ones, 1L);
         long[] common = gen(t.fractionBits(), 1, d.alpha(), ones, m0[0], m1[0]).common().toLongs();
-        long[] p = Arrays.copyOf(common, common.length + 2 * n);
-        int o = common.length;
+        long[] p = new long[2 * n];
+        int o = 0;
         for (int g = 0; g < n; g++) {
             p[o + g] = d.e()[g] - m0[2][g];
             p[o + n + g] = d.cst()[g] - m0[3][g];
         }
-        return new long[][] {common, p};
+        return new Payload[] {new Payload(common), new Payload(common, p)};
     }
 
     private static DcfKeys.Pair gen(int bits, int m, long[] alpha, long[] beta, long[] roots0, long[] roots1) {
@@ -206,8 +212,9 @@ final class Kinds {
     }
 
     /** A party's material of an item: its own expansion completed by the dealer's payload. */
-    static Material assemble(Need<?> need, int party, long[][] own, long[] payload) {
+    static Material assemble(Need<?> need, int party, long[][] own, Payload parts) {
         boolean p1 = party == 1;
+        long[] payload = parts.parts().length == 0 ? null : parts.part(parts.parts().length - 1);
         if (need instanceof Need.Triple) {
             return new Material.Triple(own[0], own[1], p1 ? payload : own[2]);
         } else if (need instanceof Need.Ands) {
@@ -224,20 +231,19 @@ final class Kinds {
         } else if (need instanceof Need.FssSelect s) {
             int n = s.n();
             int j = s.extra();
-            int w = commonWords(need);
             DcfKeys dcf = DcfKeys.fromRoots(own[0], 0,
-                    DcfKeys.Common.fromLongs(FssGates.SIGN_BITS, j + 2, n, payload, 0));
+                    DcfKeys.Common.fromLongs(FssGates.SIGN_BITS, j + 2, n, parts.part(0), 0));
             return new Material.FssSelect(new FssGates.SelectKeys(j, dcf, own[1],
-                    p1 ? Arrays.copyOfRange(payload, w, w + n) : own[3],
-                    p1 ? Arrays.copyOfRange(payload, w + n, w + 2 * n) : own[4], own[2],
-                    p1 ? Arrays.copyOfRange(payload, w + 2 * n, w + 2 * n + n * j) : own[5]));
+                    p1 ? Arrays.copyOfRange(payload, 0, n) : own[3],
+                    p1 ? Arrays.copyOfRange(payload, n, 2 * n) : own[4], own[2],
+                    p1 ? Arrays.copyOfRange(payload, 2 * n, 2 * n + n * j) : own[5]));
         } else if (need instanceof Need.FssTrunc t) {
             int n = t.n();
-            int w = commonWords(need);
-            DcfKeys dcf = DcfKeys.fromRoots(own[0], 0, DcfKeys.Common.fromLongs(t.fractionBits(), 1, n, payload, 0));
+            DcfKeys dcf = DcfKeys.fromRoots(own[0], 0, DcfKeys.Common.fromLongs(t.fractionBits(), 1, n,
+                    parts.part(0), 0));
             return new Material.FssTrunc(new FssGates.TruncKeys(t.fractionBits(), dcf, own[1],
-                    p1 ? Arrays.copyOfRange(payload, w, w + n) : own[2],
-                    p1 ? Arrays.copyOfRange(payload, w + n, w + 2 * n) : own[3]));
+                    p1 ? Arrays.copyOfRange(payload, 0, n) : own[2],
+                    p1 ? Arrays.copyOfRange(payload, n, 2 * n) : own[3]));
         }
         throw new IllegalArgumentException("unknown need " + need);
     }

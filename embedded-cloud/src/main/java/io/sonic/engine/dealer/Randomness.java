@@ -24,7 +24,7 @@ public interface Randomness {
      * in plan order; payloads are read only as the protocols take items.
      */
     static Randomness fromPayloads(int party, java.util.List<Need<?>> plan, byte[] seed,
-                                   java.util.Iterator<long[]> payloads, byte[] maskSeed) {
+                                   java.util.Iterator<Payload> payloads, byte[] maskSeed) {
         return new DealtRandomness(party, plan, seed, payloads, maskSeed);
     }
 

@@ -112,8 +112,8 @@ class DealerTest {
         Dealer.Dealt d2 = Dealer.deal(plan, null, 1);
         assertFalse(Arrays.equals(d1.seed0(), d2.seed0()));
         assertFalse(Arrays.equals(d1.seed1(), d2.seed1()));
-        assertFalse(Arrays.equals(d1.payloads(1).next(), d2.payloads(1).next()));
-        assertEquals(0, d1.payloads(0).next().length, "party 0 derives a triple from its seed alone");
+        assertFalse(Arrays.equals(d1.payloads(1).next().part(0), d2.payloads(1).next().part(0)));
+        assertEquals(0, d1.payloads(0).next().longs(), "party 0 derives a triple from its seed alone");
         assertEquals(8L * MATMUL.outputSize(), d1.offlineBytesPerLayer()[0]);
         assertEquals(2 * 16 + 8L * MATMUL.outputSize(), d1.offlineBytes());
     }
