@@ -59,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--only-given", description = "skip the four paper networks")
     boolean onlyGiven;
 
-    @Option(names = "--kernels", description = "time the hot kernels (PRG, share matmul and conv, carry tree)")
+    @Option(names = "--kernels", description = "time the hot kernels (PRG, share matmul and conv, ReLU of both suites, the DCF kernel in AES blocks per second)")
     boolean kernels;
 
     @Option(names = "--truncation-report", description = "per truncating layer: the largest pre-truncation value on"
@@ -167,6 +167,17 @@ final class BenchCommand implements Callable<Integer> {
         Files.writeString(dir.resolve("bench.json"), json(rows));
         Files.writeString(dir.resolve("bench.csv"), csv(rows));
         o.printf("wrote %s and %s%n", dir.resolve("bench.json"), dir.resolve("bench.csv"));
+        for (Path p : all) {
+            String name = OnnxImporter.read(p).name();
+            InferenceResult sonic = lastRuns.get(name + "/sonic/mask-reuse");
+            InferenceResult fss = lastRuns.get(name + "/fss/mask-reuse");
+            if (sonic != null && fss != null) {
+                Path png = dir.resolve("suites-" + name.replaceAll("[^A-Za-z0-9._-]+", "-") + ".png");
+                SuiteChart.write(png, name + ", mask-reuse, " + base.truncation().cliName() + " truncation: Sonic"
+                        + " suite against FSS suite", sonic, fss);
+                o.printf("wrote %s%n", png);
+            }
+        }
         return 0;
     }
 
@@ -186,6 +197,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         return in;
     }
+
+    /** The last run of each model, suite and linear mode (for the suites' chart). */
+    private final java.util.Map<String, InferenceResult> lastRuns = new java.util.HashMap<>();
 
     private Row bench(ModelGraph g, List<float[]> inputs, SecureConfig cfg) {
         double[] online = new double[runs];
@@ -235,6 +249,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         CostModel.Cost c = CostModel.total(g, cfg);
+        lastRuns.put(g.name() + "/" + cfg.suite().cliName() + "/" + cfg.linear().cliName(), last);
         return new Row(g.name(), cfg.suite().cliName(), cfg.linear().cliName(), last.online().bytes(), last.online().rounds(),
                 last.offlineBytes(), median(online), percentile(online, 0.9), median(offline), 1000.0 / median(total),
                 relus, relus == 0 ? 0 : reluBytes / (double) relus, paperOnline, paperOffline, setup);

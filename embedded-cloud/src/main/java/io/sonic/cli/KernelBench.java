@@ -9,7 +9,10 @@ import io.sonic.engine.dealer.Randomness;
 import io.sonic.engine.net.InMemoryChannel;
 import io.sonic.engine.net.MeteredChannel;
 import io.sonic.engine.protocol.PartyContext;
-import io.sonic.engine.protocol.ReluProtocol;
+import io.sonic.engine.fss.Dcf;
+import io.sonic.engine.fss.FixedKeyAes;
+import io.sonic.engine.protocol.Suite;
+import io.sonic.engine.protocol.Traced;
 import io.sonic.model.geometry.ConvGeometry;
 import io.sonic.model.geometry.MatMulGeometry;
 import io.sonic.model.geometry.Windows;
@@ -21,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
- * Microbenchmarks of the hot kernels, each timed over repeated runs after a warm-up (the median is
+ * Microbenchmarks of the hot kernels (the FSS suite's DCF kernel among them), each timed over repeated runs after a warm-up (the median is
  * printed; the machine's noise shows in the spread between p10 and p90).
  */
 final class KernelBench {
@@ -62,22 +65,44 @@ final class KernelBench {
 
         int relus = 4096;
         long[] rx = prg.longs(relus);
-        double[] reluMs = time(() -> relu(rx));
-        t.row("MSB ReLU incl. dealing, two threads", relus + " elements", ms(reluMs[1]), ms(reluMs[0]), ms(reluMs[2]),
-                String.format("%.0f ReLU/ms", relus / reluMs[1]));
+        for (SecureConfig.Suite suite : SecureConfig.Suite.values()) {
+            SecureConfig cfg = SecureConfig.DEFAULT.withSuite(suite);
+            double[] reluMs = time(() -> relu(cfg, rx));
+            t.row(suite.cliName() + " suite ReLU incl. dealing, two threads", relus + " elements", ms(reluMs[1]),
+                    ms(reluMs[0]), ms(reluMs[2]), String.format("%.0f ReLU/ms", relus / reluMs[1]));
+        }
         out.print(t.render());
+        out.println();
+
+        // the FSS suite's DCF kernel: fixed-key AES blocks per second, σ, control bits and payload words included
+        Table d = new Table(List.of("DCF kernel (one thread)", "gates", "AES blocks", "ms", "AES blocks/s"),
+                false, true, true, true, true);
+        FixedKeyAes.KernelBench raw = FixedKeyAes.benchmark(4096, 20000);
+        d.row("fixed-key hash H(x) = AES(σ(x)) ⊕ σ(x), bulk", "-", String.format("%,d", raw.aesBlocks()),
+                ms(raw.elapsedNanos() / 1e6), String.format("%.0f M", raw.blocksPerSecond() / 1e6));
+        int[][] shapes = {{63, 2}, {63, 3}, {16, 1}};
+        for (int[] sh : shapes) {
+            FixedKeyAes.KernelBench e = Dcf.benchmarkEval(5000, sh[0], sh[1]);
+            d.row("evaluation, batched by level, n = " + sh[0] + ", m = " + sh[1], "5,000",
+                    String.format("%,d", e.aesBlocks()), ms(e.elapsedNanos() / 1e6),
+                    String.format("%.0f M", e.blocksPerSecond() / 1e6));
+        }
+        FixedKeyAes.KernelBench g = Dcf.benchmarkGen(5000, 63, 2);
+        d.row("key generation (dealer), n = 63, m = 2", "5,000", String.format("%,d", g.aesBlocks()),
+                ms(g.elapsedNanos() / 1e6), String.format("%.0f M", g.blocksPerSecond() / 1e6));
+        out.print(d.render());
     }
 
-    private static long relu(long[] x) {
-        SecureConfig cfg = SecureConfig.DEFAULT;
-        List<Need<?>> plan = io.sonic.engine.protocol.Traced.plan(cfg, ctx -> ReluProtocol.relu(ctx, 0, x));
+    private static long relu(SecureConfig cfg, long[] x) {
+        Suite suite = Suite.of(cfg);
+        List<Need<?>> plan = Traced.plan(cfg, ctx -> suite.relu(ctx, 0, x));
         Dealer.Dealt dealt = Dealer.deal(plan, null, 1);
-        InMemoryChannel[] pair = InMemoryChannel.pair(SecureConfig.DEFAULT.timeout());
-        CompletableFuture<long[]> other = CompletableFuture.supplyAsync(() -> ReluProtocol.relu(
-                new PartyContext(1, new MeteredChannel(pair[1]), Randomness.dealt(1, dealt, null),
-                        SecureConfig.DEFAULT), 0, new long[x.length]));
-        long[] mine = ReluProtocol.relu(new PartyContext(0, new MeteredChannel(pair[0]),
-                Randomness.dealt(0, dealt, null), SecureConfig.DEFAULT), 0, x);
+        InMemoryChannel[] pair = InMemoryChannel.pair(cfg.timeout());
+        CompletableFuture<long[]> other = CompletableFuture.supplyAsync(() -> suite.relu(
+                new PartyContext(1, new MeteredChannel(pair[1]), Randomness.dealt(1, dealt, null), cfg), 0,
+                new long[x.length]));
+        long[] mine = suite.relu(new PartyContext(0, new MeteredChannel(pair[0]), Randomness.dealt(0, dealt, null),
+                cfg), 0, x);
         return mine[0] + other.join()[0];
     }
 

@@ -537,7 +537,7 @@ public final class InferenceViewModel {
             case SessionEvent.LAYER_START -> {
                 if (card != null) {
                     card.state.set(CardState.RUNNING);
-                    card.runs(ProtocolId.parse(e.protocol()));
+                    card.runs(ProtocolId.parse(e.protocolId()));
                 }
             }
             case SessionEvent.LAYER_END -> {

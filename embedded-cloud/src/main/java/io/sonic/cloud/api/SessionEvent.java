@@ -9,10 +9,12 @@ import java.util.List;
  * Types: {@code paused} (step mode, before a layer), {@code layer-start}, {@code layer-end} (with the
  * layer's traffic and, in {@code exchanges}, what each of its rounds opened), {@code done} (with the
  * totals), {@code failed} and {@code cancelled} (with the reason). Fields that do not apply to a type are
- * left out.
+ * left out. A layer's {@code protocol} is its protocols' display text ("FSS ReLU + FSS exact truncation"),
+ * {@code protocolId} the same as enum names ({@code FSS_RELU+FSS_TRUNCATION}), which clients read.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SessionEvent(String type, Integer index, String name, String op, String protocol, int[] outputShape,
+public record SessionEvent(String type, Integer index, String name, String op, String protocol, String protocolId,
+                           int[] outputShape,
                            Long bytes, Long bytesSent, Long bytesReceived, Long rounds, Long messagesSent,
                            Long messagesReceived, Long wireBytesSent, Long offlineBytes, Double millis,
                            Double pausedMillis, String error, List<RoundInfo> exchanges) {
@@ -28,14 +30,15 @@ public record SessionEvent(String type, Integer index, String name, String op, S
         return DONE.equals(type) || FAILED.equals(type) || CANCELLED.equals(type);
     }
 
+    /** A layer's event: {@code protocol} is the display text, {@code protocolId} the wire form of {@code ProtocolId}. */
     public static SessionEvent layer(String type, int index, String name, String op, String protocol,
-                                     int[] outputShape) {
-        return new SessionEvent(type, index, name, op, protocol, outputShape, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+                                     String protocolId, int[] outputShape) {
+        return new SessionEvent(type, index, name, op, protocol, protocolId, outputShape, null, null, null, null, null,
+                null, null, null, null, null, null, null);
     }
 
     public static SessionEvent ended(String type, String reason) {
         return new SessionEvent(type, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, reason, null);
+                null, null, null, reason, null);
     }
 }

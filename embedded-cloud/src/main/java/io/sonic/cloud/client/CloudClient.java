@@ -565,7 +565,7 @@ public final class CloudClient implements AutoCloseable {
 
     private static io.sonic.engine.protocol.ProtocolId protocolOf(SessionEvent e) {
         try {
-            return io.sonic.engine.protocol.ProtocolId.parse(e.protocol());
+            return io.sonic.engine.protocol.ProtocolId.parse(e.protocolId());
         } catch (IllegalArgumentException ex) {
             throw new CloudException("the server reported layer " + e.index() + " with " + ex.getMessage()
                     + "; run the same Sonic version on every node");

@@ -205,7 +205,7 @@ final class ServerSession {
             online = traffic;
             offlineBytes = offline;
             end(State.DONE);
-            events.add(new SessionEvent(SessionEvent.DONE, null, null, null, null, null, traffic.bytes(), null, null,
+            events.add(new SessionEvent(SessionEvent.DONE, null, null, null, null, null, null, traffic.bytes(), null, null,
                     traffic.rounds(), null, null, traffic.wireBytesSent(), offline, traffic.millis(),
                     traffic.pausedMillis(), null, null));
         }

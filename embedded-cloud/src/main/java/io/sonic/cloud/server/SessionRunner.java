@@ -165,7 +165,7 @@ final class SessionRunner implements Consumer<ServerSession> {
             long wire = link.wireBytesOut();
             SessionEvent start = layerEvent(SessionEvent.LAYER_END, index, layer, protocol);
             s.event(new SessionEvent(start.type(), start.index(), start.name(), start.op(), start.protocol(),
-                    start.outputShape(), t.bytes(), t.bytesSent(), t.bytesReceived(), t.rounds(), t.messagesSent(),
+                    start.protocolId(), start.outputShape(), t.bytes(), t.bytesSent(), t.bytesReceived(), t.rounds(), t.messagesSent(),
                     t.messagesReceived(), wire < 0 || wireAtStart < 0 ? -1 : wire - wireAtStart,
                     offlineOf(plan, index), nanos / 1e6, null, null, rounds.stream()
                     .map(r -> new RoundInfo(r.what(), r.bytesSent(), r.bytesReceived())).toList()));
@@ -174,7 +174,8 @@ final class SessionRunner implements Consumer<ServerSession> {
 
     private static SessionEvent layerEvent(String type, int index, Layer layer, ProtocolId protocol) {
         return SessionEvent.layer(type, index, layer == null ? "output" : layer.name(),
-                layer == null ? "ArgMax" : layer.sourceOp(), protocol.code(), layer == null ? null : layer.outputShape());
+                layer == null ? "ArgMax" : layer.sourceOp(), protocol.label(), protocol.code(),
+                layer == null ? null : layer.outputShape());
     }
 
     private static long offlineOf(List<Need<?>> plan, int layer) {
