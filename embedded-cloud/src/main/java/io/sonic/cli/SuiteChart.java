@@ -101,7 +101,7 @@ final class SuiteChart {
             }
             g.setColor(Color.DARK_GRAY);
             InferenceResult.LayerStat s = i < a.size() ? a.get(i) : b.get(i);
-            String label = i + " " + s.op();
+            String label = i + " " + s.op().split("\\+")[0];
             g.drawString(label, x - g.getFontMetrics().stringWidth(label) / 2, bottom + 16);
         }
         g.setColor(Color.GRAY);

@@ -15,6 +15,8 @@ import io.sonic.engine.ring.RingTensor;
 import io.sonic.engine.ring.SharedTensor;
 import io.sonic.model.geometry.MatMulGeometry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -209,32 +211,35 @@ class ViewsTest {
         }
     }
 
-    @Test
-    void aWholeInferenceShowsServer1OnlyUniformBytes() {
+    @ParameterizedTest
+    @EnumSource(SecureConfig.Suite.class)
+    void aWholeInferenceShowsServer1OnlyUniformBytes(SecureConfig.Suite suite) {
+        SecureConfig cfg = SecureConfig.DEFAULT.withSuite(suite);
         SampleModels m1 = new SampleModels("mnist-m1");
         io.sonic.model.ModelGraph g = m1.graph();
         // every protocol of M1 works on multiples of 64 elements, so no bit-slicing padding appears
         List<float[]> inputs = m1.inputs();
-        List<Need<?>> plan = Plan.of(g, SecureConfig.DEFAULT);
-        ModelShare[] shares = ModelShare.split(g, SecureConfig.DEFAULT.fixedPoint(), Prg.fresh());
+        List<Need<?>> plan = Plan.of(g, cfg);
+        ModelShare[] shares = ModelShare.split(g, cfg.fixedPoint(), Prg.fresh());
         long[][] counts = new long[2][];
         for (int k = 0; k < 2; k++) {
-            long[] x = SecureConfig.DEFAULT.fixedPoint().encode(inputs.get(k));
+            long[] x = cfg.fixedPoint().encode(inputs.get(k));
             SharedTensor[] in = SharedTensor.split(new RingTensor(g.inputShape(), x), Prg.fresh());
             List<Recording> rec = new ArrayList<>();
-            TwoParties.run(plan, SecureConfig.DEFAULT, c -> {
+            TwoParties.run(plan, cfg, c -> {
                 Recording w = new Recording(c);
                 synchronized (rec) {
                     rec.add(w);
                 }
                 return w;
             }, ctx -> {
-                SecureParty p = new SecureParty(ctx.party(), g, shares[ctx.party()], SecureConfig.DEFAULT);
+                SecureParty p = new SecureParty(ctx.party(), g, shares[ctx.party()], cfg);
                 return p.run(in[ctx.party()], ctx.channel(), ctx.randomness(), SecureLayerListener.NONE).values();
             });
             counts[k] = byteCounts(rec.get(1).received.toByteArray());
-            assertTrue(chiSquareUniform(counts[k]) < CHI2_255, "input " + k + ": chi2 " + chiSquareUniform(counts[k]));
+            assertTrue(chiSquareUniform(counts[k]) < CHI2_255, suite + " input " + k + ": chi2 "
+                    + chiSquareUniform(counts[k]));
         }
-        assertTrue(chiSquareTwoSample(counts[0], counts[1]) < CHI2_255);
+        assertTrue(chiSquareTwoSample(counts[0], counts[1]) < CHI2_255, suite.toString());
     }
 }

@@ -7,12 +7,7 @@ import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureLayerListener;
 import io.sonic.engine.SecureParty;
 import io.sonic.engine.crypto.Prg;
-import io.sonic.engine.dealer.Dealer;
-import io.sonic.engine.dealer.MaskSeeds;
 import io.sonic.engine.dealer.Need;
-import io.sonic.engine.dealer.Randomness;
-import io.sonic.engine.net.InMemoryChannel;
-import io.sonic.engine.net.MeteredChannel;
 import io.sonic.engine.ring.RingTensor;
 import io.sonic.engine.ring.SharedTensor;
 import io.sonic.model.ModelGraph;
@@ -24,14 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -132,47 +120,18 @@ class WireInferenceTest {
             // the user: split and encode the input
             SharedTensor[] in = SharedTensor.split(new RingTensor(graph.inputShape(), fp.encode(x)), Prg.fresh());
             byte[][] inBytes = {ShareCodec.encodeTensor(in[0]), ShareCodec.encodeTensor(in[1])};
-            // the dealer
-            Dealer.Dealt dealt = Dealer.deal(plan, null, graph.layers().size());
-            InMemoryChannel[] pair = InMemoryChannel.pair(Duration.ofSeconds(60));
-            ExecutorService pool = Executors.newFixedThreadPool(2);
-            try {
-                List<Future<byte[]>> out = new ArrayList<>();
-                for (int p = 0; p < 2; p++) {
-                    int party = p;
-                    out.add(pool.submit(() -> {
-                        try {
-                            SharedTensor mine = ShareCodec.decodeTensor(inBytes[party], party, graph.inputShape());
-                            SecureParty server = new SecureParty(party, graph, shares[party], CFG);
-                            Randomness r = Randomness.dealt(party, dealt, null);
-                            SharedTensor y = server.run(mine, new MeteredChannel(pair[party]), r,
-                                    SecureLayerListener.NONE);
-                            assertEquals(0, r.remaining(), "server " + party + " used all its randomness");
-                            return ShareCodec.encodeTensor(y);
-                        } catch (RuntimeException | Error e) {
-                            pair[0].close();
-                            pair[1].close();
-                            throw e;
-                        }
-                    }));
-                }
-                byte[] y0 = out.get(0).get(120, TimeUnit.SECONDS);
-                byte[] y1 = out.get(1).get(120, TimeUnit.SECONDS);
-                // the user: reconstruct
-                SharedTensor s0 = ShareCodec.decodeTensor(y0, 0, graph.outputShape());
-                SharedTensor s1 = ShareCodec.decodeTensor(y1, 1, graph.outputShape());
-                assertArrayEquals(graph.outputShape(), s0.shape());
-                return SharedTensor.reconstruct(s0, s1).values();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw e;
-            } finally {
-                pair[0].close();
-                pair[1].close();
-                pool.shutdownNow();
-            }
+            // the servers, each decoding its own share, with the dealer's randomness for the dealer's plan
+            var run = io.sonic.engine.TwoParties.run(plan, CFG, ctx -> {
+                SharedTensor mine = ShareCodec.decodeTensor(inBytes[ctx.party()], ctx.party(), graph.inputShape());
+                SecureParty server = new SecureParty(ctx.party(), graph, shares[ctx.party()], CFG);
+                SharedTensor y = server.run(mine, ctx.channel(), ctx.randomness(), SecureLayerListener.NONE);
+                return ShareCodec.encodeTensor(y);
+            });
+            // the user: reconstruct
+            SharedTensor s0 = ShareCodec.decodeTensor(run.out0(), 0, graph.outputShape());
+            SharedTensor s1 = ShareCodec.decodeTensor(run.out1(), 1, graph.outputShape());
+            assertArrayEquals(graph.outputShape(), s0.shape());
+            return SharedTensor.reconstruct(s0, s1).values();
         }
     }
 }
