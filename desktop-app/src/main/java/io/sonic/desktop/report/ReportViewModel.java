@@ -53,7 +53,8 @@ import java.util.concurrent.Callable;
  */
 public final class ReportViewModel {
     public static final String EMPTY_TEXT = "No secure runs yet: run an inference on the Inference tab.";
-    public static final String COMPARE_HINT = "Run the model in both linear modes to compare.";
+    public static final String COMPARE_HINT = "Run the model in both linear modes, or under both protocol suites, to"
+            + " compare.";
 
     /** One layer of a run, as the table shows it. {@code wireBytes} is -1 when no socket was involved. */
     public record LayerRow(int index, String name, String op, String protocol, long onlineBytes, long wireBytes,
@@ -287,8 +288,14 @@ public final class ReportViewModel {
     }
 
     private void compare(Run run) {
-        Run faithful = latest(run.model().key(), LinearMode.FAITHFUL);
-        Run reuse = latest(run.model().key(), LinearMode.MASK_REUSE);
+        Run sonic = latest(run.model().key(), run.config().linear(), SecureConfig.Suite.SONIC);
+        Run fss = latest(run.model().key(), run.config().linear(), SecureConfig.Suite.FSS);
+        if (sonic != null && fss != null) {
+            compareSuites(run, sonic, fss);
+            return;
+        }
+        Run faithful = latest(run.model().key(), LinearMode.FAITHFUL, run.config().suite());
+        Run reuse = latest(run.model().key(), LinearMode.MASK_REUSE, run.config().suite());
         if (faithful == null || reuse == null) {
             comparisonSeries.clear();
             comparisonText.set(COMPARE_HINT);
@@ -316,11 +323,38 @@ public final class ReportViewModel {
         comparisonText.set(s.toString());
     }
 
-    /** The latest run of a model (by its key) in a linear mode (by time; of equal times, the later in the list). */
-    private Run latest(String modelKey, LinearMode mode) {
+    /** The Sonic suite's and the FSS suite's latest runs of the model in the selected run's linear mode. */
+    private void compareSuites(Run run, Run sonic, Run fss) {
+        comparisonSeries.setAll(
+                series("sonic suite", rows(sonic), LayerRow::onlineBytes),
+                series("fss suite", rows(fss), LayerRow::onlineBytes));
+        var a = sonic.result();
+        var b = fss.result();
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "Online bytes of %s (%s), latest Sonic-suite run (%s) vs latest FSS-suite run (%s): %s in %d rounds vs"
+                        + " %s in %d rounds per query; the dealer sent %s vs %s.", run.model().name(),
+                run.config().linear().cliName(), TIME.format(sonic.at().atZone(ZoneId.systemDefault())),
+                TIME.format(fss.at().atZone(ZoneId.systemDefault())), Bytes.human(a.online().bytes()),
+                a.online().rounds(), Bytes.human(b.online().bytes()), b.online().rounds(), Bytes.human(a.offlineBytes()),
+                Bytes.human(b.offlineBytes())));
+        s.append(" FSS opens one masked value per comparison: fewer rounds and bytes online, larger dealer keys.");
+        SecureConfig x = sonic.config();
+        SecureConfig y = fss.config();
+        if (x.truncation() != y.truncation() || x.output() != y.output() || x.fractionBits() != y.fractionBits()) {
+            s.append(" The two runs differ in other settings too: ").append(describe(x)).append(" vs ")
+                    .append(describe(y)).append('.');
+        }
+        comparisonText.set(s.toString());
+    }
+
+    /**
+     * The latest run of a model (by its key) in a linear mode and suite (by time; of equal times, the later in
+     * the list).
+     */
+    private Run latest(String modelKey, LinearMode mode, SecureConfig.Suite suite) {
         Run best = null;
         for (Run r : source) {
-            if (r.model().key().equals(modelKey) && r.config().linear() == mode
+            if (r.model().key().equals(modelKey) && r.config().linear() == mode && r.config().suite() == suite
                     && (best == null || !r.at().isBefore(best.at()))) {
                 best = r;
             }

@@ -275,6 +275,27 @@ class ReportViewModelTest {
     }
 
     @Test
+    void runsUnderBothSuitesAreComparedLayerByLayer() {
+        AppState state = new AppState();
+        ReportViewModel vm = new ReportViewModel(state);
+        state.runs().add(m1Reuse);
+        Run fss = SampleRuns.run(MNIST_M1, SampleRuns.config(LinearMode.MASK_REUSE)
+                .withSuite(SecureConfig.Suite.FSS), T0.plusSeconds(9));
+        state.runs().add(fss);
+        List<Series> cmp = vm.comparisonSeries();
+        assertEquals(List.of("sonic suite", "fss suite"), cmp.stream().map(Series::name).toList());
+        for (int i = 0; i < fss.result().layers().size(); i++) {
+            assertEquals(m1Reuse.result().layers().get(i).online().bytes(), cmp.get(0).bars().get(i).value());
+            assertEquals(fss.result().layers().get(i).online().bytes(), cmp.get(1).bars().get(i).value());
+        }
+        String text = vm.comparisonTextProperty().get();
+        assertTrue(text.contains(m1Reuse.result().online().rounds() + " rounds vs")
+                && text.contains(fss.result().online().rounds() + " rounds per query"), text);
+        assertTrue(fss.result().online().rounds() < m1Reuse.result().online().rounds());
+        assertTrue(ReportViewModel.describe(fss).startsWith("mnist-m1 · fss · mask-reuse"), ReportViewModel.describe(fss));
+    }
+
+    @Test
     void comparisonNeedsBothLinearModesOfTheSameModel() {
         AppState state = new AppState();
         ReportViewModel vm = new ReportViewModel(state);

@@ -93,8 +93,22 @@ public final class MaxPoolProtocol {
         return Arrays.stream(windows(g)).mapToInt(w -> w.length).toArray();
     }
 
-    /** Reduces each candidate list to its maximum, all lists level by level together. */
+    /** One suite's ReLU on the shares of a level's differences a − b. */
+    @FunctionalInterface
+    public interface PairwiseRelu {
+        long[] relu(PartyContext ctx, int layer, long[] differences);
+    }
+
+    /** Reduces each candidate list to its maximum with the Sonic suite's ReLU. */
     public static long[] tree(PartyContext ctx, int layer, long[][] cand) {
+        return tree(ctx, layer, cand, ReluProtocol::relu);
+    }
+
+    /**
+     * Reduces each candidate list to its maximum, all lists level by level together: each level pairs the
+     * candidates up and takes max(a, b) = b + ReLU(a − b) with the given suite's ReLU, every pair in one go.
+     */
+    public static long[] tree(PartyContext ctx, int layer, long[][] cand, PairwiseRelu pairwise) {
         int level = 0;
         while (Arrays.stream(cand).anyMatch(c -> c.length > 1)) {
             level++;
@@ -113,8 +127,7 @@ public final class MaxPoolProtocol {
                 }
             }
             ctx.channel().section("max level " + level + ", " + pairs + " pairs max(a, b) = b + ReLU(a − b)");
-            long[] d = MsbProtocol.drelu(ctx, layer, diff);
-            long[] sel = SelectProtocol.multiplyByBit(ctx, layer, d, diff)[0];
+            long[] sel = pairwise.relu(ctx, layer, diff);
             k = 0;
             for (int o = 0; o < cand.length; o++) {
                 long[] c = cand[o];
