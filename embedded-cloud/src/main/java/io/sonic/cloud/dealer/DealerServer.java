@@ -99,7 +99,11 @@ public final class DealerServer implements AutoCloseable {
                     if (req.party() != caller) {
                         throw new ApiException(403, "server " + caller + " may fetch only its own randomness");
                     }
-                    Http.sendBytes(response, callback, service.deal(session, req));
+                    var dealt = service.deal(session, req);
+                    response.setStatus(200);
+                    response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE,
+                            "application/octet-stream");
+                    new Streamed(response, callback, DealAnswer.chunks(dealt, req.party())).iterate();
                 });
             } else if (p.length == 3 && p[0].equals("v1") && p[1].equals("masks") && method.equals("GET")) {
                 String key = Request.extractQueryParameters(request).getValue("key");
@@ -116,6 +120,47 @@ public final class DealerServer implements AutoCloseable {
             } else {
                 throw new ApiException(404, "no such dealer endpoint");
             }
+        }
+    }
+
+    /**
+     * Writes a deal answer chunk by chunk without parking a thread: each item's keys are computed when the
+     * previous chunk has been written, so the dealer holds one item at a time.
+     */
+    private static final class Streamed extends org.eclipse.jetty.util.IteratingCallback {
+        private final Response response;
+        private final Callback done;
+        private final java.util.Iterator<java.nio.ByteBuffer> chunks;
+        private boolean ended;
+
+        Streamed(Response response, Callback done, java.util.Iterator<java.nio.ByteBuffer> chunks) {
+            this.response = response;
+            this.done = done;
+            this.chunks = chunks;
+        }
+
+        @Override
+        protected Action process() {
+            if (ended) {
+                return Action.SUCCEEDED;
+            }
+            if (!chunks.hasNext()) {
+                ended = true;
+                response.write(true, org.eclipse.jetty.util.BufferUtil.EMPTY_BUFFER, this);
+            } else {
+                response.write(false, chunks.next(), this);
+            }
+            return Action.SCHEDULED;
+        }
+
+        @Override
+        protected void onCompleteSuccess() {
+            done.succeeded();
+        }
+
+        @Override
+        protected void onCompleteFailure(Throwable cause) {
+            done.failed(cause);
         }
     }
 }

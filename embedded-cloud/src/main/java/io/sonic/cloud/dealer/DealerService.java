@@ -6,16 +6,12 @@ import io.sonic.cloud.server.ApiException;
 import io.sonic.cloud.wire.GraphCodec;
 import io.sonic.engine.Plan;
 import io.sonic.engine.SecureConfig;
-import io.sonic.engine.crypto.Prg;
 import io.sonic.engine.dealer.Dealer;
 import io.sonic.engine.dealer.MaskSeeds;
 import io.sonic.engine.dealer.Need;
-import io.sonic.engine.dealer.Payload;
 import io.sonic.model.ModelGraph;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -61,8 +57,6 @@ public final class DealerService {
         final String key;
         final Dealer.Dealt dealt;
         final boolean[] fetched = new boolean[2];
-        /** Both answers, made in one pass at the first fetch (each item's keys are generated once); dropped as fetched. */
-        byte[][] answers;
         final long created = System.nanoTime();
 
         Pending(String key, Dealer.Dealt dealt) {
@@ -246,10 +240,11 @@ public final class DealerService {
     }
 
     /**
-     * Deals a session (once) and returns the requesting server's part:
-     * [16-byte seed][int count][per item: int length, length little-endian longs] (count 0 for server 0).
+     * Deals a session (once) and returns the requesting server's part, to be written with
+     * {@link DealAnswer#chunks}: every check is made here, before the first byte, and the keys are computed
+     * as the answer is written, so the dealer keeps only the session's seeds.
      */
-    public byte[] deal(UUID session, DealRequest req) {
+    public Dealer.Dealt deal(UUID session, DealRequest req) {
         if (req.party() != 0 && req.party() != 1) {
             throw new ApiException(400, "party must be 0 or 1");
         }
@@ -296,107 +291,8 @@ public final class DealerService {
             if (p.fetched[0] && p.fetched[1]) {
                 deals.remove(session);
             }
-            if (p.answers == null) {
-                p.answers = encode(p.dealt);
-            }
-            byte[] mine = p.answers[req.party()];
-            p.answers[req.party()] = null;
-            return mine;
+            return p.dealt;
         }
-    }
-
-    /**
-     * Both parties' answers: [16-byte seed][int count][per item: int parts, per part: int length, length
-     * little-endian longs].
-     */
-    private static byte[][] encode(Dealer.Dealt d) {
-        ByteBuffer[] b = new ByteBuffer[2];
-        for (int party = 0; party < 2; party++) {
-            long size = Prg.SEED_BYTES + 4;
-            for (Need<?> n : d.plan()) {
-                size += 4 + 4L * Dealer.payloadParts(n, party) + 8 * Dealer.payloadLongs(n, party);
-            }
-            if (size > Integer.MAX_VALUE - 64) {
-                throw new ApiException(507, "this query's correlated randomness (" + size / (1 << 20)
-                        + " MiB for server " + party + ") is larger than one answer can carry");
-            }
-            b[party] = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-            b[party].put(d.seed(party)).putInt(d.plan().size());
-        }
-        for (java.util.Iterator<Payload[]> it = d.payloadsOfBoth(); it.hasNext(); ) {
-            Payload[] both = it.next();
-            for (int party = 0; party < 2; party++) {
-                b[party].putInt(both[party].parts().length);
-                for (long[] c : both[party].parts()) {
-                    b[party].putInt(c.length);
-                    b[party].asLongBuffer().put(c);
-                    b[party].position(b[party].position() + 8 * c.length);
-                }
-            }
-        }
-        return new byte[][] {b[0].array(), b[1].array()};
-    }
-
-    /** A server's part of a deal: its seed and its payloads, decoded item by item as they are read. */
-    public record Part(byte[] seed, java.util.Iterator<Payload> payloads) {
-    }
-
-    /** Decodes {@link #deal}'s answer; each payload's length is checked against the plan as it is read. */
-    public static Part decode(byte[] bytes, List<Need<?>> plan, int party) {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < Prg.SEED_BYTES + 4) {
-            throw new IllegalStateException("the dealer's answer is truncated");
-        }
-        byte[] seed = new byte[Prg.SEED_BYTES];
-        b.get(seed);
-        int n = b.getInt();
-        if (n != plan.size()) {
-            throw new IllegalStateException("the dealer sent " + n + " items, expected " + plan.size());
-        }
-        java.util.Iterator<Payload> items = new java.util.Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < n;
-            }
-
-            @Override
-            public Payload next() {
-                if (next >= n) {
-                    throw new java.util.NoSuchElementException();
-                }
-                Need<?> need = plan.get(next);
-                int parts = Dealer.payloadParts(need, party);
-                if (b.remaining() < 4 || b.getInt() != parts) {
-                    throw new IllegalStateException("the dealer's item " + next + " is truncated or not in "
-                            + parts + " parts");
-                }
-                long[][] items = new long[parts][];
-                long total = 0;
-                for (int k = 0; k < parts; k++) {
-                    if (b.remaining() < 4) {
-                        throw new IllegalStateException("the dealer's answer is truncated");
-                    }
-                    int len = b.getInt();
-                    if (len < 0 || len > b.remaining() / 8) {
-                        throw new IllegalStateException("the dealer's answer is truncated");
-                    }
-                    items[k] = new long[len];
-                    b.asLongBuffer().get(items[k]);
-                    b.position(b.position() + 8 * len);
-                    total += len;
-                }
-                long want = Dealer.payloadLongs(need, party);
-                if (total != want) {
-                    throw new IllegalStateException("the dealer's item " + next + " has " + total + " values, "
-                            + want + " expected");
-                }
-                next++;
-                return new Payload(items);
-            }
-        };
-        return new Part(seed, items);
     }
 
     private void expire() {

@@ -65,15 +65,29 @@ final class DealerClient {
         }
     }
 
-    /** This server's part of a session's correlated randomness; registers the structure if the dealer lacks it. */
-    byte[] deal(UUID session, DealRequest req, byte[] structureJson) {
+    /**
+     * This server's part of a session's correlated randomness, as a stream the caller reads item by item and
+     * closes; registers the structure if the dealer lacks it.
+     */
+    java.io.InputStream deal(UUID session, DealRequest req, byte[] structureJson) {
         byte[] body = ApiJson.write(req);
         for (int attempt = 0; attempt < 2; attempt++) {
-            HttpResponse<byte[]> r = send(HttpRequest.newBuilder(base.resolve("/v1/deals/" + session))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+            HttpResponse<java.io.InputStream> r;
+            try {
+                r = http.send(HttpRequest.newBuilder(base.resolve("/v1/deals/" + session)).timeout(timeout)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                throw new ApiException(502, "the dealer at " + base + " is unreachable (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(503, "interrupted while talking to the dealer");
+            }
             if (r.statusCode() == 200) {
                 return r.body();
             }
+            String why = error(r.statusCode(), r.body());
             if (r.statusCode() == 404 && attempt == 0) {
                 HttpResponse<byte[]> p = send(HttpRequest.newBuilder(base.resolve("/v1/structures/" + req.structureHash()))
                         .header("Content-Type", "application/json")
@@ -83,9 +97,19 @@ final class DealerClient {
                 }
                 continue;
             }
-            throw new ApiException(502, "the dealer refused: " + error(r));
+            throw new ApiException(502, "the dealer refused: " + why);
         }
         throw new ApiException(502, "the dealer did not accept the model structure");
+    }
+
+    /** The error message of a refused answer (its first 64 KiB), the stream closed. */
+    private static String error(int status, java.io.InputStream body) {
+        try (body) {
+            ApiError e = ApiJson.answer(body.readNBytes(64 * 1024), ApiError.class);
+            return e.error() != null ? e.error() : "HTTP " + status;
+        } catch (IOException | RuntimeException e) {
+            return "HTTP " + status;
+        }
     }
 
     /** This server's mask seed for a model version and the generation of the version's mask seeds. */

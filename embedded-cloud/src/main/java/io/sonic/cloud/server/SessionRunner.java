@@ -4,7 +4,7 @@ import io.sonic.cloud.api.OnlineTraffic;
 import io.sonic.cloud.api.RoundInfo;
 import io.sonic.cloud.api.SessionEvent;
 import io.sonic.cloud.dealer.DealRequest;
-import io.sonic.cloud.dealer.DealerService;
+import io.sonic.cloud.dealer.DealAnswer;
 import io.sonic.cloud.link.LinkChannel;
 import io.sonic.cloud.link.PeerLink;
 import io.sonic.cloud.wire.ShareCodec;
@@ -71,6 +71,7 @@ final class SessionRunner implements Consumer<ServerSession> {
     public void accept(ServerSession s) {
         LinkChannel ch = null;
         ModelStore.Loaded m = null;
+        ReadAhead ahead = null;
         try {
             if (!s.open()) {
                 return;
@@ -90,10 +91,22 @@ final class SessionRunner implements Consumer<ServerSession> {
                 sameUpload(m.stored, s.id, cfg.timeout());
                 request = DealRequest.of(party, hash, cfg);
             }
-            byte[] deal = dealer.deal(s.id, request, m.structureJson);
-            DealerService.Part part = DealerService.decode(deal, plan, party);
+            java.io.InputStream deal = dealer.deal(s.id, request, m.structureJson);
+            DealAnswer.Part part;
+            try {
+                part = DealAnswer.decode(deal, plan, party);
+            } catch (RuntimeException e) {
+                try {
+                    deal.close();
+                } catch (java.io.IOException ignored) {
+                    // the answer is abandoned either way
+                }
+                throw e;
+            }
+            ahead = new ReadAhead(part.payloads(), plan.size(), deal, READ_AHEAD_BYTES, cfg.timeout(),
+                    "sonic-deal-" + NodeLog.shortId(s.id));
             long offline = Dealer.offlineBytesOf(plan);
-            Randomness r = Randomness.fromPayloads(party, plan, part.seed(), part.payloads(), maskSeed);
+            Randomness r = Randomness.fromPayloads(party, plan, part.seed(), ahead, maskSeed);
             ch = link.open(s.id, cfg.timeout());
             s.channel(ch);
             MeteredChannel metered = new MeteredChannel(ch);
@@ -117,6 +130,9 @@ final class SessionRunner implements Consumer<ServerSession> {
         } catch (RuntimeException | Error e) {
             abort(ch, s, "server " + party + ": internal error (" + e.getClass().getSimpleName() + ")");
         } finally {
+            if (ahead != null) {
+                ahead.close();
+            }
             if (ch != null) {
                 ch.close();
             }
@@ -191,6 +207,9 @@ final class SessionRunner implements Consumer<ServerSession> {
     /** What a mask-reuse query uses: the servers' joint key of the version, its mask generation, this server's seed. */
     record MaskUse(String key, String generation, byte[] seed) {
     }
+
+    /** How far a session reads the dealer's answer ahead of its protocols. */
+    private static final long READ_AHEAD_BYTES = 64L << 20;
 
     private static final byte SYNC_FORMAT = 1;
     private static final int SYNC_BYTES = 2 + 2 * Prg.SEED_BYTES;

@@ -114,17 +114,18 @@ class DealerMasksTest {
                 m.generation()))), "seeds never asked for are not made by a deal");
         UUID session = UUID.randomUUID();
         var items = Plan.of(g, REUSE);
-        DealerService.decode(d.deal(session, DealRequest.of(0, hash, REUSE, k, m.generation())), items, 0);
+        DealAnswer.decode(DealAnswer.bytes(d.deal(session, DealRequest.of(0, hash, REUSE, k, m.generation())), 0),
+                items, 0);
         assertEquals(409, status(() -> d.deal(session, DealRequest.of(1, hash, REUSE, key(9), m.generation()))),
                 "both servers must name the same seeds");
-        DealerService.Part p1 = DealerService.decode(d.deal(session, DealRequest.of(1, hash, REUSE, k,
-                m.generation())), items, 1);
+        DealAnswer.Part p1 = DealAnswer.decode(DealAnswer.bytes(d.deal(session, DealRequest.of(1, hash, REUSE, k,
+                m.generation())), 1), items, 1);
         int n = 0;
         for (var it = p1.payloads(); it.hasNext(); it.next()) {
             n++;
         }
         assertEquals(items.size(), n);
-        assertTrue(d.deal(UUID.randomUUID(), DealRequest.of(0, hash, SecureConfig.DEFAULT)).length > 0,
+        assertTrue(DealAnswer.bytes(d.deal(UUID.randomUUID(), DealRequest.of(0, hash, SecureConfig.DEFAULT)), 0).length > 0,
                 "a faithful deal needs no mask seeds");
     }
 }
