@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a server's dealer answer ahead of its protocols, on a thread of its own, up to a budget of bytes:
- * a small query's keys are all read while the session sets up, a large one's stay at most a budget ahead
- * of what the protocols have taken. Every wait is bounded; {@link #close} stops the reader and closes the
+ * a small query's keys are all read while the session sets up, a large one's stay at most a budget (plus the
+ * one item being read) ahead of what the protocols have taken. Every wait is bounded; {@link #close} stops the reader and closes the
  * stream.
  */
 final class ReadAhead implements Iterator<Payload>, Closeable {
