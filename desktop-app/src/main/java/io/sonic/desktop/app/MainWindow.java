@@ -47,6 +47,7 @@ public final class MainWindow {
     private final ModelView model;
     private final CloudView cloud;
     private final InferenceView inference;
+    private final LearnView learn;
     private final Tab inferenceTab;
 
     public MainWindow() {
@@ -58,7 +59,7 @@ public final class MainWindow {
         model = new ModelView(state, tasks);
         cloud = new CloudView(state, tasks);
         inference = new InferenceView(state, tasks);
-        LearnView learn = new LearnView(id -> {
+        learn = new LearnView(id -> {
             Topic t = Topic.byId(id);
             select(inferenceTab());
             inference.viewModel().focusTopic(t.title(), t::shownBy);
@@ -221,6 +222,10 @@ public final class MainWindow {
 
     public CloudView cloud() {
         return cloud;
+    }
+
+    public LearnView learn() {
+        return learn;
     }
 
     public InferenceView inference() {

@@ -10,6 +10,7 @@ import io.sonic.desktop.flow.MessageFlow;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureParty;
+import io.sonic.model.ModelGraph;
 import io.sonic.engine.protocol.ProtocolId;
 import io.sonic.engine.net.Traffic;
 import io.sonic.engine.ring.SharedTensor;
@@ -738,10 +739,21 @@ public final class InferenceViewModel {
         if (!running.get()) {
             stepping.set(true);
         }
-        List<Integer> layers = new ArrayList<>();
-        for (LayerCard c : pipeline) {
-            if (shownBy.test(c.protocolId.get())) {
-                layers.add(c.index);
+        List<Integer> layers = shownIn(shownBy);
+        String switched = "";
+        if (layers.isEmpty() && !running.get() && state.modelProperty().get() != null) {
+            // a topic of the other suite (FSS, say): choose that suite, whose pipeline shows it
+            for (SecureConfig.Suite other : SecureConfig.Suite.values()) {
+                ModelGraph g = state.modelProperty().get().graph();
+                SecureConfig cfg = config().withSuite(other);
+                boolean shows = java.util.stream.IntStream.range(0, g.layers().size())
+                        .anyMatch(i -> shownBy.test(SecureParty.protocol(g, i, cfg)));
+                if (other != suite.get() && shows) {
+                    suite.set(other);
+                    layers = shownIn(shownBy);
+                    switched = "Protocols set to " + other.cliName().toUpperCase(Locale.ROOT) + ". ";
+                    break;
+                }
             }
         }
         if (layers.isEmpty()) {
@@ -751,11 +763,21 @@ public final class InferenceViewModel {
         }
         if (outcome.get() != null && outcome.get().result() != null) {
             select(layers.get(0));
-            status.set(title + ": layers " + layers + ". Next and Previous move through the layers.");
+            status.set(switched + title + ": layers " + layers + ". Next and Previous move through the layers.");
         } else {
-            status.set("Step mode is on. " + title + " happens in layers " + layers + ": run a query and press Next"
+            status.set(switched + "Step mode is on. " + title + " happens in layers " + layers + ": run a query and press Next"
                     + " layer (or Space) until the servers wait before one of them.");
         }
+    }
+
+    private List<Integer> shownIn(java.util.function.Predicate<ProtocolId> shownBy) {
+        List<Integer> layers = new ArrayList<>();
+        for (LayerCard c : pipeline) {
+            if (shownBy.test(c.protocolId.get())) {
+                layers.add(c.index);
+            }
+        }
+        return layers;
     }
 
     /** Highlights a layer (a click on its card). */

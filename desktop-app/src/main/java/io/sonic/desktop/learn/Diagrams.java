@@ -53,6 +53,8 @@ final class Diagrams {
             return maxPool(m);
         } else if (e instanceof Argmax a) {
             return argmax(a);
+        } else if (e instanceof Examples.Fss f) {
+            return fss(f);
         } else if (e instanceof MaskReuse m) {
             return maskReuse(m);
         } else if (e instanceof Collusion c) {
@@ -473,6 +475,33 @@ final class Diagrams {
             }
         }
         k.centred(W / 2, 295, "faithful mode would open E = W − A again in every query", 15, MUTED, false);
+        return k;
+    }
+
+    // ---------------------------------------------------------------- FSS: one opening, then each server's key
+
+    static Sketch fss(Examples.Fss e) {
+        Sketch k = new Sketch(W, 390);
+        Ring r = e.ring();
+        k.box(170, 10, 420, 80, DEALER, "Dealer (offline)", "mask r = " + n(e.r()) + ", DCF keys for α = r_L = "
+                + n(e.rL()), "payload (σ, σ·r) = (" + n(r.signed(e.sigma())) + ", " + n(r.signed(r.mul(e.sigma(),
+                e.r()))) + "), hidden in the keys");
+        k.box(20, 140, 220, 80, S0, "Server 0", "x₀ = " + n(e.x0()) + ", r₀ = " + n(e.r0()), "sends x̂₀ = "
+                + n(e.xHat0()));
+        k.box(520, 140, 220, 80, S1, "Server 1", "x₁ = " + n(e.x1()) + ", r₁ = " + n(e.r1()), "sends x̂₁ = "
+                + n(e.xHat1()));
+        k.arrow(260, 90, 150, 138, DEALER, true);
+        k.arrow(500, 90, 610, 138, DEALER, true);
+        k.arrow(242, 162, 518, 162, S0, false);
+        k.arrow(518, 196, 242, 196, S1, false);
+        k.centred(380, 178, "one round: x̂ = x + r = " + n(e.xHat()), 15, INK, true);
+        k.centred(380, 250, "each evaluates its key at x̂_L = " + n(e.xHatLow()) + ": a walk down a "
+                + (r.bits() - 1) + "-level tree of AES hashes,", 15, INK, false);
+        k.centred(380, 272, "giving shares of σ·c, c = [x̂_L < r_L] = " + e.c() + "; the sign of x is x̂_H ⊕ r_H ⊕ c = "
+                + (e.xHatHigh() ^ e.rH() ^ e.c()), 15, INK, false);
+        k.centred(380, 306, "d = DReLU(x) = " + e.d() + ", y = ReLU(x) = " + n(r.signed(e.y())) + " for x = "
+                + n(r.signed(e.x())), 16, INK, true);
+        k.centred(380, 336, "nothing else is sent: 1 round, one masked value per server", 15, MUTED, false);
         return k;
     }
 

@@ -29,7 +29,8 @@ public final class Examples {
     }
 
     /** One topic's worked example. */
-    public sealed interface Example permits Sharing, Beaver, Truncation, Msb, MaxPool, Argmax, MaskReuse, Collusion {
+    public sealed interface Example permits Sharing, Beaver, Truncation, Msb, MaxPool, Argmax, Fss, MaskReuse,
+            Collusion {
     }
 
     /** x = x₀ + x₁ and y = y₀ + y₁; each server adds its own shares. */
@@ -148,6 +149,82 @@ public final class Examples {
 
     /** What colluders learn: S₀ + S₁ add shares; the dealer and S₀ unmask E and F. */
     public record Collusion(Sharing sharing, Beaver beaver) implements Example {
+    }
+
+    /**
+     * An FSS ReLU in the teaching ring, with the engine's own DCF ({@code io.sonic.engine.fss.Dcf}) on the
+     * ℓ − 1 low bits: the dealer's mask r = 2^(ℓ−1)·r_H + r_L and σ = 1 − 2r_H, the keys for α = r_L with payload
+     * (σ, σ·r), the opened x̂ = x + r, each server's DCF outputs w (shares of σ·c) and z (of σ·r·c) at x̂_L, with
+     * c = [x̂_L &lt; r_L], and each server's shares of d = DReLU(x) and y = ReLU(x).
+     */
+    public record Fss(Ring ring, long x, long x0, long x1, long r, long r0, long r1, long rH, long rL, long sigma,
+                      long rH0, long rH1, long rHr0, long rHr1, long xHat0, long xHat1, long w0, long w1, long z0,
+                      long z1, long d0, long d1, long y0, long y1, int keyBytes) implements Example {
+        public long xHat() {
+            return ring.add(xHat0, xHat1);
+        }
+
+        public int xHatHigh() {
+            return ring.msb(xHat());
+        }
+
+        public long xHatLow() {
+            return xHat() & ((1L << (ring.bits() - 1)) - 1);
+        }
+
+        /** The comparison the DCF answers in shares: [x̂_L &lt; r_L]. */
+        public int c() {
+            return xHatLow() < rL ? 1 : 0;
+        }
+
+        public long d() {
+            return ring.add(d0, d1);
+        }
+
+        public long y() {
+            return ring.add(y0, y1);
+        }
+    }
+
+    public static Fss fss(long seed) {
+        Ring ring = RING;
+        Random rnd = teaching(seed);
+        int low = ring.bits() - 1;
+        long x = ring.reduce(nonZero(rnd, 100));
+        long[] xs = split(ring, x, rnd);
+        long r = ring.random(rnd);
+        long[] rs = split(ring, r, rnd);
+        long rH = ring.msb(r);
+        long rL = r & ((1L << low) - 1);
+        long sigma = ring.reduce(1 - 2 * rH);
+        long[] rHs = split(ring, rH, rnd);
+        long[] rHrs = split(ring, ring.mul(rH, r), rnd);
+        // the engine's DCF on the ℓ − 1 low bits; its outputs are shares mod 2^64, hence also mod 2^ℓ
+        io.sonic.engine.fss.DcfKeys.Pair keys = io.sonic.engine.fss.Dcf.gen(low, rL,
+                new long[] {sigma, ring.mul(sigma, r)}, rnd.nextLong(), rnd.nextLong(), rnd.nextLong(), rnd.nextLong());
+        long xHat0 = ring.add(xs[0], rs[0]);
+        long xHat1 = ring.add(xs[1], rs[1]);
+        long xHat = ring.add(xHat0, xHat1);
+        long xL = xHat & ((1L << low) - 1);
+        long hi = ring.msb(xHat);
+        long[] out0 = io.sonic.engine.fss.Dcf.eval(0, keys.party(0), 0, xL);
+        long[] out1 = io.sonic.engine.fss.Dcf.eval(1, keys.party(1), 0, xL);
+        long[] w = {ring.reduce(out0[0]), ring.reduce(out1[0])};
+        long[] z = {ring.reduce(out0[1]), ring.reduce(out1[1])};
+        long e = ring.reduce(2 * hi - 1);
+        long[] d = new long[2];
+        long[] y = new long[2];
+        long[] rsh = {rs[0], rs[1]};
+        for (int b = 0; b < 2; b++) {
+            long u = ring.add(b == 0 ? rHs[0] : rHs[1], w[b]);
+            long ur = ring.add(b == 0 ? rHrs[0] : rHrs[1], z[b]);
+            d[b] = ring.add(b == 0 ? 1 - hi : 0, ring.mul(e, u));
+            long rd = ring.add(ring.mul(1 - hi, rsh[b]), ring.mul(e, ur));
+            y[b] = ring.sub(ring.mul(xHat, d[b]), rd);
+        }
+        return new Fss(ring, x, xs[0], xs[1], r, rs[0], rs[1], rH, rL, sigma, rHs[0], rHs[1], rHrs[0], rHrs[1],
+                xHat0, xHat1, w[0], w[1], z[0], z[1], d[0], d[1], y[0], y[1],
+                io.sonic.engine.fss.DcfKeys.keyBytes(low, 2));
     }
 
     static Random teaching(long seed) {
@@ -390,6 +467,7 @@ public final class Examples {
             case MSB -> msb(seed);
             case MAX_POOL -> maxPool(seed);
             case ARGMAX -> argmax(seed);
+            case FSS -> fss(seed);
             case MASK_REUSE -> maskReuse(seed);
             case NON_COLLUSION -> collusion(seed);
         };

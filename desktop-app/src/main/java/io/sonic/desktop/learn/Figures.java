@@ -39,6 +39,7 @@ public final class Figures {
     public static final SecureConfig LOCAL = DEFAULT.withTruncation(TruncationMode.LOCAL);
     public static final SecureConfig MASK_REUSE = DEFAULT.withLinear(LinearMode.MASK_REUSE);
     public static final SecureConfig LABEL = DEFAULT.withOutput(OutputMode.LABEL);
+    public static final SecureConfig FSS = DEFAULT.withSuite(SecureConfig.Suite.FSS);
 
     private Figures() {
     }
@@ -98,6 +99,11 @@ public final class Figures {
     /** Exact truncation: bytes per element (both directions), rounds, offline bytes per element. */
     public static Cost truncation(int n) {
         return CostModel.truncation(n, DEFAULT);
+    }
+
+    /** Exact truncation of n elements under a configuration's suite. */
+    public static Cost truncationOf(int n, SecureConfig cfg) {
+        return CostModel.truncation(n, cfg);
     }
 
     public static long truncationBytesPerElement() {

@@ -51,6 +51,7 @@ public final class Pages {
             case MSB -> msb(Examples.msb(seed));
             case MAX_POOL -> maxPool(Examples.maxPool(seed));
             case ARGMAX -> argmax(Examples.argmax(seed));
+            case FSS -> fss(Examples.fss(seed));
             case MASK_REUSE -> maskReuse(Examples.maskReuse(seed));
             case NON_COLLUSION -> collusion(Examples.collusion(seed));
         };
@@ -564,6 +565,89 @@ public final class Pages {
         String summary = "With the output set to label, the servers compare the logits pairwise in the max-pooling"
                 + " tree and carry the index of the larger one (ties keep the lower index), so only the label's"
                 + " shares leave them: " + pairs.length + " levels, " + arg.rounds() + " rounds for " + n + " logits.";
+        return new Page(t, summary, p, exampleTitle(), rows, cost, claims, e);
+    }
+
+    // ---------------------------------------------------------------- FSS
+
+    static Page fss(Examples.Fss e) {
+        Topic t = Topic.FSS;
+        int l = Figures.RING_BITS;
+        Cost relu = io.sonic.engine.CostModel.relu(Figures.RELU_EXAMPLE, Figures.FSS);
+        Cost sonicRelu = io.sonic.engine.CostModel.relu(Figures.RELU_EXAMPLE, Figures.DEFAULT);
+        Cost trunc = Figures.truncationOf(1, Figures.FSS);
+        Cost relu1 = Figures.m2(M2Structure.RELU1, Figures.FSS);
+        Cost pool1 = Figures.m2(M2Structure.POOL1, Figures.FSS);
+        Cost total = Figures.m2Total(Figures.FSS);
+        Cost sonic = Figures.m2Total(Figures.DEFAULT);
+        long offline = Figures.m2Offline(Figures.FSS);
+        List<String> p = List.of(
+                "The FSS suite (--suite fss, or \"Protocols: FSS\" on the Inference tab) replaces every comparison"
+                        + " by function secret sharing with the dealer's keys. For each ReLU the dealer draws a mask r"
+                        + " and gives each server one key of a distributed comparison function (DCF): two keys whose"
+                        + " outputs at any point add up to β if the point is below α, and to 0 otherwise, while each"
+                        + " key alone looks random.",
+                "Online, the servers open X = x + r (a masked value, one share from each) in one round. Write r = 2^" + (l - 1)
+                        + "·r_H + r_L and X the same way: the sign of x is X_H ⊕ r_H ⊕ c with c = [X_L < r_L], the"
+                        + " borrow of the subtraction X − r. The dealer's DCF compares with α = r_L and pays"
+                        + " β = (σ, σ·r), σ = 1 − 2r_H, so each server's key gives it shares of σ·c and σ·r·c, and"
+                        + " everything else — DReLU(x) and ReLU(x) = X·d − r·d — is linear in them and in the public"
+                        + " X.",
+                "A key is a walk down a tree of " + (l - 1) + " levels of fixed-key AES hashes, one per bit of"
+                        + " X_L: " + n(io.sonic.engine.fss.Dcf.evalAesBlocks(l - 1, 2)) + " AES blocks per ReLU and"
+                        + " server, all the layer's keys evaluated level by level together.",
+                "Max pooling and argmax use the same gate on differences, one round per tree level; the exact"
+                        + " truncation is one more round with a " + Figures.fractionBits() + "-bit DCF, exact floor"
+                        + " division, and runs after the ReLU or max pooling (floor division commutes with both).",
+                "The trade-off: far fewer rounds and online bytes, for far larger dealer keys and more computing."
+                        + " Where a round costs milliseconds (any real network), the rounds decide.");
+        Ring r = e.ring();
+        List<Row> rows = List.of(
+                new Row("x (secret)", n(r.signed(e.x())), "shared: x₀ = " + n(e.x0()) + ", x₁ = " + n(e.x1())),
+                new Row("dealer: r", n(e.r()), "r_H = " + e.rH() + ", r_L = " + n(e.rL()) + "; shared: r₀ = "
+                        + n(e.r0()) + ", r₁ = " + n(e.r1())),
+                new Row("dealer: σ = 1 − 2r_H", n(r.signed(e.sigma())), "inside the keys only, never sent"),
+                new Row("dealer: [r_H], [r_H·r]", n(e.rH0()) + " + " + n(e.rH1()) + ", " + n(e.rHr0()) + " + "
+                        + n(e.rHr1()), "additive shares, " + MOD),
+                new Row("keys", e.keyBytes() + " bytes each", "DCF on " + (r.bits() - 1) + " bits at α = r_L = "
+                        + n(e.rL()) + ", payload (σ, σ·r)"),
+                new Row("x̂₀ = x₀ + r₀, x̂₁ = x₁ + r₁", n(e.xHat0()) + ", " + n(e.xHat1()), "sent: one round"),
+                new Row("x̂ = x + r", n(e.xHat()), "public, uniformly random; x̂_H = " + e.xHatHigh() + ", x̂_L = "
+                        + n(e.xHatLow())),
+                new Row("key outputs at x̂_L: w₀ + w₁", n(e.w0()) + " + " + n(e.w1()) + " = "
+                        + n(r.signed(r.add(e.w0(), e.w1()))), "= σ·c with c = [x̂_L < r_L] = " + e.c()),
+                new Row("key outputs: z₀ + z₁", n(e.z0()) + " + " + n(e.z1()), "= σ·r·c"),
+                new Row("d₀ + d₁", n(e.d0()) + " + " + n(e.d1()) + " = " + e.d(), "DReLU(x) " + ok(e.d()
+                        == (r.signed(e.x()) >= 0 ? 1 : 0))),
+                new Row("y₀ + y₁", n(e.y0()) + " + " + n(e.y1()) + " = " + n(r.signed(e.y())), "ReLU(x) = max(x, 0) "
+                        + ok(r.signed(e.y()) == Math.max(r.signed(e.x()), 0))));
+        List<String> cost = List.of(
+                "ReLU on n elements: " + relu.rounds() + " round, 16·n bytes (" + Figures.ELEMENT_BYTES * 8 * 2
+                        + " bits per ReLU against the Sonic suite's " + sonicRelu.rounds() + " rounds and "
+                        + Fmt.real(Figures.bitsPerRelu(), 0) + " bits); the dealer sends " + n(relu.offlineBytes()
+                        / Figures.RELU_EXAMPLE) + " bytes per ReLU (2,040 of key words to each server, 16 of share"
+                        + " corrections to server 1) against " + Fmt.real((double) sonicRelu.offlineBytes()
+                        / Figures.RELU_EXAMPLE, 1) + ".",
+                "Exact truncation: " + trunc.rounds() + " round, " + trunc.onlineBytes() + " bytes per element, "
+                        + n(trunc.offlineBytes()) + " dealer bytes per element.",
+                "mnist-m2: the first ReLU layer with its truncation costs " + n(relu1.onlineBytes()) + " bytes in "
+                        + relu1.rounds() + " rounds, the first max pooling " + n(pool1.onlineBytes()) + " bytes in "
+                        + pool1.rounds() + " rounds; the whole query " + n(total.onlineBytes()) + " bytes in "
+                        + total.rounds() + " rounds (Sonic suite: " + n(sonic.onlineBytes()) + " bytes in "
+                        + sonic.rounds() + " rounds), and the dealer sends " + n(offline) + " bytes.");
+        List<Claim> claims = List.of(
+                layer(t, "FSS ReLU layer bytes", Figures.FSS, M2Structure.RELU1, Measure.ONLINE_BYTES,
+                        relu1.onlineBytes()),
+                layer(t, "FSS ReLU layer rounds", Figures.FSS, M2Structure.RELU1, Measure.ROUNDS, relu1.rounds()),
+                layer(t, "FSS max pooling bytes", Figures.FSS, M2Structure.POOL1, Measure.ONLINE_BYTES,
+                        pool1.onlineBytes()),
+                query(t, "FSS query bytes", Figures.FSS, Measure.ONLINE_BYTES, total.onlineBytes()),
+                query(t, "FSS query rounds", Figures.FSS, Measure.ROUNDS, total.rounds()),
+                query(t, "FSS dealer bytes", Figures.FSS, Measure.OFFLINE_BYTES, offline));
+        String summary = "The FSS suite opens one masked value x + r per comparison and lets each server evaluate"
+                + " its dealer key at it: a ReLU in " + relu.rounds() + " round and 128 bits, mnist-m2 in "
+                + total.rounds() + " rounds instead of " + sonic.rounds() + ", for " + n(offline)
+                + " bytes of dealer keys.";
         return new Page(t, summary, p, exampleTitle(), rows, cost, claims, e);
     }
 

@@ -16,6 +16,7 @@ public enum Topic {
     MSB("msb-relu", "MSB extraction and ReLU"),
     MAX_POOL("max-pool", "Max pooling"),
     ARGMAX("argmax", "Argmax"),
+    FSS("fss", "FSS: one-round comparisons"),
     MASK_REUSE("mask-reuse", "Mask reuse"),
     NON_COLLUSION("non-collusion", "Non-collusion and the dealer");
 
@@ -52,6 +53,8 @@ public enum Topic {
             case MSB -> protocol.runs(ProtocolName.MSB_RELU);
             case MAX_POOL -> protocol.runs(ProtocolName.MSB_MAX) || protocol.runs(ProtocolName.FSS_MAX);
             case ARGMAX -> protocol.runs(ProtocolName.MSB_ARGMAX) || protocol.runs(ProtocolName.FSS_ARGMAX);
+            case FSS -> protocol.runs(ProtocolName.FSS_RELU) || protocol.runs(ProtocolName.FSS_MAX)
+                    || protocol.runs(ProtocolName.FSS_ARGMAX) || protocol.runs(ProtocolName.FSS_TRUNCATION);
         };
     }
 

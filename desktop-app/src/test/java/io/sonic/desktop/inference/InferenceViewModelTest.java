@@ -171,6 +171,23 @@ class InferenceViewModelTest {
     }
 
     @Test
+    void theLearnTabsFssTopicChoosesTheFssSuiteForStepMode() {
+        OpenModel m = open(sample("mnist-m1"));
+        InferenceViewModel vm = new InferenceViewModel(connected(m), Tasks.direct());
+        assertEquals(SecureConfig.Suite.SONIC, vm.suiteProperty().get());
+        io.sonic.desktop.learn.Topic t = io.sonic.desktop.learn.Topic.FSS;
+        vm.focusTopic(t.title(), t::shownBy);
+        assertEquals(SecureConfig.Suite.FSS, vm.suiteProperty().get());
+        assertTrue(vm.steppingProperty().get());
+        assertTrue(vm.statusProperty().get().startsWith("Protocols set to FSS. Step mode is on."),
+                vm.statusProperty().get());
+        // a topic both suites show keeps the suite chosen
+        io.sonic.desktop.learn.Topic beaver = io.sonic.desktop.learn.Topic.BEAVER;
+        vm.focusTopic(beaver.title(), beaver::shownBy);
+        assertEquals(SecureConfig.Suite.FSS, vm.suiteProperty().get());
+    }
+
+    @Test
     void theFssSuiteIsChosenOnTheTabAndEveryCardShowsItsProtocolsAndFormula() {
         OpenModel m = open(sample("mnist-m1"));
         AppState state = connected(m);

@@ -40,6 +40,25 @@ class LearnExamplesTest {
     }
 
     @Test
+    void theFssReluWithTheEnginesDcfGivesDreluAndReluOfEverySecret() {
+        java.util.Set<Integer> cs = new java.util.HashSet<>();
+        seeds().forEach(seed -> {
+            Examples.Fss e = Examples.fss(seed);
+            String s = "seed " + seed;
+            long x = R.signed(e.x());
+            assertEquals(e.x(), R.add(e.x0(), e.x1()), s);
+            assertEquals(e.r(), R.add(e.r0(), e.r1()), s);
+            assertEquals(R.add(e.x(), e.r()), e.xHat(), s + ": x̂ = x + r");
+            assertEquals(R.reduce(e.sigma() * e.c()), R.add(e.w0(), e.w1()), s + ": the keys give shares of σ·c");
+            assertEquals(R.reduce(e.sigma() * e.r() * e.c()), R.add(e.z0(), e.z1()), s + ": and of σ·r·c");
+            assertEquals(x >= 0 ? 1 : 0, e.d(), s + ": DReLU(" + x + ")");
+            assertEquals(Math.max(x, 0), R.signed(e.y()), s + ": ReLU(" + x + ")");
+            cs.add(e.c());
+        });
+        assertEquals(java.util.Set.of(0, 1), cs, "the seeds show both outcomes of the comparison");
+    }
+
+    @Test
     void sharesAddUpToTheSecretAndEachServerAddsItsOwn() {
         seeds().forEach(seed -> {
             Sharing e = Examples.sharing(seed);

@@ -110,12 +110,18 @@ class LearnMeasuredTest {
         assertTrue(Topic.BEAVER.shownBy(r.layers().get(M2Structure.FC1).protocol()));
         assertEquals(io.sonic.engine.protocol.ProtocolId.of(io.sonic.engine.protocol.ProtocolName.LOCAL), r.layers().get(M2Structure.FLATTEN).protocol());
         InferenceResult label = RUNS.get(Figures.LABEL).result();
+        InferenceResult fss = RUNS.get(Figures.FSS).result();
+        assertTrue(Topic.FSS.shownBy(fss.layers().get(M2Structure.RELU1).protocol()));
+        assertTrue(Topic.MAX_POOL.shownBy(fss.layers().get(M2Structure.POOL1).protocol()));
+        assertTrue(Topic.TRUNCATION.shownBy(fss.layers().get(M2Structure.RELU1).protocol()),
+                "under FSS the truncation runs after the ReLU");
         int last = label.layers().size() - 1;
         assertEquals(M2Structure.graph().layers().size(), last);
         assertTrue(Topic.ARGMAX.shownBy(label.layers().get(last).protocol()));
         for (Topic t : Topic.values()) {
             assertTrue(r.layers().stream().anyMatch(st -> t.shownBy(st.protocol()))
-                    || label.layers().stream().anyMatch(st -> t.shownBy(st.protocol())), t.id() + " is shown by M2");
+                    || label.layers().stream().anyMatch(st -> t.shownBy(st.protocol()))
+                    || fss.layers().stream().anyMatch(st -> t.shownBy(st.protocol())), t.id() + " is shown by M2");
         }
     }
 }

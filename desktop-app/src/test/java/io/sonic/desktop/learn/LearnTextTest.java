@@ -36,7 +36,7 @@ class LearnTextTest {
 
     @Test
     void everyTopicHasItsPartsAndAnId() {
-        assertEquals(8, Topic.values().length);
+        assertEquals(9, Topic.values().length);
         for (Topic t : Topic.values()) {
             Page p = Pages.of(t);
             assertEquals(t, p.topic());

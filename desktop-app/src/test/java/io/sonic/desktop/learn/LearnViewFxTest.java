@@ -90,7 +90,7 @@ class LearnViewFxTest {
             assertEquals(t.id(), stepped.get(stepped.size() - 1), "the callback gets the topic");
         }
         assertEquals(Topic.values().length, stepped.size());
-        assertEquals(List.of("sharing", "beaver", "truncation", "msb-relu", "max-pool", "argmax", "mask-reuse",
+        assertEquals(List.of("sharing", "beaver", "truncation", "msb-relu", "max-pool", "argmax", "fss", "mask-reuse",
                 "non-collusion"), stepped);
     }
 

@@ -130,6 +130,9 @@ public final class ScreenshotTour extends Application {
                 select(w, "tabLearn");
                 Thread.sleep(1500);
                 shot("learn");
+                Platform.runLater(() -> w.learn().select(io.sonic.desktop.learn.Topic.FSS));
+                Thread.sleep(1500);
+                shot("learn-fss");
             } catch (Exception e) {
                 e.printStackTrace();
             } finally {
