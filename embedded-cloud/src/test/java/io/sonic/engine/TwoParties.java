@@ -96,6 +96,16 @@ public final class TwoParties {
         return r;
     }
 
+    /** n test values from a seeded (non-secret) generator: uniform over the ring for 64 bits, else in ±2^bits. */
+    public static long[] random(int n, long seed, int bits) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        long[] x = new long[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = bits == 64 ? r.nextLong() : r.nextLong(-(1L << bits), 1L << bits);
+        }
+        return x;
+    }
+
     /** Splits plaintext values into two additive shares with a test-seeded (non-secret) generator. */
     public static long[][] share(long[] x, long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);

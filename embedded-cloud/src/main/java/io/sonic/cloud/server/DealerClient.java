@@ -33,8 +33,12 @@ final class DealerClient {
     }
 
     private HttpResponse<byte[]> send(HttpRequest.Builder b) {
+        return send(b, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> body) {
         try {
-            return http.send(b.timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(b.timeout(timeout).build(), body);
         } catch (IOException e) {
             throw new ApiException(502, "the dealer at " + base + " is unreachable (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
@@ -72,18 +76,9 @@ final class DealerClient {
     java.io.InputStream deal(UUID session, DealRequest req, byte[] structureJson) {
         byte[] body = ApiJson.write(req);
         for (int attempt = 0; attempt < 2; attempt++) {
-            HttpResponse<java.io.InputStream> r;
-            try {
-                r = http.send(HttpRequest.newBuilder(base.resolve("/v1/deals/" + session)).timeout(timeout)
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                        .build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (IOException e) {
-                throw new ApiException(502, "the dealer at " + base + " is unreachable (" + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ApiException(503, "interrupted while talking to the dealer");
-            }
+            HttpResponse<java.io.InputStream> r = send(HttpRequest.newBuilder(base.resolve("/v1/deals/" + session))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+                    HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() == 200) {
                 return r.body();
             }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,12 +27,7 @@ class ProtocolsTest {
     private static final SecureConfig LOCAL = SecureConfig.DEFAULT.withTruncation(SecureConfig.TruncationMode.LOCAL);
 
     private static long[] random(int n, long seed, int bits) {
-        SplittableRandom r = new SplittableRandom(seed);
-        long[] x = new long[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = bits == 64 ? r.nextLong() : r.nextLong(-(1L << bits), 1L << bits);
-        }
-        return x;
+        return TwoParties.random(n, seed, bits);
     }
 
     private static Traffic traffic(TwoParties.Run<?> run) {

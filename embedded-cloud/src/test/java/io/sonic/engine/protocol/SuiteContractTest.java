@@ -10,7 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,12 +24,7 @@ class SuiteContractTest {
         (1L << 62) - 1, -(1L << 62) + 1};
 
     private static long[] random(int n, long seed, int bits) {
-        SplittableRandom r = new SplittableRandom(seed);
-        long[] x = new long[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = bits == 64 ? r.nextLong() : r.nextLong(-(1L << bits), 1L << bits);
-        }
-        return x;
+        return TwoParties.random(n, seed, bits);
     }
 
     private static long[] withEdges(long[] x) {
