@@ -27,6 +27,7 @@ final class ReadAhead implements Iterator<Payload>, Closeable {
     private final Duration timeout;
     private final Thread reader;
     private final Closeable stream;
+    private final java.util.concurrent.CountDownLatch filled = new java.util.concurrent.CountDownLatch(1);
     private int taken;
 
     /**
@@ -44,7 +45,10 @@ final class ReadAhead implements Iterator<Payload>, Closeable {
             try {
                 while (source.hasNext()) {
                     Payload p = source.next();
-                    budget.acquire(kib(p));
+                    if (!budget.tryAcquire(kib(p))) {
+                        filled.countDown();
+                        budget.acquire(kib(p));
+                    }
                     queue.put(p);
                 }
                 queue.put(END);
@@ -52,6 +56,8 @@ final class ReadAhead implements Iterator<Payload>, Closeable {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 queue.offer(e);
+            } finally {
+                filled.countDown();
             }
         }, name);
         reader.setDaemon(true);
@@ -60,6 +66,19 @@ final class ReadAhead implements Iterator<Payload>, Closeable {
 
     private int kib(Payload p) {
         return (int) Math.min(budgetKiB, Math.max(1, (8 * p.longs()) >> 10));
+    }
+
+    /**
+     * Waits until the whole answer is read, the budget is full, or the answer failed (at most
+     * {@code timeout}): the online phase then starts with its randomness at hand rather than waiting on the
+     * dealer mid-protocol.
+     */
+    void awaitFilled() {
+        try {
+            filled.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -107,6 +107,8 @@ final class SessionRunner implements Consumer<ServerSession> {
                     "sonic-deal-" + NodeLog.shortId(s.id));
             long offline = Dealer.offlineBytesOf(plan);
             Randomness r = Randomness.fromPayloads(party, plan, part.seed(), ahead, maskSeed);
+            // the dealer's part is offline: read it (or as much as the budget holds) before the online phase
+            ahead.awaitFilled();
             ch = link.open(s.id, cfg.timeout());
             s.channel(ch);
             MeteredChannel metered = new MeteredChannel(ch);

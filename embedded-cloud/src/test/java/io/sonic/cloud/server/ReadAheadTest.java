@@ -47,6 +47,8 @@ class ReadAheadTest {
         // 128 KiB items, a 512 KiB budget: at most 4 items ahead
         try (ReadAhead r = new ReadAhead(items(20, 16384, read, null), 20, () -> { }, 512 << 10,
                 Duration.ofSeconds(5), "test")) {
+            r.awaitFilled();
+            assertTrue(read.get() >= 4, "filled: the budget is taken before the online phase starts");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (read.get() < 5 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
