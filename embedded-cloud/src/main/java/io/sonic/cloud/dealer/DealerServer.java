@@ -44,6 +44,7 @@ public final class DealerServer implements AutoCloseable {
 
     public DealerServer start() throws Exception {
         jetty.server().start();
+        JettyNodes.warmUpFss();
         return this;
     }
 

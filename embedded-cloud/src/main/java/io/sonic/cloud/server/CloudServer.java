@@ -133,6 +133,7 @@ public final class CloudServer implements AutoCloseable {
 
     public CloudServer start() throws Exception {
         jetty.server().start();
+        JettyNodes.warmUpFss();
         running = true;
         if (party == 1) {
             startDialer();

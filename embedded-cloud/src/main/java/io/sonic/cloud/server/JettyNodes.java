@@ -76,4 +76,15 @@ public final class JettyNodes {
         server.setStopTimeout(2000);
         return new Built(server, connector, tls);
     }
+
+    /**
+     * Compiles the FSS suite's kernels in the background (once per process, at low priority), so that a node's
+     * first FSS query is as fast as its later ones.
+     */
+    public static void warmUpFss() {
+        Thread t = new Thread(io.sonic.engine.fss.Dcf::warmUp, "sonic-fss-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
 }

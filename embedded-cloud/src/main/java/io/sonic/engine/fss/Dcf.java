@@ -596,6 +596,37 @@ public final class Dcf {
         return nl;
     }
 
+    // =================================================================== warm-up
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARM = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Runs key generation and batched evaluation on throwaway keys of the suite's shapes (ReLU, argmax
+     * select, truncation), once per process, so that the JIT has compiled the kernels before a first query
+     * (a cold first M2 query is otherwise seconds instead of milliseconds). The keys are random and used for
+     * nothing else.
+     */
+    public static void warmUp() {
+        if (!WARM.compareAndSet(false, true)) {
+            return;
+        }
+        Prg rng = Prg.fresh();
+        int[][] shapes = {{63, 2}, {63, 3}, {16, 1}, {12, 1}};
+        for (int[] sh : shapes) {
+            int gates = 1024;
+            DcfKeys keys = genBatch(sh[0], sh[1], randomAlphas(rng, gates, sh[0]), rng.longs(gates * sh[1]), rng)
+                    .party(1);
+            long[] xs = randomAlphas(rng, gates, sh[0]);
+            long[] out = new long[gates * sh[1]];
+            for (int r = 0; r < 30; r++) {
+                evalBatch(1, keys, 0, gates, xs, 0, out, 0);
+            }
+            for (int r = 0; r < 3; r++) {
+                genBatch(sh[0], sh[1], randomAlphas(rng, gates, sh[0]), rng.longs(gates * sh[1]), rng);
+            }
+        }
+    }
+
     // =================================================================== benchmarks
 
     /**
