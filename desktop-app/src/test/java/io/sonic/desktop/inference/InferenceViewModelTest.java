@@ -363,6 +363,43 @@ class InferenceViewModelTest {
     }
 
     @Test
+    void stepModeRunsTheFssSuiteLayerByLayerToItsFormulas() throws Exception {
+        ExecutorService ui = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-ui"));
+        Tasks tasks = Tasks.pool(4, ui);
+        try {
+            OpenModel m = open(sample("breast-cancer"));
+            AppState state = on(ui, () -> connected(m));
+            InferenceViewModel vm = on(ui, () -> new InferenceViewModel(state, tasks));
+            on(ui, () -> {
+                vm.suiteProperty().set(SecureConfig.Suite.FSS);
+                vm.steppingProperty().set(true);
+                vm.run();
+                return null;
+            });
+            await(ui, () -> vm.pausedProperty().get() && vm.stepProperty().get() == 0);
+            on(ui, () -> {
+                vm.next();
+                return null;
+            });
+            await(ui, () -> vm.pausedProperty().get() && vm.stepProperty().get() == 1);
+            assertTrue(on(ui, () -> vm.stepTextProperty().get()).contains("FSS"), on(ui, () -> vm.stepTextProperty().get()));
+            on(ui, () -> {
+                vm.runToEnd();
+                return null;
+            });
+            await(ui, () -> !vm.runningProperty().get());
+            InferenceViewModel.RunOutcome done = on(ui, () -> vm.outcomeProperty().get());
+            assertEquals(InferenceViewModel.Ending.DONE, done.ending(), done.message());
+            SecureConfig cfg = on(ui, vm::config);
+            assertEquals(io.sonic.engine.CostModel.total(m.graph(), cfg).onlineBytes(), done.result().online().bytes());
+            assertEquals(io.sonic.engine.CostModel.total(m.graph(), cfg).rounds(), done.result().online().rounds());
+        } finally {
+            tasks.shutdown();
+            ui.shutdownNow();
+        }
+    }
+
+    @Test
     void aFailureIsReportedOnceWithoutARepeatedPrefix() {
         OpenModel m = open(sample("breast-cancer"));
         AppState state = connected(m);
