@@ -132,6 +132,7 @@ public final class SecureInference implements AutoCloseable {
             payloads.get(1).add(both[1]);
         }
         long offlineNanos = System.nanoTime() - offlineStart;
+        long[] offlinePerLayer = dealt.offlineBytesPerLayer();
         Map<Integer, InferenceResult.LayerStat> stats = new ConcurrentHashMap<>();
         SecureLayerListener collect = new SecureLayerListener() {
             @Override
@@ -144,7 +145,7 @@ public final class SecureInference implements AutoCloseable {
                                  long nanos) {
                 stats.put(index, new InferenceResult.LayerStat(index, layer == null ? "output" : layer.name(),
                         layer == null ? "ArgMax" : layer.sourceOp(), protocol, traffic, -1,
-                        dealt.offlineBytesPerLayer()[index], nanos, rounds));
+                        offlinePerLayer[index], nanos, rounds));
                 listener.finished(index, layer, protocol, traffic, rounds, nanos);
             }
         };

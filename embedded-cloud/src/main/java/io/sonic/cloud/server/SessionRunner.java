@@ -114,7 +114,8 @@ final class SessionRunner implements Consumer<ServerSession> {
             MeteredChannel metered = new MeteredChannel(ch);
             long wireBefore = link.wireBytesOut();
             long onlineStart = System.nanoTime();
-            SharedTensor out = p.run(s.input(), metered, r, new Events(s, plan));
+            Events events = new Events(s, Dealer.offlineBytesPerLayer(plan, m.graph.layers().size()));
+            SharedTensor out = p.run(s.input(), metered, r, events);
             long wireAfter = link.wireBytesOut();
             long nanos = System.nanoTime() - onlineStart - s.pausedNanos();
             Traffic t = metered.total();
@@ -157,12 +158,13 @@ final class SessionRunner implements Consumer<ServerSession> {
     /** The per-layer events, and the step gate before each layer. */
     private final class Events implements SecureLayerListener {
         private final ServerSession s;
-        private final List<Need<?>> plan;
+        /** Dealer bytes per layer index (the last: the output's argmax). */
+        private final long[] offline;
         private long wireAtStart;
 
-        Events(ServerSession s, List<Need<?>> plan) {
+        Events(ServerSession s, long[] offline) {
             this.s = s;
-            this.plan = plan;
+            this.offline = offline;
         }
 
         @Override
@@ -185,7 +187,7 @@ final class SessionRunner implements Consumer<ServerSession> {
             s.event(new SessionEvent(start.type(), start.index(), start.name(), start.op(), start.protocol(),
                     start.protocolId(), start.outputShape(), t.bytes(), t.bytesSent(), t.bytesReceived(), t.rounds(), t.messagesSent(),
                     t.messagesReceived(), wire < 0 || wireAtStart < 0 ? -1 : wire - wireAtStart,
-                    offlineOf(plan, index), nanos / 1e6, null, null, rounds.stream()
+                    offline[index], nanos / 1e6, null, null, rounds.stream()
                     .map(r -> new RoundInfo(r.what(), r.bytesSent(), r.bytesReceived())).toList()));
         }
     }
@@ -194,16 +196,6 @@ final class SessionRunner implements Consumer<ServerSession> {
         return SessionEvent.layer(type, index, layer == null ? "output" : layer.name(),
                 layer == null ? "ArgMax" : layer.sourceOp(), protocol.label(), protocol.code(),
                 layer == null ? null : layer.outputShape());
-    }
-
-    private static long offlineOf(List<Need<?>> plan, int layer) {
-        long b = 0;
-        for (Need<?> n : plan) {
-            if (n.layer() == layer) {
-                b += 8 * (Dealer.payloadLongs(n, 0) + Dealer.payloadLongs(n, 1));
-            }
-        }
-        return b;
     }
 
     /** What a mask-reuse query uses: the servers' joint key of the version, its mask generation, this server's seed. */

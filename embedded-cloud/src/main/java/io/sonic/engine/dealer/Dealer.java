@@ -31,25 +31,14 @@ public final class Dealer {
             return (party == 0 ? seed0 : seed1).clone();
         }
 
-        /** Party p's payloads, computed item by item as they are read. */
+        /** Party p's payloads, computed item by item as they are read (only what party p gets). */
         public Iterator<Payload> payloads(int party) {
-            Iterator<Payload[]> both = Dealer.payloads(this);
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return both.hasNext();
-                }
-
-                @Override
-                public Payload next() {
-                    return both.next()[party];
-                }
-            };
+            return Dealer.payloads(this, (need, m0, m1) -> Kinds.payload(need, party, m0, m1));
         }
 
         /** Both parties' payloads {party 0's, party 1's} item by item, each item's computed once for both. */
         public Iterator<Payload[]> payloadsOfBoth() {
-            return Dealer.payloads(this);
+            return Dealer.payloads(this, Kinds::payloads);
         }
 
         /** Bytes dealer → both servers per layer index (the last index is the output's argmax), seeds excluded. */
@@ -67,16 +56,21 @@ public final class Dealer {
     public static long offlineBytesOf(List<Need<?>> plan) {
         long n = 2L * Prg.SEED_BYTES;
         for (Need<?> need : plan) {
-            n += 8 * (Kinds.payloadLongs(need, 0) + Kinds.payloadLongs(need, 1));
+            n += itemBytes(need);
         }
         return n;
+    }
+
+    /** Bytes the dealer sends both servers together for one item. */
+    private static long itemBytes(Need<?> need) {
+        return 8 * (Kinds.payloadLongs(need, 0) + Kinds.payloadLongs(need, 1));
     }
 
     /** Bytes dealer → both servers per layer index (the last index is the output's argmax), seeds excluded. */
     public static long[] offlineBytesPerLayer(List<Need<?>> plan, int layers) {
         long[] perLayer = new long[Math.max(layers, 1) + 1];
         for (Need<?> n : plan) {
-            perLayer[n.layer()] += 8 * (Kinds.payloadLongs(n, 0) + Kinds.payloadLongs(n, 1));
+            perLayer[n.layer()] += itemBytes(n);
         }
         return perLayer;
     }
@@ -100,7 +94,13 @@ public final class Dealer {
         return new Dealt(plan, Prg.newSeed(), Prg.newSeed(), masks, layers);
     }
 
-    private static Iterator<Payload[]> payloads(Dealt d) {
+    /** What the dealer computes of an item from both parties' expansions. */
+    @FunctionalInterface
+    private interface ItemMaker<T> {
+        T make(Need<?> need, long[][] m0, long[][] m1);
+    }
+
+    private static <T> Iterator<T> payloads(Dealt d, ItemMaker<T> maker) {
         Expander e0 = new Expander(0, d.seed0, d.masks == null ? null : d.masks.seed0());
         Expander e1 = new Expander(1, d.seed1, d.masks == null ? null : d.masks.seed1());
         Iterator<Need<?>> needs = d.plan.iterator();
@@ -111,12 +111,12 @@ public final class Dealer {
             }
 
             @Override
-            public Payload[] next() {
+            public T next() {
                 if (!needs.hasNext()) {
                     throw new NoSuchElementException();
                 }
                 Need<?> need = needs.next();
-                return Kinds.payloads(need, e0.expand(need), e1.expand(need));
+                return maker.make(need, e0.expand(need), e1.expand(need));
             }
         };
     }

@@ -117,6 +117,17 @@ final class Kinds {
         return new Payload[] {Payload.NONE, new Payload(correction(need, m0, m1))};
     }
 
+    /**
+     * One party's payload of an item: for an FSS item the keys are made for both (their correction words
+     * are common), for a Sonic item party 0's is empty and nothing is computed for it.
+     */
+    static Payload payload(Need<?> need, int party, long[][] m0, long[][] m1) {
+        if (party == 0 && !(need instanceof Need.FssSelect) && !(need instanceof Need.FssTrunc)) {
+            return Payload.NONE;
+        }
+        return payloads(need, m0, m1)[party];
+    }
+
     /** Arrays in the party's payload of the item: FSS keys' words (both) and share corrections (party 1). */
     static int parts(Need<?> need, int party) {
         boolean fss = need instanceof Need.FssSelect || need instanceof Need.FssTrunc;
