@@ -51,8 +51,27 @@ public final class ArgmaxProtocol {
         return best;
     }
 
-    /** Returns a share of the index of the maximum. */
+    /**
+     * One suite's step of a tree level: from the shares of the pairs' value differences v_b − v_a and index
+     * differences i_b − i_a, shares of d·(v_b − v_a) and d·(i_b − i_a) for d = [v_b &gt; v_a].
+     */
+    @FunctionalInterface
+    public interface LevelStep {
+        long[][] select(PartyContext ctx, int layer, int level, long[] valueDiffs, long[] indexDiffs);
+    }
+
+    /** Returns a share of the index of the maximum, with the Sonic suite's comparison and select. */
     public static long argmax(PartyContext ctx, int layer, long[] x) {
+        return tree(ctx, layer, x, (c, l, level, dv, di) ->
+                SelectProtocol.multiplyByBit(c, l, MsbProtocol.drelu(c, l, minusOne(c, dv)), dv, di));
+    }
+
+    /**
+     * The pairwise tree both suites walk: each level pairs the candidates up, comparing the higher-index
+     * one against the lower so that ties keep the lower index, and keeps max = v_a + d·(v_b − v_a) with
+     * idx = i_a + d·(i_b − i_a); every pair of a level goes through the suite's step together.
+     */
+    public static long tree(PartyContext ctx, int layer, long[] x, LevelStep step) {
         long[] vals = x.clone();
         long[] idx = new long[x.length];
         if (ctx.isZero()) {
@@ -67,13 +86,11 @@ public final class ArgmaxProtocol {
             long[] dv = new long[pairs];
             long[] di = new long[pairs];
             for (int p = 0; p < pairs; p++) {
-                // compare the higher-index candidate against the lower one so that ties keep the lower index
                 dv[p] = vals[2 * p + 1] - vals[2 * p];
                 di[p] = idx[2 * p + 1] - idx[2 * p];
             }
             ctx.channel().section("argmax level " + level + ", " + pairs + " pairs");
-            long[] d = MsbProtocol.drelu(ctx, layer, negateMinusOne(ctx, dv));
-            long[][] sel = SelectProtocol.multiplyByBit(ctx, layer, d, dv, di);
+            long[][] sel = step.select(ctx, layer, level, dv, di);
             int m = pairs + vals.length % 2;
             long[] nv = new long[m];
             long[] ni = new long[m];
@@ -92,7 +109,7 @@ public final class ArgmaxProtocol {
     }
 
     /** Shares of v − 1, so that DReLU(v − 1) = [v > 0] for integers (strictly greater wins). */
-    private static long[] negateMinusOne(PartyContext ctx, long[] v) {
+    static long[] minusOne(PartyContext ctx, long[] v) {
         long[] r = v.clone();
         if (ctx.isZero()) {
             for (int i = 0; i < r.length; i++) {

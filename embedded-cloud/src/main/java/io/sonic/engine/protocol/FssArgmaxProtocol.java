@@ -28,62 +28,30 @@ public final class FssArgmaxProtocol {
         return c;
     }
 
-    /** Returns a share of the index of the first maximum. */
+    /** Returns a share of the index of the first maximum, one round per level of the tree. */
     public static long argmax(PartyContext ctx, int layer, long[] x) {
-        long[] vals = x.clone();
-        long[] idx = new long[x.length];
-        if (ctx.isZero()) {
-            for (int i = 0; i < idx.length; i++) {
-                idx[i] = i;
-            }
+        return ArgmaxProtocol.tree(ctx, layer, x, FssArgmaxProtocol::level);
+    }
+
+    /** One level: d = [δ ≥ 0] for δ = (v_b − v_a) − 1; d·(v_b − v_a) = ReLU(δ) + d. */
+    private static long[][] level(PartyContext ctx, int layer, int level, long[] dv, long[] di) {
+        long[] delta = ArgmaxProtocol.minusOne(ctx, dv);
+        int pairs = dv.length;
+        FssGates.SelectOut o;
+        long[] selIndex;
+        if (level == 1) {
+            // the indices are public constants: i_b − i_a = 1, so d·(i_b − i_a) = d needs no opening
+            o = FssReluProtocol.select(ctx, layer, delta, new long[0][], "δ̂ = v_b − v_a − 1 + r");
+            selIndex = o.d();
+        } else {
+            o = FssReluProtocol.select(ctx, layer, delta, new long[][] {di},
+                    "δ̂ = v_b − v_a − 1 + r and î = i_b − i_a + r₁");
+            selIndex = o.selected();
         }
-        int level = 0;
-        while (vals.length > 1) {
-            level++;
-            int pairs = vals.length / 2;
-            long[] delta = new long[pairs];
-            long[] di = new long[pairs];
-            long[] dv = new long[pairs];
-            for (int p = 0; p < pairs; p++) {
-                dv[p] = vals[2 * p + 1] - vals[2 * p];
-                delta[p] = dv[p] - (ctx.isZero() ? 1 : 0);
-                di[p] = idx[2 * p + 1] - idx[2 * p];
-            }
-            ctx.channel().section("argmax level " + level + ", " + pairs + " pairs");
-            long[] selValue;
-            long[] selIndex;
-            if (level == 1) {
-                FssGates.SelectOut o = FssReluProtocol.select(ctx, layer, delta, new long[0][], "δ̂ = v_b − v_a − 1 + r");
-                selValue = new long[pairs];
-                selIndex = new long[pairs];
-                for (int p = 0; p < pairs; p++) {
-                    // d·(v_b − v_a) = d·δ + d; the index difference is the public 2p+1 − 2p = 1
-                    selValue[p] = o.relu()[p] + o.d()[p];
-                    selIndex[p] = o.d()[p];
-                }
-            } else {
-                FssGates.SelectOut o = FssReluProtocol.select(ctx, layer, delta, new long[][] {di},
-                        "δ̂ = v_b − v_a − 1 + r and î = i_b − i_a + r₁");
-                selValue = new long[pairs];
-                for (int p = 0; p < pairs; p++) {
-                    selValue[p] = o.relu()[p] + o.d()[p];
-                }
-                selIndex = o.selected();
-            }
-            int m = pairs + vals.length % 2;
-            long[] nv = new long[m];
-            long[] ni = new long[m];
-            for (int p = 0; p < pairs; p++) {
-                nv[p] = vals[2 * p] + selValue[p];
-                ni[p] = idx[2 * p] + selIndex[p];
-            }
-            if (vals.length % 2 == 1) {
-                nv[m - 1] = vals[vals.length - 1];
-                ni[m - 1] = idx[idx.length - 1];
-            }
-            vals = nv;
-            idx = ni;
+        long[] selValue = new long[pairs];
+        for (int p = 0; p < pairs; p++) {
+            selValue[p] = o.relu()[p] + o.d()[p];
         }
-        return idx[0];
+        return new long[][] {selValue, selIndex};
     }
 }
