@@ -2,10 +2,8 @@ package io.sonic.engine;
 
 import io.sonic.engine.dealer.Bilinear;
 import io.sonic.engine.dealer.Need;
-import io.sonic.engine.dealer.Randomness;
 import io.sonic.engine.layer.LayerProtocols;
-import io.sonic.engine.net.EchoChannel;
-import io.sonic.engine.net.MeteredChannel;
+import io.sonic.engine.protocol.Traced;
 import io.sonic.engine.ring.SharedTensor;
 import io.sonic.model.ModelGraph;
 
@@ -54,9 +52,7 @@ public final class Plan {
             }
             p.useOpenedMasks(masks);
         }
-        Randomness.Recording rec = Randomness.recording();
-        p.run(new SharedTensor(0, graph.inputShape(), new long[graph.inputSize()]), new MeteredChannel(new EchoChannel()),
-                rec, SecureLayerListener.NONE);
-        return rec.plan();
+        SharedTensor zeros = new SharedTensor(0, graph.inputShape(), new long[graph.inputSize()]);
+        return Traced.plan(cfg, ctx -> p.run(zeros, ctx.channel(), ctx.randomness(), SecureLayerListener.NONE));
     }
 }
