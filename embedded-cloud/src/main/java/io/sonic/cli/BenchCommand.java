@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sonic.engine.CostModel;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.SecureConfig;
-import io.sonic.engine.SecureParty;
 import io.sonic.engine.SecureInference;
 import io.sonic.engine.TruncationReport;
 import io.sonic.model.ModelGraph;
@@ -237,8 +236,9 @@ final class BenchCommand implements Callable<Integer> {
             if (comparisons > 0) {
                 relus += comparisons;
                 // the comparison's own bytes: a truncation the layer ends with (FSS suite) is not the ReLU's
-                reluBytes += last.layers().get(i).online().bytes() - (SecureParty.protocol(g, i, cfg).truncation()
-                        == null || cfg.truncation() == SecureConfig.TruncationMode.LOCAL ? 0
+                InferenceResult.LayerStat st = last.layers().get(i);
+                reluBytes += st.online().bytes() - (st.protocol().truncation() == null
+                        || cfg.truncation() == SecureConfig.TruncationMode.LOCAL ? 0
                         : CostModel.truncation(l.outputSize(), cfg).onlineBytes());
                 paperOnline += comparisons * (20L * L - 16) / 8;
             }

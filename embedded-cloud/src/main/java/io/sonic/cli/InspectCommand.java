@@ -84,11 +84,12 @@ final class InspectCommand implements Runnable {
         Table t = new Table(List.of("#", "name", "op", "input", "output", "params", "MACs", "secure"),
                 true, false, false, false, false, true, true, false);
         List<Layer> layers = g.layers();
+        List<String> protocols = protocols(g);
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             t.row(i, l.name(), l.sourceOp(), inputShapes(l), Shapes.format(l.outputShape()),
                     String.format("%,d", l.parameterCount()), String.format("%,d", l.multiplyAccumulates()),
-                    protocolOf(g, i).orElse("no"));
+                    protocols.get(i) == null ? "no" : protocols.get(i));
         }
         out.print(t.render());
     }
@@ -124,6 +125,7 @@ final class InspectCommand implements Runnable {
             r.put("problem", problem);
         }
         ArrayNode layers = root.putArray("layers");
+        List<String> protocols = protocols(g);
         for (int i = 0; i < g.layers().size(); i++) {
             Layer l = g.layers().get(i);
             ObjectNode n = layers.addObject();
@@ -138,10 +140,10 @@ final class InspectCommand implements Runnable {
             n.set("outputShape", shape(m, l.outputShape()));
             n.put("parameters", l.parameterCount());
             n.put("multiplyAccumulates", l.multiplyAccumulates());
-            var protocol = protocolOf(g, i);
-            n.put("secure", protocol.isPresent());
-            if (protocol.isPresent()) {
-                n.put("protocol", protocol.get());
+            String protocol = protocols.get(i);
+            n.put("secure", protocol != null);
+            if (protocol != null) {
+                n.put("protocol", protocol);
             } else {
                 n.putNull("protocol");
             }
@@ -161,8 +163,11 @@ final class InspectCommand implements Runnable {
         return a;
     }
 
-    /** The protocols a layer runs under the default configuration, or empty when its kind has none. */
-    private static java.util.Optional<String> protocolOf(ModelGraph g, int i) {
-        return LayerProtocols.find(g.layers().get(i)).map(p -> SecureParty.protocol(g, i, SecureConfig.DEFAULT).label());
+    /** Each layer's protocols under the default configuration (as text), or null for a kind without one. */
+    private static List<String> protocols(ModelGraph g) {
+        if (g.layers().stream().anyMatch(l -> LayerProtocols.find(l).isEmpty())) {
+            return g.layers().stream().map(l -> (String) null).toList();
+        }
+        return SecureParty.protocols(g, SecureConfig.DEFAULT).stream().map(p -> p.label()).toList();
     }
 }

@@ -62,6 +62,16 @@ public final class SecureParty {
         return protocol(g.layers().get(index), Rescaling.of(g, cfg).truncatesAfter(index), cfg);
     }
 
+    /** The protocols of every layer of a graph, in layer order. */
+    public static List<ProtocolId> protocols(ModelGraph g, SecureConfig cfg) {
+        Rescaling r = Rescaling.of(g, cfg);
+        List<ProtocolId> all = new java.util.ArrayList<>(g.layers().size());
+        for (int i = 0; i < g.layers().size(); i++) {
+            all.add(protocol(g.layers().get(i), r.truncatesAfter(i), cfg));
+        }
+        return all;
+    }
+
     /** The protocol of the output's secure argmax (OutputMode.LABEL). */
     public static ProtocolId argmaxProtocol(SecureConfig cfg) {
         return ProtocolId.of(Suite.of(cfg).argmax());

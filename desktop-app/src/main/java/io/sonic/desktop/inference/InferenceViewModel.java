@@ -745,9 +745,7 @@ public final class InferenceViewModel {
             // a topic of the other suite (FSS, say): choose that suite, whose pipeline shows it
             for (SecureConfig.Suite other : SecureConfig.Suite.values()) {
                 ModelGraph g = state.modelProperty().get().graph();
-                SecureConfig cfg = config().withSuite(other);
-                boolean shows = java.util.stream.IntStream.range(0, g.layers().size())
-                        .anyMatch(i -> shownBy.test(SecureParty.protocol(g, i, cfg)));
+                boolean shows = SecureParty.protocols(g, config().withSuite(other)).stream().anyMatch(shownBy);
                 if (other != suite.get() && shows) {
                     suite.set(other);
                     layers = shownIn(shownBy);
@@ -910,9 +908,10 @@ public final class InferenceViewModel {
         List<LayerCard> cards = new ArrayList<>();
         if (m != null) {
             List<Layer> layers = m.graph().layers();
+            List<ProtocolId> protocols = SecureParty.protocols(m.graph(), cfg);
             for (int i = 0; i < layers.size(); i++) {
                 Layer l = layers.get(i);
-                cards.add(new LayerCard(i, l.name(), l.sourceOp(), SecureParty.protocol(m.graph(), i, cfg)));
+                cards.add(new LayerCard(i, l.name(), l.sourceOp(), protocols.get(i)));
             }
             if (cfg.output() == SecureConfig.OutputMode.LABEL) {
                 cards.add(new LayerCard(layers.size(), "output", "ArgMax", SecureParty.argmaxProtocol(cfg)));

@@ -134,7 +134,8 @@ public final class ModelViewModel {
                 g.layers().size(), g.parameterCount(), g.multiplyAccumulates(),
                 unsupported == 0 ? "; every layer has a secure protocol" : "; " + unsupported
                         + " layer(s) without a secure protocol"));
-        layers.setAll(IntStream.range(0, g.layers().size()).mapToObj(i -> row(g, i)).toList());
+        java.util.List<io.sonic.engine.protocol.ProtocolId> protocols = SecureParty.protocols(g, SecureConfig.DEFAULT);
+        layers.setAll(IntStream.range(0, g.layers().size()).mapToObj(i -> row(g, i, protocols.get(i))).toList());
     }
 
     /**
@@ -150,12 +151,12 @@ public final class ModelViewModel {
         openedFile.set(still == null ? null : still.file());
     }
 
-    private static LayerRow row(ModelGraph g, int i) {
+    private static LayerRow row(ModelGraph g, int i, io.sonic.engine.protocol.ProtocolId protocol) {
         Layer l = g.layers().get(i);
         String in = IntStream.range(0, l.inputs().size()).mapToObj(k -> Shapes.format(l.inputShape(k)))
                 .collect(Collectors.joining(" + "));
         return new LayerRow(i, l.name(), l.sourceOp(), in, Shapes.format(l.outputShape()), l.parameterCount(),
                 l.multiplyAccumulates(), LayerProtocols.find(l).isEmpty() ? "none: cannot run securely"
-                : SecureParty.protocol(g, i, SecureConfig.DEFAULT).label());
+                : protocol.label());
     }
 }
