@@ -15,7 +15,8 @@ import java.util.concurrent.CountDownLatch;
 
 @Command(name = "dealer", mixinStandardHelpOptions = true,
         description = {"Run the dealer service: input-independent correlated randomness (Beaver triples, AND triples,"
-                + " random bits) for the two servers, over mutual TLS. It never sees a weight, an input or a result.",
+                + " random bits, truncation pairs, FSS keys) for the two servers, streamed over mutual TLS. It never"
+                + " sees a weight, an input or a result.",
                 "Runs until stopped (Ctrl-C)."})
 final class DealerCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "data folder (certificate, mask seeds). Default:"
