@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sonic.engine.CostModel;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.SecureConfig;
+import io.sonic.engine.net.LinkProfile;
 import io.sonic.engine.SecureInference;
 import io.sonic.engine.TruncationReport;
 import io.sonic.model.ModelGraph;
@@ -55,6 +56,15 @@ final class BenchCommand implements Callable<Integer> {
             + " (default: docs/benchmarks of a checkout; for an installed app, sonic-bench in the current folder)")
     Path out;
 
+    @Option(names = "--batch", split = ",", paramLabel = "N", defaultValue = "1",
+            description = "batch sizes to measure, e.g. 1,10,100: a batch of N runs N queries in one run, every"
+                    + " round carrying all of them. Default: ${DEFAULT-VALUE}")
+    List<Integer> batches;
+
+    /** Batches take a while each: at most this many warm-up and measured runs of a batch larger than one. */
+    private static final int BATCH_WARMUP = 3;
+    private static final int BATCH_RUNS = 10;
+
     @Option(names = "--only-given", description = "skip the four paper networks")
     boolean onlyGiven;
 
@@ -71,10 +81,16 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    record Row(String model, String suite, String linear, long onlineBytes, long rounds, long offlineBytes, double medianMs,
-               double p90Ms, double medianOfflineMs, double perSecond, long relus, double reluBytes,
-               long paperOnlineBytes, long paperOfflineBytes, long setupBytes) {
+    /** One measured configuration; {@code predictedMs} is the link model's figure for the median (null on loopback). */
+    record Row(String model, String suite, String linear, String link, int batch, long onlineBytes, long rounds,
+               long offlineBytes,
+               double medianMs, double p90Ms, Double predictedMs, double medianOfflineMs, double perSecond, long relus,
+               double reluBytes, long paperOnlineBytes, long paperOfflineBytes, long setupBytes) {
     }
+
+    /** Runs on a simulated link take a second or more each: at most this many warm-up and measured runs there. */
+    private static final int SIMULATED_WARMUP = 2;
+    private static final int SIMULATED_RUNS = 5;
 
     /**
      * Where the figures go, checked before anything is measured: --out, else docs/benchmarks of a checkout,
@@ -145,16 +161,34 @@ final class BenchCommand implements Callable<Integer> {
         // both suites unless one was asked for
         List<SecureConfig.Suite> suites = spec.commandLine().getParseResult().hasMatchedOption("--suite")
                 ? List.of(base.suite()) : List.of(SecureConfig.Suite.values());
-        o.printf("%d warm-up and %d measured runs per model and mode; truncation %s, output %s, f = %d%n%n", warmup,
-                runs, base.truncation().name().toLowerCase(), base.output().name().toLowerCase(), base.fractionBits());
+        List<LinkProfile> links = secure.links();
+        o.printf("%d warm-up and %d measured runs per model and mode (on a simulated link at most %d and %d);"
+                        + " truncation %s, output %s, f = %d%n%n", warmup, runs, Math.min(warmup, SIMULATED_WARMUP),
+                Math.min(runs, SIMULATED_RUNS), base.truncation().name().toLowerCase(),
+                base.output().name().toLowerCase(), base.fractionBits());
         for (Path p : all) {
             ModelGraph g = OnnxImporter.read(p);
             List<float[]> inputs = inputsFor(p, g);
             for (SecureConfig.Suite suite : suites) {
                 for (SecureConfig.LinearMode mode : SecureConfig.LinearMode.values()) {
-                    rows.add(bench(g, inputs, base.withSuite(suite).withLinear(mode)));
-                    o.printf("  measured %s (%s suite, %s)%n", g.name(), suite.cliName(), mode.cliName());
-                    o.flush();
+                    SecureConfig cfg = base.withSuite(suite).withLinear(mode).withLink(LinkProfile.LOOPBACK);
+                    for (int batch : batches) {
+                        // loopback's median online time is the compute a simulated link's prediction adds to
+                        Row loopback = bench(g, inputs, cfg, Double.NaN, batch);
+                        if (links.contains(LinkProfile.LOOPBACK)) {
+                            rows.add(loopback);
+                        }
+                        o.printf("  measured %s (%s suite, %s%s)%n", g.name(), suite.cliName(), mode.cliName(),
+                                batch == 1 ? "" : ", batch " + batch);
+                        for (LinkProfile link : links) {
+                            if (link.simulated()) {
+                                rows.add(bench(g, inputs, cfg.withLink(link), loopback.medianMs(), batch));
+                                o.printf("  measured %s (%s suite, %s, %s link%s)%n", g.name(), suite.cliName(),
+                                        mode.cliName(), link.text(), batch == 1 ? "" : ", batch " + batch);
+                            }
+                        }
+                        o.flush();
+                    }
                 }
             }
         }
@@ -200,7 +234,22 @@ final class BenchCommand implements Callable<Integer> {
     /** The last run of each model, suite and linear mode (for the suites' chart). */
     private final java.util.Map<String, InferenceResult> lastRuns = new java.util.HashMap<>();
 
-    private Row bench(ModelGraph g, List<float[]> inputs, SecureConfig cfg) {
+    /**
+     * Measures one configuration and batch size (online figures of the whole batch); {@code computeMs} is
+     * loopback's median online time of the same batch (NaN on loopback).
+     */
+    private Row bench(ModelGraph g, List<float[]> inputs, SecureConfig cfg, double computeMs, int batch) {
+        int runs = cfg.link().simulated() ? Math.min(this.runs, SIMULATED_RUNS) : this.runs;
+        int warmup = cfg.link().simulated() ? Math.min(this.warmup, SIMULATED_WARMUP) : this.warmup;
+        if (batch > 1) {
+            runs = Math.min(runs, BATCH_RUNS);
+            warmup = Math.min(warmup, BATCH_WARMUP);
+        }
+        List<float[]> batchInputs = new ArrayList<>();
+        for (int k = 0; k < batch; k++) {
+            batchInputs.add(inputs.get(k % inputs.size()));
+        }
+        io.sonic.engine.net.Traffic batchOnline = null;
         double[] online = new double[runs];
         double[] offline = new double[runs];
         double[] total = new double[runs];
@@ -209,7 +258,15 @@ final class BenchCommand implements Callable<Integer> {
         try (SecureInference s = new SecureInference(g, cfg)) {
             setup = s.setupTraffic().bytes();
             for (int i = 0; i < warmup + runs; i++) {
-                InferenceResult r = s.infer(inputs.get(i % inputs.size()));
+                InferenceResult r;
+                if (batch == 1) {
+                    r = s.infer(inputs.get(i % inputs.size()));
+                    batchOnline = r.online();
+                } else {
+                    io.sonic.engine.BatchResult b = s.inferBatch(batchInputs);
+                    r = b.samples().get(0);
+                    batchOnline = b.online();
+                }
                 if (i >= warmup) {
                     online[i - warmup] = r.onlineNanos() / 1e6;
                     offline[i - warmup] = r.offlineNanos() / 1e6;
@@ -249,10 +306,15 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         CostModel.Cost c = CostModel.total(g, cfg);
-        lastRuns.put(g.name() + "/" + cfg.suite().cliName() + "/" + cfg.linear().cliName(), last);
-        return new Row(g.name(), cfg.suite().cliName(), cfg.linear().cliName(), last.online().bytes(), last.online().rounds(),
-                last.offlineBytes(), median(online), percentile(online, 0.9), median(offline), 1000.0 / median(total),
-                relus, relus == 0 ? 0 : reluBytes / (double) relus, paperOnline, paperOffline, setup);
+        if (!cfg.link().simulated() && batch == 1) {
+            lastRuns.put(g.name() + "/" + cfg.suite().cliName() + "/" + cfg.linear().cliName(), last);
+        }
+        Double predicted = cfg.link().simulated() ? cfg.link().predictNanos(Math.round(computeMs * 1e6),
+                batchOnline.rounds(), batchOnline.bytesSent()) / 1e6 : null;
+        return new Row(g.name(), cfg.suite().cliName(), cfg.linear().cliName(), cfg.link().text(), batch,
+                batchOnline.bytes(), batchOnline.rounds(), last.offlineBytes() * batch, median(online),
+                percentile(online, 0.9), predicted, median(offline), batch * 1000.0 / median(total), relus, relus == 0 ? 0 : reluBytes / (double) relus, paperOnline,
+                paperOffline, setup);
     }
 
     private static long dotLength(Layer l) {
@@ -274,12 +336,14 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static String table(List<Row> rows) {
-        Table t = new Table(List.of("model", "suite", "linear", "online", "rounds", "offline", "median ms", "p90 ms",
-                "offline ms", "inf/s", "ReLUs", "bits/ReLU", "paper online", "paper offline"),
-                false, false, false, true, true, true, true, true, true, true, true, true, true, true);
+        Table t = new Table(List.of("model", "suite", "linear", "link", "batch", "online", "rounds", "offline",
+                "median ms", "p90 ms", "predicted ms", "offline ms", "inf/s", "ReLUs", "bits/ReLU", "paper online",
+                "paper offline"), false, false, false, false, true, true, true, true, true, true, true, true, true, true,
+                true, true, true);
         for (Row r : rows) {
-            t.row(r.model(), r.suite(), r.linear(), Format.bytes(r.onlineBytes()), r.rounds(), Format.bytes(r.offlineBytes()),
-                    String.format("%.1f", r.medianMs()), String.format("%.1f", r.p90Ms()),
+            t.row(r.model(), r.suite(), r.linear(), r.link(), r.batch(), Format.bytes(r.onlineBytes()), r.rounds(),
+                    Format.bytes(r.offlineBytes()), String.format("%.1f", r.medianMs()), String.format("%.1f", r.p90Ms()),
+                    r.predictedMs() == null ? "-" : String.format("%.1f", r.predictedMs()),
                     String.format("%.1f", r.medianOfflineMs()), String.format("%.1f", r.perSecond()),
                     String.format("%,d", r.relus()), String.format("%.1f", r.reluBytes() * 8),
                     Format.bytes(r.paperOnlineBytes()), Format.bytes(r.paperOfflineBytes()));
@@ -302,12 +366,14 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static String csv(List<Row> rows) {
-        StringBuilder b = new StringBuilder("model,suite,linear,online_bytes,rounds,offline_bytes,median_ms,p90_ms,"
-                + "median_offline_ms,inferences_per_s,relus,bytes_per_relu,paper_online_bytes,paper_offline_bytes,"
+        StringBuilder b = new StringBuilder("model,suite,linear,link,batch,online_bytes,rounds,offline_bytes,median_ms,p90_ms,"
+                + "predicted_ms,median_offline_ms,inferences_per_s,relus,bytes_per_relu,paper_online_bytes,paper_offline_bytes,"
                 + "setup_bytes\n");
         for (Row r : rows) {
-            b.append(String.join(",", r.model(), r.suite(), r.linear(), "" + r.onlineBytes(), "" + r.rounds(),
-                    "" + r.offlineBytes(), String.format("%.3f", r.medianMs()), String.format("%.3f", r.p90Ms()),
+            b.append(String.join(",", r.model(), r.suite(), r.linear(), '"' + r.link() + '"', "" + r.batch(), "" + r.onlineBytes(),
+                    "" + r.rounds(), "" + r.offlineBytes(), String.format("%.3f", r.medianMs()),
+                    String.format("%.3f", r.p90Ms()), r.predictedMs() == null ? "" : String.format("%.3f",
+                            r.predictedMs()),
                     String.format("%.3f", r.medianOfflineMs()), String.format("%.2f", r.perSecond()), "" + r.relus(),
                     String.format("%.3f", r.reluBytes()), "" + r.paperOnlineBytes(), "" + r.paperOfflineBytes(),
                     "" + r.setupBytes())).append('\n');

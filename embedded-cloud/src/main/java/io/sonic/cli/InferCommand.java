@@ -10,6 +10,8 @@ import io.sonic.cloud.client.CloudException;
 import io.sonic.cloud.client.OwnerModel;
 import io.sonic.cloud.client.LocalCloud;
 import io.sonic.cloud.server.Tokens;
+import io.sonic.cloud.api.SessionRequest;
+import io.sonic.engine.BatchResult;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.InputRange;
 import io.sonic.engine.SecureConfig;
@@ -65,6 +67,11 @@ final class InferCommand implements Callable<Integer> {
     @Option(names = "--ca", paramLabel = "FINGERPRINT", description = "pin the cluster CA (printed by serve)")
     String ca;
 
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
+            description = "run the samples N at a time: every round carries all N (a batch costs one query's rounds),"
+                    + " each sample with its own correlated randomness (1-" + SessionRequest.MAX_BATCH + "). Default: ${DEFAULT-VALUE}")
+    int batch;
+
     @Option(names = "--in-memory", description = "run both servers on two threads joined by an in-memory channel"
             + " instead of HTTPS/WebSocket (the engine alone, as bench does)")
     boolean inMemory;
@@ -80,6 +87,10 @@ final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (batch < 1 || batch > SessionRequest.MAX_BATCH) {
+            throw new UserInputException("--batch must be between 1 and " + SessionRequest.MAX_BATCH + ", not "
+                    + batch);
+        }
         OwnerModel owner = OwnerModel.open(model);
         ModelGraph g = owner.graph();
         List<float[]> samples = InputCsv.read(input, g.inputSize(), limit);
@@ -96,16 +107,23 @@ final class InferCommand implements Callable<Integer> {
             }
             FixedPointEvaluator ideal = new FixedPointEvaluator(g, cfg.fixedPoint());
             if (!json) {
-                out.printf("model %s, input %s, %d sample(s); linear %s, truncation %s, output %s, f = %d%n%n",
-                        g.name(), Shapes.format(g.inputShape()), samples.size(), cfg.linear().cliName(),
-                        cfg.truncation().name().toLowerCase(), cfg.output().name().toLowerCase(), cfg.fractionBits());
+                out.printf("model %s, input %s, %d sample(s); %s, f = %d%n%n", g.name(),
+                        Shapes.format(g.inputShape()), samples.size(), cfg.summary(), cfg.fractionBits());
                 out.println(s.describe());
                 out.println("input range " + s.inputRange() + " (" + s.rangeSource() + ")");
                 out.println();
             }
+            List<InferenceResult> results = new ArrayList<>();
+            List<BatchResult> batches = new ArrayList<>();
             for (int k = 0; k < samples.size(); k++) {
                 float[] x = samples.get(k);
-                InferenceResult r = s.infer(x, cfg);
+                if (k % batch == 0 && batch > 1) {
+                    BatchResult b = s.inferBatch(samples.subList(k, Math.min(samples.size(), k + batch)), cfg);
+                    batches.add(b);
+                    results.addAll(b.samples());
+                }
+                InferenceResult r = batch > 1 ? results.get(k) : s.infer(x, cfg);
+                BatchResult inBatch = batch > 1 ? batches.get(k / batch) : null;
                 FloatTensor p = plain.run(x);
                 int plainLabel = p.argmax();
                 int label = r.predictedLabel();
@@ -121,7 +139,7 @@ final class InferCommand implements Callable<Integer> {
                     maxErr = m;
                 }
                 if (json) {
-                    out.println(toJson(mapper, k, r, p, label, plainLabel, maxErr));
+                    out.println(toJson(mapper, k, r, p, label, plainLabel, maxErr, inBatch, k / batch));
                 } else {
                     if (k == 0) {
                         out.print(Format.layerTable(r));
@@ -132,6 +150,12 @@ final class InferCommand implements Callable<Integer> {
                             maxErr == null ? "" : String.format(", max |secure - fixed-point| %.2g", maxErr),
                             Format.bytes(r.online().bytes()), r.online().rounds(), Format.bytes(r.offlineBytes()),
                             r.onlineNanos() / 1e6);
+                    if (inBatch != null && (k + 1) % batch == 0 || inBatch != null && k == samples.size() - 1) {
+                        out.printf("batch %d: %d samples in %d rounds (one query's), %s online, %.1f ms online,"
+                                        + " %.0f inferences/s%n", k / batch + 1, inBatch.size(), inBatch.online().rounds(),
+                                Format.bytes(inBatch.online().bytes()), inBatch.onlineNanos() / 1e6,
+                                inBatch.perSecond());
+                    }
                 }
                 out.flush();
             }
@@ -150,6 +174,9 @@ final class InferCommand implements Callable<Integer> {
     /** Where the secure run happens: the engine in memory, local servers, or remote servers. */
     interface Backend extends AutoCloseable {
         InferenceResult infer(float[] x, SecureConfig cfg);
+
+        /** The samples as one batch (every round carries all of them). */
+        BatchResult inferBatch(List<float[]> xs, SecureConfig cfg);
 
         String describe();
 
@@ -184,6 +211,10 @@ final class InferCommand implements Callable<Integer> {
             return new Backend() {
                 public InferenceResult infer(float[] x, SecureConfig c) {
                     return s.infer(x);
+                }
+
+                public BatchResult inferBatch(List<float[]> xs, SecureConfig c) {
+                    return s.inferBatch(xs);
                 }
 
                 public SecureConfig config() {
@@ -257,6 +288,10 @@ final class InferCommand implements Callable<Integer> {
                 return client.infer(id, x, c, null);
             }
 
+            public BatchResult inferBatch(List<float[]> xs, SecureConfig c) {
+                return client.inferBatch(id, xs, c);
+            }
+
             public SecureConfig config() {
                 return cfg;
             }
@@ -282,7 +317,7 @@ final class InferCommand implements Callable<Integer> {
     }
 
     private static String toJson(ObjectMapper m, int sample, InferenceResult r, FloatTensor plain, int label,
-                                 int plainLabel, Double maxErr) {
+                                 int plainLabel, Double maxErr, BatchResult batch, int batchIndex) {
         ObjectNode o = m.createObjectNode();
         o.put("sample", sample);
         ArrayNode sec = o.putArray("secure");
@@ -301,6 +336,16 @@ final class InferCommand implements Callable<Integer> {
             o.put("maxAbsError", maxErr);
         }
         io.sonic.cloud.client.ResultJson.putTraffic(o, r);
+        if (batch != null) {
+            ObjectNode b = o.putObject("batch");
+            b.put("index", batchIndex);
+            b.put("size", batch.size());
+            b.put("bytes", batch.online().bytes());
+            b.put("rounds", batch.online().rounds());
+            b.put("messages", batch.online().messages());
+            b.put("onlineMillis", batch.onlineNanos() / 1e6);
+            b.put("inferencesPerSecond", batch.perSecond());
+        }
         try {
             return m.writeValueAsString(o);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

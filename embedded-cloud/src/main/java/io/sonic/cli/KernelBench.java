@@ -7,6 +7,7 @@ import io.sonic.engine.dealer.Dealer;
 import io.sonic.engine.dealer.Need;
 import io.sonic.engine.dealer.Randomness;
 import io.sonic.engine.net.InMemoryChannel;
+import io.sonic.engine.net.LinkProfile;
 import io.sonic.engine.net.MeteredChannel;
 import io.sonic.engine.protocol.PartyContext;
 import io.sonic.engine.fss.Dcf;
@@ -91,6 +92,62 @@ final class KernelBench {
         d.row("key generation (dealer), n = 63, m = 2", "5,000", String.format("%,d", g.aesBlocks()),
                 ms(g.elapsedNanos() / 1e6), String.format("%.0f M", g.blocksPerSecond() / 1e6));
         out.print(d.render());
+        out.println();
+        links(out);
+    }
+
+    /**
+     * The links' own cost: a ping-pong round (both ends exchange 8 bytes, as a protocol round does) and bulk
+     * throughput (16 MiB each way at once), on the in-memory pair, a simulated LAN and the servers' real
+     * WebSocket link (two local servers, mutual TLS).
+     */
+    private static void links(PrintWriter out) {
+        Table t = new Table(List.of("link (two threads, one round = both ends exchange 8 B)", "round median", "p10",
+                "p90", "bulk, 16 MiB each way"), false, true, true, true, true);
+        java.time.Duration timeout = java.time.Duration.ofSeconds(30);
+        linkRow(t, "in-memory", InMemoryChannel.pair(timeout), 2000);
+        InMemoryChannel[] lanPair = InMemoryChannel.pair(timeout);
+        linkRow(t, "simulated lan over in-memory (0.25 ms one way)", new io.sonic.engine.net.Channel[] {
+                LinkProfile.LAN.wrap(lanPair[0]), LinkProfile.LAN.wrap(lanPair[1])}, 400);
+        try (io.sonic.cloud.client.LocalCloud cloud = io.sonic.cloud.client.LocalCloud.start(null)) {
+            java.util.UUID id = java.util.UUID.randomUUID();
+            linkRow(t, "WebSocket link, TLS, loopback", new io.sonic.engine.net.Channel[] {
+                    cloud.server(0).link().open(id, timeout), cloud.server(1).link().open(id, timeout)}, 2000);
+        } catch (Exception e) {
+            t.row("WebSocket link: could not start two local servers (" + e.getMessage() + ")", "-", "-", "-", "-");
+        }
+        out.print(t.render());
+    }
+
+    private static void linkRow(Table t, String name, io.sonic.engine.net.Channel[] ends, int rounds) {
+        try {
+            CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < rounds + 2; i++) {
+                    ends[1].exchange("ping", new byte[8]);
+                }
+            });
+            double[] rt = new double[rounds];
+            for (int i = 0; i < rounds; i++) {
+                long s = System.nanoTime();
+                ends[0].exchange("ping", new byte[8]);
+                rt[i] = (System.nanoTime() - s) / 1e6;
+            }
+            ends[0].exchange("bulk", new byte[8]);
+            ends[0].exchange("bulk", new byte[8]);
+            echo.join();
+            Arrays.sort(rt);
+            int size = 16 << 20;
+            CompletableFuture<Void> other = CompletableFuture.runAsync(() -> ends[1].exchange("bulk", new byte[size]));
+            long s = System.nanoTime();
+            ends[0].exchange("bulk", new byte[size]);
+            other.join();
+            double sec = (System.nanoTime() - s) / 1e9;
+            t.row(name, ms(rt[rounds / 2]), ms(rt[rounds / 10]), ms(rt[rounds * 9 / 10]),
+                    String.format("%.0f MB/s each way", size / 1e6 / sec));
+        } finally {
+            ends[0].close();
+            ends[1].close();
+        }
     }
 
     private static long relu(SecureConfig cfg, long[] x) {

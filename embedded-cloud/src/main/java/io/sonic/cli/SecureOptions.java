@@ -27,10 +27,25 @@ final class SecureOptions {
                     + " the paper's variant). Default: ${DEFAULT-VALUE}")
     String truncation;
 
+    @Option(names = "--link", paramLabel = "PROFILE", defaultValue = "loopback",
+            description = "the network simulated between the two servers: loopback (none), lan (0.25 ms one way,"
+                    + " 1 Gbit/s), wan (20 ms one way, 100 Mbit/s) or latency=20ms,bandwidth=100mbit[,jitter=2ms]"
+                    + " (bench: several, e.g. loopback,lan,wan). Default: ${DEFAULT-VALUE}")
+    String link;
+
     @Option(names = "--fraction-bits", paramLabel = "F",
             description = "fixed-point fraction bits (1-30). Default: the model card's, else "
                     + FixedPoint.DEFAULT_FRACTION_BITS)
     Integer fractionBits;
+
+    /** The link profiles asked for (bench takes several). */
+    java.util.List<io.sonic.engine.net.LinkProfile> links() {
+        try {
+            return io.sonic.engine.net.LinkProfile.parseList(link);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--" + e.getMessage());
+        }
+    }
 
     /** The fraction bits asked for, or null for the model's default. */
     Integer requestedFractionBits() {
@@ -52,6 +67,7 @@ final class SecureOptions {
         f.put(SecureConfig.LINEAR, linear);
         f.put(SecureConfig.OUTPUT, output);
         f.put(SecureConfig.TRUNCATION, truncation);
+        f.put(SecureConfig.LINK, link);
         try {
             return SecureConfig.fromFields(f, SecureConfig.DEFAULT.withFractionBits(fractionBits));
         } catch (IllegalArgumentException e) {

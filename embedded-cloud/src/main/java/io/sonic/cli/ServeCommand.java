@@ -3,6 +3,7 @@ package io.sonic.cli;
 import io.sonic.cloud.server.CloudServer;
 import io.sonic.cloud.server.NodeConfig;
 import io.sonic.cloud.server.ServerLimits;
+import io.sonic.engine.net.LinkProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,6 +67,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "a step-mode session nobody continues fails after this. Default: ${DEFAULT-VALUE}")
     long pauseMinutes = ServerLimits.DEFAULT.pauseTimeout().toMinutes();
 
+    @Option(names = "--link", paramLabel = "PROFILE", defaultValue = "loopback",
+            description = "simulate this network on the link to the other server, for sessions that do not ask for"
+                    + " one (demos on one machine): loopback (none), lan (0.25 ms, 1 Gbit/s), wan (20 ms one way,"
+                    + " 100 Mbit/s) or latency=20ms,bandwidth=100mbit[,jitter=2ms]. Default: ${DEFAULT-VALUE}")
+    String link;
+
     @Option(names = "--input-wait-seconds", paramLabel = "S",
             description = "a session whose input does not arrive within this is dropped. Default: ${DEFAULT-VALUE}")
     long inputWaitSeconds = ServerLimits.DEFAULT.inputWait().toSeconds();
@@ -100,11 +107,17 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserInputException("a limit is out of range: " + e.getMessage());
         }
+        LinkProfile profile;
+        try {
+            profile = LinkProfile.parse(link);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--" + e.getMessage());
+        }
         String credential = uploadCredential != null ? uploadCredential : System.getenv("SONIC_UPLOAD_CREDENTIAL");
         CloudServer s;
         try {
             s = new CloudServer(new NodeConfig(party, node.host, node.port, dir, secret, peer, dealer,
-                    NodeConfig.DEFAULT_TIMEOUT, node.names, limits, credential))
+                    NodeConfig.DEFAULT_TIMEOUT, node.names, limits, credential, profile))
                     .start();
         } catch (java.io.IOException e) {
             throw new UserInputException("cannot listen on " + node.host + ":" + node.port + ": " + e.getMessage());
@@ -115,6 +128,9 @@ final class ServeCommand implements Callable<Integer> {
         out.printf("  upload credential  %s   (owners pass it to sonic upload --credential)%n", s.uploadCredential());
         out.printf("  data         %s%n", dir.toAbsolutePath());
         out.printf("  dealer       %s%n", dealer);
+        if (profile.simulated()) {
+            out.printf("  link         simulated %s (sessions may ask for another)%n", profile.summary());
+        }
         out.println(party == 0 ? "  waiting for server 1 to connect (it needs --peer " + s.url() + ")"
                 : "  connecting to server 0 at " + peer);
         out.flush();

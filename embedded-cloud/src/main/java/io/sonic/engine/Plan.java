@@ -26,7 +26,7 @@ public final class Plan {
     }
 
     public static List<Need<?>> of(ModelGraph graph, SecureConfig cfg) {
-        String key = cfg.text();
+        String key = cfg.protocolOnly().text();
         synchronized (CACHE) {
             List<Need<?>> p = CACHE.getOrDefault(graph, Map.of()).get(key);
             if (p != null) {
@@ -53,6 +53,6 @@ public final class Plan {
             p.useOpenedMasks(masks);
         }
         SharedTensor zeros = new SharedTensor(0, graph.inputShape(), new long[graph.inputSize()]);
-        return Traced.plan(cfg, ctx -> p.run(zeros, ctx.channel(), ctx.randomness(), SecureLayerListener.NONE));
+        return Traced.plan(cfg, ctx -> p.run(zeros, new io.sonic.engine.net.MeteredChannel(ctx.channel()), ctx.randomness(), SecureLayerListener.NONE));
     }
 }

@@ -1,5 +1,6 @@
 package io.sonic.engine;
 
+import io.sonic.engine.net.LinkProfile;
 import io.sonic.model.eval.FixedPoint;
 
 import java.time.Duration;
@@ -18,10 +19,12 @@ import java.util.Map;
  * @param linear       how linear layers open their operands
  * @param truncation   how products are brought back to f fraction bits
  * @param output       what leaves the servers
- * @param timeout      the longest wait for the peer before the session fails
+ * @param link         the network simulated between the servers ({@link LinkProfile#LOOPBACK}: none)
+ * @param timeout      the longest wait for the peer before the session fails (the link's delay comes on top:
+ *                     {@link #channelTimeout})
  */
 public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, TruncationMode truncation,
-                           OutputMode output, Duration timeout) {
+                           OutputMode output, LinkProfile link, Duration timeout) {
 
     /** A configuration option's values: each has one name, used everywhere. */
     public interface Option {
@@ -76,23 +79,18 @@ public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, Tru
     public static final String LINEAR = "linear";
     public static final String TRUNCATION = "truncation";
     public static final String OUTPUT = "output";
+    public static final String LINK = "link";
     public static final String FRACTION_BITS = "fractionBits";
 
     public static final SecureConfig DEFAULT = new SecureConfig(FixedPoint.DEFAULT_FRACTION_BITS, Suite.SONIC,
-            LinearMode.FAITHFUL, TruncationMode.EXACT, OutputMode.LOGITS, Duration.ofSeconds(10));
+            LinearMode.FAITHFUL, TruncationMode.EXACT, OutputMode.LOGITS, LinkProfile.LOOPBACK, Duration.ofSeconds(10));
 
     public SecureConfig {
         new FixedPoint(fractionBits);
-        if (suite == null || linear == null || truncation == null || output == null || timeout == null
+        if (suite == null || linear == null || truncation == null || output == null || link == null || timeout == null
                 || timeout.isNegative()) {
             throw new IllegalArgumentException("incomplete secure configuration");
         }
-    }
-
-    /** The configuration before the suite existed: the Sonic suite. */
-    public SecureConfig(int fractionBits, LinearMode linear, TruncationMode truncation, OutputMode output,
-                        Duration timeout) {
-        this(fractionBits, Suite.SONIC, linear, truncation, output, timeout);
     }
 
     public FixedPoint fixedPoint() {
@@ -100,27 +98,44 @@ public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, Tru
     }
 
     public SecureConfig withSuite(Suite s) {
-        return new SecureConfig(fractionBits, s, linear, truncation, output, timeout);
+        return new SecureConfig(fractionBits, s, linear, truncation, output, link, timeout);
     }
 
     public SecureConfig withLinear(LinearMode m) {
-        return new SecureConfig(fractionBits, suite, m, truncation, output, timeout);
+        return new SecureConfig(fractionBits, suite, m, truncation, output, link, timeout);
     }
 
     public SecureConfig withTruncation(TruncationMode m) {
-        return new SecureConfig(fractionBits, suite, linear, m, output, timeout);
+        return new SecureConfig(fractionBits, suite, linear, m, output, link, timeout);
     }
 
     public SecureConfig withOutput(OutputMode m) {
-        return new SecureConfig(fractionBits, suite, linear, truncation, m, timeout);
+        return new SecureConfig(fractionBits, suite, linear, truncation, m, link, timeout);
     }
 
     public SecureConfig withFractionBits(int f) {
-        return new SecureConfig(f, suite, linear, truncation, output, timeout);
+        return new SecureConfig(f, suite, linear, truncation, output, link, timeout);
+    }
+
+    public SecureConfig withLink(LinkProfile l) {
+        return new SecureConfig(fractionBits, suite, linear, truncation, output, l, timeout);
+    }
+
+    /** The configuration as far as the protocols see it (the simulated link changes timing only). */
+    public SecureConfig protocolOnly() {
+        return withLink(LinkProfile.LOOPBACK);
+    }
+
+    /**
+     * How long a server waits for one message of at most {@code largestMessageBytes}: the timeout plus the
+     * simulated link's delay of such a message.
+     */
+    public Duration channelTimeout(long largestMessageBytes) {
+        return link.budget(timeout, largestMessageBytes);
     }
 
     public SecureConfig withTimeout(Duration t) {
-        return new SecureConfig(fractionBits, suite, linear, truncation, output, t);
+        return new SecureConfig(fractionBits, suite, linear, truncation, output, link, t);
     }
 
     /** The options as named fields (every field, values as {@link Option#cliName}); the timeout is not one. */
@@ -130,11 +145,12 @@ public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, Tru
         m.put(LINEAR, linear.cliName());
         m.put(TRUNCATION, truncation.cliName());
         m.put(OUTPUT, output.cliName());
+        m.put(LINK, link.text());
         m.put(FRACTION_BITS, Integer.toString(fractionBits));
         return m;
     }
 
-    /** One line, e.g. {@code suite=fss linear=mask-reuse truncation=exact output=logits fractionBits=16}. */
+    /** One line, e.g. {@code suite=fss linear=mask-reuse truncation=exact output=logits link=wan fractionBits=16}. */
     public String text() {
         StringBuilder b = new StringBuilder();
         fields().forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v));
@@ -144,7 +160,7 @@ public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, Tru
     /** A short human summary, e.g. "fss suite, mask-reuse, exact truncation, label". */
     public String summary() {
         return suite.cliName() + " suite, " + linear.cliName() + ", " + truncation.cliName() + " truncation, "
-                + output.cliName();
+                + output.cliName() + (link.simulated() ? ", " + link.text() + " link" : "");
     }
 
     /**
@@ -163,6 +179,7 @@ public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, Tru
                 case LINEAR -> c = c.withLinear(option(LINEAR, v, LinearMode.values()));
                 case TRUNCATION -> c = c.withTruncation(option(TRUNCATION, v, TruncationMode.values()));
                 case OUTPUT -> c = c.withOutput(option(OUTPUT, v, OutputMode.values()));
+                case LINK -> c = c.withLink(LinkProfile.parse(v));
                 case FRACTION_BITS -> {
                     int f;
                     try {
@@ -182,10 +199,10 @@ public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, Tru
         return c;
     }
 
-    /** Reads the form {@link #text} writes (words {@code name=value} separated by spaces or commas). */
+    /** Reads the form {@link #text} writes (words {@code name=value} separated by spaces). */
     public static SecureConfig parseText(String text, SecureConfig base) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (String word : text.trim().split("[\\s,]+")) {
+        for (String word : text.trim().split("\\s+")) {
             if (word.isEmpty()) {
                 continue;
             }

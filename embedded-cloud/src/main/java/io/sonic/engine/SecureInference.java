@@ -4,12 +4,15 @@ import io.sonic.engine.crypto.Prg;
 import io.sonic.engine.dealer.Dealer;
 import io.sonic.engine.dealer.MaskSeeds;
 import io.sonic.engine.dealer.Need;
+import io.sonic.engine.dealer.Payload;
 import io.sonic.engine.dealer.Randomness;
+import io.sonic.engine.net.BatchChannel;
 import io.sonic.engine.net.ChannelException;
 import io.sonic.engine.net.InMemoryChannel;
 import io.sonic.engine.net.MeteredChannel;
 import io.sonic.engine.net.Round;
 import io.sonic.engine.net.Traffic;
+import io.sonic.engine.protocol.ProtocolId;
 import io.sonic.engine.ring.RingTensor;
 import io.sonic.engine.ring.SharedTensor;
 import io.sonic.model.ModelException;
@@ -40,10 +43,12 @@ public final class SecureInference implements AutoCloseable {
     private final FixedPoint fp;
     private final SecureParty[] parties = new SecureParty[2];
     private final List<Need<?>> plan;
+    private final CostModel.Cost queryCost;
     private final MaskSeeds masks;
     private final ExecutorService servers;
     private final InputRange range;
     private Traffic setupTraffic = Traffic.ZERO;
+    private volatile java.util.function.UnaryOperator<io.sonic.engine.net.Channel> linkWrap = c -> c;
 
     /** All roles in one process, without an input range check (engine tests and benchmarks). */
     public SecureInference(ModelGraph graph, SecureConfig config) {
@@ -65,18 +70,17 @@ public final class SecureInference implements AutoCloseable {
             parties[p] = new SecureParty(p, graph, shares[p], config);
         }
         this.plan = Plan.of(graph, config);
-        this.servers = Executors.newFixedThreadPool(2, r -> {
+        this.queryCost = CostModel.total(graph, config);
+        this.servers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "sonic-server");
             t.setDaemon(true);
             return t;
         });
         if (config.linear() == SecureConfig.LinearMode.MASK_REUSE) {
             masks = MaskSeeds.fresh();
-            MeteredChannel[] ch = channels();
-            runBoth(p -> {
-                parties[p].openMasks(ch[p], masks.seed(p));
-                return null;
-            }, ch);
+            CostModel.Cost setup = CostModel.maskSetup(graph);
+            MeteredChannel[] ch = channels(setup);
+            runAll(1, (p, k) -> parties[p].openMasks(ch[p], masks.seed(p)), ch, setup);
             setupTraffic = ch[0].total();
         } else {
             masks = null;
@@ -100,9 +104,19 @@ public final class SecureInference implements AutoCloseable {
         return plan;
     }
 
-    private MeteredChannel[] channels() {
-        InMemoryChannel[] pair = InMemoryChannel.pair(config.timeout());
-        return new MeteredChannel[] {new MeteredChannel(pair[0]), new MeteredChannel(pair[1])};
+    /**
+     * The two ends of a run whose traffic is {@code cost}: the meter above the configuration's simulated link
+     * above an in-memory channel whose waits budget for the link's delay of the run's largest message.
+     */
+    private MeteredChannel[] channels(CostModel.Cost cost) {
+        InMemoryChannel[] pair = InMemoryChannel.pair(config.channelTimeout(cost.onlineBytes() / 2));
+        return new MeteredChannel[] {new MeteredChannel(config.link().wrap(linkWrap.apply(pair[0]))),
+                new MeteredChannel(config.link().wrap(linkWrap.apply(pair[1])))};
+    }
+
+    /** Tests: puts {@code f} around each server's end of the in-memory link (under the simulation and the meter). */
+    void wrapLinks(java.util.function.UnaryOperator<io.sonic.engine.net.Channel> f) {
+        linkWrap = f;
     }
 
     public InferenceResult infer(float[] input) {
@@ -111,37 +125,105 @@ public final class SecureInference implements AutoCloseable {
 
     /** One secure query. The listener hears server 0's layer events. */
     public InferenceResult infer(float[] input, SecureLayerListener listener) {
-        if (input.length != graph.inputSize()) {
-            throw new ModelException("input has " + input.length + " values, but model input '" + graph.inputName()
-                    + "' of shape " + Shapes.format(graph.inputShape()) + " needs " + graph.inputSize());
+        return run(List.of(input), listener).samples().get(0);
+    }
+
+    /**
+     * A batch of secure queries in one run: every round carries all the samples' messages ({@link BatchChannel}),
+     * so the batch costs the rounds of one query; each sample has its own correlated randomness, shares and
+     * meter, and its result is the one it would have alone.
+     */
+    public BatchResult inferBatch(List<float[]> inputs) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("a batch needs at least one input");
         }
-        if (range != null) {
-            range.check(input, 0);
+        return run(inputs, SecureLayerListener.NONE);
+    }
+
+    /** Runs the samples as one batch; the listener hears server 0's events of sample 0. */
+    private BatchResult run(List<float[]> inputs, SecureLayerListener listener) {
+        int n = inputs.size();
+        for (int k = 0; k < n; k++) {
+            float[] input = inputs.get(k);
+            if (input.length != graph.inputSize()) {
+                throw new ModelException((n == 1 ? "input" : "input " + (k + 1) + " of the batch") + " has "
+                        + input.length + " values, but model input '" + graph.inputName() + "' of shape "
+                        + Shapes.format(graph.inputShape()) + " needs " + graph.inputSize());
+            }
+            if (range != null) {
+                range.check(input, n == 1 ? 0 : k + 1);
+            }
         }
         long start = System.nanoTime();
-        // user: encode and split the input
-        SharedTensor[] in = SharedTensor.split(new RingTensor(graph.inputShape(), fp.encode(input)), Prg.fresh());
-        // dealer: this query's correlated randomness
+        // user: encode and split each input
+        SharedTensor[][] in = new SharedTensor[n][];
+        for (int k = 0; k < n; k++) {
+            in[k] = SharedTensor.split(new RingTensor(graph.inputShape(), fp.encode(inputs.get(k))), Prg.fresh());
+        }
+        // dealer: each query's own correlated randomness
         long offlineStart = System.nanoTime();
-        Dealer.Dealt dealt = Dealer.deal(plan, masks, graph.layers().size());
-        List<List<io.sonic.engine.dealer.Payload>> payloads = List.of(new ArrayList<>(plan.size()),
-                new ArrayList<>(plan.size()));
-        for (var it = dealt.payloadsOfBoth(); it.hasNext(); ) {
-            io.sonic.engine.dealer.Payload[] both = it.next();
-            payloads.get(0).add(both[0]);
-            payloads.get(1).add(both[1]);
+        Dealer.Dealt[] dealt = new Dealer.Dealt[n];
+        List<List<List<Payload>>> payloads = new ArrayList<>();
+        long offlineBytes = 0;
+        for (int k = 0; k < n; k++) {
+            dealt[k] = Dealer.deal(plan, masks, graph.layers().size());
+            List<List<Payload>> both = List.of(new ArrayList<>(plan.size()), new ArrayList<>(plan.size()));
+            for (var it = dealt[k].payloadsOfBoth(); it.hasNext(); ) {
+                Payload[] pair = it.next();
+                both.get(0).add(pair[0]);
+                both.get(1).add(pair[1]);
+            }
+            payloads.add(both);
+            offlineBytes += dealt[k].offlineBytes();
         }
         long offlineNanos = System.nanoTime() - offlineStart;
-        long[] offlinePerLayer = dealt.offlineBytesPerLayer();
-        Map<Integer, InferenceResult.LayerStat> stats = new ConcurrentHashMap<>();
-        SecureLayerListener collect = new SecureLayerListener() {
+        List<Map<Integer, InferenceResult.LayerStat>> stats = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            stats.add(new ConcurrentHashMap<>());
+        }
+        CostModel.Cost cost = new CostModel.Cost(queryCost.onlineBytes() * n, queryCost.rounds(), 0);
+        MeteredChannel[] link = channels(cost);
+        BatchChannel[] batch = {new BatchChannel(link[0], n, config.channelTimeout(cost.onlineBytes() / 2)),
+                new BatchChannel(link[1], n, config.channelTimeout(cost.onlineBytes() / 2))};
+        MeteredChannel[][] meters = new MeteredChannel[2][n];
+        SharedTensor[][] out = new SharedTensor[n][2];
+        long onlineStart = System.nanoTime();
+        runAll(n, (p, k) -> {
+            meters[p][k] = new MeteredChannel(batch[p].member(k));
+            Randomness r = Randomness.fromPayloads(p, plan, dealt[k].seed(p), payloads.get(k).get(p).iterator(),
+                    masks == null ? null : masks.seed(p));
+            SecureLayerListener l = p != 0 ? SecureLayerListener.NONE
+                    : collect(stats.get(k), dealt[k].offlineBytesPerLayer(), k == 0 ? listener : SecureLayerListener.NONE);
+            out[k][p] = parties[p].run(in[k][p], meters[p][k], r, l);
+            if (r.remaining() != 0) {
+                throw new IllegalStateException("server " + p + " left " + r.remaining() + " randomness items unused");
+            }
+        }, batch, cost);
+        long onlineNanos = System.nanoTime() - onlineStart;
+        // user: reconstruct
+        long nanos = System.nanoTime() - start;
+        List<InferenceResult> results = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            long[] y = SharedTensor.reconstruct(out[k][0], out[k][1]).values();
+            List<InferenceResult.LayerStat> layerStats = new ArrayList<>(new java.util.TreeMap<>(stats.get(k)).values());
+            boolean label = config.output() == SecureConfig.OutputMode.LABEL;
+            results.add(new InferenceResult(label ? new double[0] : fp.decode(y), label ? (Integer) (int) y[0] : null, y,
+                    layerStats, meters[0][k].total(), -1, dealt[k].offlineBytes(), onlineNanos, offlineNanos, nanos, 0));
+        }
+        return new BatchResult(results, link[0].total(), onlineNanos, offlineBytes, offlineNanos, nanos);
+    }
+
+    /** Server 0's layer events of one sample, kept as its layer figures and passed on. */
+    private static SecureLayerListener collect(Map<Integer, InferenceResult.LayerStat> stats, long[] offlinePerLayer,
+                                               SecureLayerListener listener) {
+        return new SecureLayerListener() {
             @Override
-            public void started(int index, Layer layer, io.sonic.engine.protocol.ProtocolId protocol) {
+            public void started(int index, Layer layer, ProtocolId protocol) {
                 listener.started(index, layer, protocol);
             }
 
             @Override
-            public void finished(int index, Layer layer, io.sonic.engine.protocol.ProtocolId protocol, Traffic traffic, List<Round> rounds,
+            public void finished(int index, Layer layer, ProtocolId protocol, Traffic traffic, List<Round> rounds,
                                  long nanos) {
                 stats.put(index, new InferenceResult.LayerStat(index, layer == null ? "output" : layer.name(),
                         layer == null ? "ArgMax" : layer.sourceOp(), protocol, traffic, -1,
@@ -149,52 +231,45 @@ public final class SecureInference implements AutoCloseable {
                 listener.finished(index, layer, protocol, traffic, rounds, nanos);
             }
         };
-        MeteredChannel[] ch = channels();
-        SharedTensor[] out = new SharedTensor[2];
-        long onlineStart = System.nanoTime();
-        runBoth(p -> {
-            Randomness r = Randomness.fromPayloads(p, plan, dealt.seed(p), payloads.get(p).iterator(),
-                    masks == null ? null : masks.seed(p));
-            out[p] = parties[p].run(in[p], ch[p], r, p == 0 ? collect : SecureLayerListener.NONE);
-            if (r.remaining() != 0) {
-                throw new IllegalStateException("server " + p + " left " + r.remaining() + " randomness items unused");
-            }
-            return null;
-        }, ch);
-        long onlineNanos = System.nanoTime() - onlineStart;
-        // user: reconstruct
-        long[] y = SharedTensor.reconstruct(out[0], out[1]).values();
-        long nanos = System.nanoTime() - start;
-        List<InferenceResult.LayerStat> layerStats = new ArrayList<>(new java.util.TreeMap<>(stats).values());
-        if (config.output() == SecureConfig.OutputMode.LABEL) {
-            return new InferenceResult(new double[0], (int) y[0], y, layerStats, ch[0].total(), -1, dealt.offlineBytes(),
-                    onlineNanos, offlineNanos, nanos, 0);
-        }
-        return new InferenceResult(fp.decode(y), null, y, layerStats, ch[0].total(), -1, dealt.offlineBytes(),
-                onlineNanos, offlineNanos, nanos, 0);
     }
 
     @FunctionalInterface
-    private interface PartyTask {
-        Object run(int party) throws Exception;
+    private interface SampleTask {
+        void run(int party, int sample) throws Exception;
     }
 
-    /** Runs both servers; if one fails, closes both channels so the other stops promptly. */
-    private void runBoth(PartyTask task, MeteredChannel[] ch) {
+    /**
+     * Runs both servers, {@code perParty} tasks each; if one fails, closes both ends so that every other
+     * task stops promptly.
+     */
+    private void runAll(int perParty, SampleTask task, AutoCloseable[] ends, CostModel.Cost cost) {
+        Runnable closeBoth = () -> {
+            for (AutoCloseable c : ends) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing is best effort; the failure that caused it is reported
+                }
+            }
+        };
         List<Future<Object>> futures = new ArrayList<>();
         for (int p = 0; p < 2; p++) {
-            int party = p;
-            futures.add(servers.submit(() -> {
-                try {
-                    return task.run(party);
-                } catch (Exception | Error e) {
-                    ch[0].close();
-                    ch[1].close();
-                    throw e;
-                }
-            }));
+            for (int k = 0; k < perParty; k++) {
+                int party = p;
+                int sample = k;
+                futures.add(servers.submit(() -> {
+                    try {
+                        task.run(party, sample);
+                        return null;
+                    } catch (Exception | Error e) {
+                        closeBoth.run();
+                        throw e;
+                    }
+                }));
+            }
         }
-        long deadline = System.nanoTime() + config.timeout().toNanos() * 4 + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + config.timeout().toNanos() * 4 + TimeUnit.SECONDS.toNanos(30)
+                + config.link().networkNanos(cost.rounds(), cost.onlineBytes() / 2);
         Throwable failure = null;
         for (Future<Object> f : futures) {
             try {
@@ -204,8 +279,7 @@ public final class SecureInference implements AutoCloseable {
                     failure = e.getCause();
                 }
             } catch (TimeoutException e) {
-                ch[0].close();
-                ch[1].close();
+                closeBoth.run();
                 f.cancel(true);
                 failure = failure == null ? new ChannelException("secure inference did not finish in time") : failure;
             } catch (InterruptedException e) {
@@ -213,8 +287,7 @@ public final class SecureInference implements AutoCloseable {
                 failure = e;
             }
         }
-        ch[0].close();
-        ch[1].close();
+        closeBoth.run();
         if (failure instanceof RuntimeException re) {
             throw re;
         }

@@ -8,8 +8,8 @@ import io.sonic.engine.layer.LayerProtocol;
 import io.sonic.engine.layer.LayerProtocols;
 import io.sonic.engine.layer.LayerStep;
 import io.sonic.engine.layer.Rescaling;
+import io.sonic.engine.net.Channel;
 import io.sonic.engine.net.MeteredChannel;
-import io.sonic.engine.net.Traffic;
 import io.sonic.engine.protocol.BeaverProtocol;
 import io.sonic.engine.protocol.PartyContext;
 import io.sonic.engine.protocol.ProtocolId;
@@ -96,8 +96,7 @@ public final class SecureParty {
     }
 
     /** Mask-reuse setup, once per model: opens E = W − A for every layer with secret weights. */
-    public void openMasks(MeteredChannel channel, byte[] maskSeed) {
-        channel.scope("setup");
+    public void openMasks(Channel channel, byte[] maskSeed) {
         PartyContext ctx = new PartyContext(party, channel, null, config);
         List<Layer> layers = graph.layers();
         for (int i = 0; i < layers.size(); i++) {
@@ -126,33 +125,32 @@ public final class SecureParty {
             Layer l = layers.get(i);
             boolean truncates = rescaling.truncatesAfter(i);
             ProtocolId protocol = protocol(l, truncates, config);
-            channel.scope("layer " + i);
-            listener.started(i, l, protocol);
-            Traffic before = channel.of("layer " + i);
-            long start = System.nanoTime();
-            long[][] inputs = l.inputs().stream().map(values::get).toArray(long[][]::new);
-            LayerStep step = new LayerStep(ctx, i, inputs, share.layer(i), openedMasks.get(i));
-            long[] y = LayerProtocols.of(l).evaluate(step, l);
-            if (truncates) {
-                y = config.truncation() == SecureConfig.TruncationMode.LOCAL ? TruncationProtocol.local(ctx, y)
-                        : ctx.suite().truncate(ctx, i, y);
+            try (MeteredChannel.Scope scope = channel.scope("layer " + i)) {
+                listener.started(i, l, protocol);
+                long start = System.nanoTime();
+                long[][] inputs = l.inputs().stream().map(values::get).toArray(long[][]::new);
+                LayerStep step = new LayerStep(ctx, i, inputs, share.layer(i), openedMasks.get(i));
+                long[] y = LayerProtocols.of(l).evaluate(step, l);
+                if (truncates) {
+                    y = config.truncation() == SecureConfig.TruncationMode.LOCAL ? TruncationProtocol.local(ctx, y)
+                            : ctx.suite().truncate(ctx, i, y);
+                }
+                values.put(l.output(), y);
+                long nanos = System.nanoTime() - start;
+                listener.finished(i, l, protocol, scope.traffic(), scope.rounds(), nanos);
             }
-            values.put(l.output(), y);
-            long nanos = System.nanoTime() - start;
-            listener.finished(i, l, protocol, channel.of("layer " + i).minus(before), channel.rounds("layer " + i),
-                    nanos);
         }
         long[] out = values.get(graph.outputName());
         if (config.output() == SecureConfig.OutputMode.LABEL) {
             int index = layers.size();
             ProtocolId protocol = argmaxProtocol(config);
-            channel.scope("output");
-            listener.started(index, null, protocol);
-            long start = System.nanoTime();
-            long label = ctx.suite().argmax(ctx, index, out);
-            listener.finished(index, null, protocol, channel.of("output"), channel.rounds("output"),
-                    System.nanoTime() - start);
-            return new SharedTensor(party, new int[] {1}, new long[] {label});
+            try (MeteredChannel.Scope scope = channel.scope("output")) {
+                listener.started(index, null, protocol);
+                long start = System.nanoTime();
+                long label = ctx.suite().argmax(ctx, index, out);
+                listener.finished(index, null, protocol, scope.traffic(), scope.rounds(), System.nanoTime() - start);
+                return new SharedTensor(party, new int[] {1}, new long[] {label});
+            }
         }
         return new SharedTensor(party, graph.outputShape(), out);
     }

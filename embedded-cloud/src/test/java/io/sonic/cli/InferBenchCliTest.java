@@ -77,6 +77,67 @@ class InferBenchCliTest {
     }
 
     @Test
+    void aSimulatedLinkOverTheLocalServersKeepsTheTrafficAndAddsItsLatency() throws Exception {
+        SonicCliTest.Run r = run("infer", "--model", sample("mnist-m1").toString(), "--input",
+                inputs("mnist-m1").toString(), "--limit", "2", "--link", "latency=3ms,bandwidth=500mbit", "--json");
+        assertEquals(0, r.code(), r.err());
+        var g = OnnxImporter.read(sample("mnist-m1"));
+        CostModel.Cost want = CostModel.total(g, SecureConfig.DEFAULT);
+        io.sonic.engine.net.LinkProfile link = io.sonic.engine.net.LinkProfile.parse("latency=3ms,bandwidth=500mbit");
+        for (String line : r.out().strip().lines().toList()) {
+            JsonNode o = new ObjectMapper().readTree(line);
+            assertEquals(o.get("plainLabel").asInt(), o.get("label").asInt());
+            assertEquals(want.onlineBytes(), o.get("online").get("bytes").asLong());
+            assertEquals(want.rounds(), o.get("online").get("rounds").asLong());
+            double floor = link.networkNanos(want.rounds(), want.onlineBytes() / 2) / 1e6;
+            assertTrue(o.get("onlineMillis").asDouble() >= floor, "online " + o.get("onlineMillis") + " ms, below the"
+                    + " link's " + floor + " ms: the servers did not simulate the link the session asked for");
+        }
+        SonicCliTest.Run table = run("infer", "--model", sample("mnist-m1").toString(), "--input",
+                inputs("mnist-m1").toString(), "--limit", "1", "--link", "lan", "--in-memory");
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("sonic suite, faithful, exact truncation, logits, lan link"), table.out());
+        for (String[] bad : new String[][] {{"moon", "--link must be loopback, lan, wan"},
+                {"latency=fast", "--link latency is a time such as 20ms"},
+                {"latency=1ms,latency=2ms", "--link latency is given twice"}}) {
+            SonicCliTest.Run b = run("infer", "--model", sample("mnist-m1").toString(), "--input",
+                    inputs("mnist-m1").toString(), "--link", bad[0]);
+            assertEquals(SonicCli.EXIT_BAD_INPUT, b.code(), bad[0]);
+            assertTrue(b.err().contains(bad[1]), b.err());
+        }
+    }
+
+    @Test
+    void batchesOverTheLocalServersCostOneQuerysRoundsEach() throws Exception {
+        SonicCliTest.Run r = run("infer", "--model", sample("mnist-m2").toString(), "--input",
+                inputs("mnist-m2").toString(), "--limit", "5", "--batch", "3", "--json");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().strip().lines().toList();
+        assertEquals(5, lines.size());
+        CostModel.Cost want = CostModel.total(OnnxImporter.read(sample("mnist-m2")), SecureConfig.DEFAULT);
+        for (int k = 0; k < 5; k++) {
+            JsonNode o = new ObjectMapper().readTree(lines.get(k));
+            assertEquals(o.get("plainLabel").asInt(), o.get("label").asInt());
+            assertEquals(want.onlineBytes(), o.get("online").get("bytes").asLong(), "each query's own traffic");
+            JsonNode b = o.get("batch");
+            assertEquals(k / 3, b.get("index").asInt());
+            int size = k < 3 ? 3 : 2;
+            assertEquals(size, b.get("size").asInt());
+            assertEquals(want.rounds(), b.get("rounds").asLong(), "a batch costs one query's rounds");
+            assertEquals(size * want.onlineBytes(), b.get("bytes").asLong());
+        }
+        SonicCliTest.Run table = run("infer", "--model", sample("mnist-m1").toString(), "--input",
+                inputs("mnist-m1").toString(), "--limit", "4", "--batch", "4", "--in-memory");
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("batch 1: 4 samples in " + CostModel.total(OnnxImporter.read(sample("mnist-m1")),
+                SecureConfig.DEFAULT).rounds() + " rounds (one query's)"), table.out());
+        SonicCliTest.Run bad = run("infer", "--model", sample("mnist-m1").toString(), "--input",
+                inputs("mnist-m1").toString(), "--batch", "0");
+        assertEquals(SonicCli.EXIT_BAD_INPUT, bad.code());
+        assertTrue(bad.err().contains("--batch must be between 1 and 256, not 0"), bad.err());
+    }
+
+    @Test
     void inferTableShowsLayersAndPrediction() {
         SonicCliTest.Run r = run("infer", "--model", sample("breast-cancer").toString(), "--input",
                 inputs("breast-cancer").toString(), "--limit", "2", "--output", "label", "--linear", "mask-reuse");
@@ -127,7 +188,7 @@ class InferBenchCliTest {
         assertEquals(16 + 8, faithful.get("relus").asLong());
         List<String> csv = Files.readAllLines(dir.resolve("bench.csv"));
         assertEquals(5, csv.size());
-        assertTrue(csv.get(0).startsWith("model,suite,linear,online_bytes,rounds"));
+        assertTrue(csv.get(0).startsWith("model,suite,linear,link,batch,online_bytes,rounds"));
     }
 
     @Test

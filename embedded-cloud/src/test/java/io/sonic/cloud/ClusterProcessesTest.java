@@ -210,6 +210,17 @@ class ClusterProcessesTest {
                 .header("Authorization", "Bearer t").POST(HttpRequest.BodyPublishers.ofString("{oops"))).statusCode());
         assertEquals(400, call(HttpRequest.newBuilder(s1.url().resolve("/v1/sessions"))
                 .header("Authorization", "Bearer t").POST(HttpRequest.BodyPublishers.ofString("null"))).statusCode());
+        for (String[] c : new String[][] {{"\"batch\":0", "batch must be between 1 and 256, not 0"},
+                {"\"batch\":257", "batch must be between 1 and 256, not 257"},
+                {"\"batch\":2,\"step\":true", "step mode runs one query at a time"},
+                {"\"link\":\"moon\"", "link must be loopback, lan, wan"},
+                {"\"link\":\"latency=99s\"", "link latency must be at most 10 s"}}) {
+            HttpResponse<String> refused = call(HttpRequest.newBuilder(s1.url().resolve("/v1/sessions"))
+                    .header("Authorization", "Bearer t").POST(HttpRequest.BodyPublishers.ofString("{\"sessionId\":\""
+                            + UUID.randomUUID() + "\",\"modelId\":\"bc\"," + c[0] + "}")));
+            assertEquals(400, refused.statusCode(), c[0] + ": " + refused.body());
+            assertTrue(refused.body().contains(c[1]), refused.body());
+        }
         byte[] badModel = io.sonic.cloud.wire.UploadCodec.encode("{}".getBytes(StandardCharsets.UTF_8),
                 new io.sonic.cloud.api.ModelMeta(new io.sonic.engine.InputRange(0, 1)), new byte[10]);
         String credential = ClusterTrust.fromSecret(secret).uploadCredential();

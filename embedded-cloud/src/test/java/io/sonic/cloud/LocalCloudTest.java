@@ -64,6 +64,41 @@ class LocalCloudTest {
         }
     }
 
+    /** A batch over the servers: one query's rounds for all, each query its own output and randomness. */
+    @Test
+    void aBatchRunsInOneSessionWithOneQuerysRoundsAndEveryQuerysOwnResult() {
+        SampleModels m2 = new SampleModels("mnist-m2");
+        ModelGraph g = m2.graph();
+        client.upload(g, "m2-batch", "owner-secret-token", SecureConfig.DEFAULT.fixedPoint(), m2.inputRange());
+        io.sonic.model.eval.FloatEvaluator plain = new io.sonic.model.eval.FloatEvaluator(g);
+        for (SecureConfig cfg : List.of(SecureConfig.DEFAULT, SecureConfig.DEFAULT.withOutput(SecureConfig.OutputMode.LABEL),
+                SecureConfig.DEFAULT.withSuite(SecureConfig.Suite.FSS).withLinear(SecureConfig.LinearMode.MASK_REUSE))) {
+            List<float[]> inputs = m2.inputs().subList(10, 16);
+            io.sonic.engine.BatchResult b = client.inferBatch("m2-batch", inputs, cfg);
+            CostModel.Cost query = CostModel.total(g, cfg);
+            assertEquals(inputs.size(), b.size());
+            assertEquals(query.rounds(), b.online().rounds(), cfg.text() + ": a batch has one query's rounds");
+            assertEquals(inputs.size() * query.onlineBytes(), b.online().bytes(), cfg.text() + ": n queries' bytes");
+            FixedPointEvaluator ideal = new FixedPointEvaluator(g, cfg.fixedPoint());
+            for (int k = 0; k < inputs.size(); k++) {
+                InferenceResult r = b.samples().get(k);
+                assertEquals(plain.run(inputs.get(k)).argmax(), r.predictedLabel(), cfg.text() + " query " + k);
+                assertEquals(query.onlineBytes(), r.online().bytes());
+                if (cfg.output() == SecureConfig.OutputMode.LOGITS) {
+                    long[] want = ideal.run(ideal.encodeInput(inputs.get(k)), LayerListener.NONE);
+                    for (int i = 0; i < want.length; i++) {
+                        assertTrue(Math.abs(r.outputRing()[i] - want[i]) <= io.sonic.engine.ErrorBound.units(g, cfg),
+                                cfg.text() + " query " + k + " output " + i);
+                    }
+                }
+            }
+        }
+        IllegalArgumentException tooMany = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> client.inferBatch("m2-batch", java.util.Collections.nCopies(257, m2.inputs().get(0)),
+                        SecureConfig.DEFAULT));
+        assertTrue(tooMany.getMessage().contains("1 to 256"), tooMany.getMessage());
+    }
+
     @Test
     void stepModePausesBeforeEveryLayerAndCancelEndsTheSessionOnBothServers() throws Exception {
         SampleModels bc = new SampleModels("breast-cancer");

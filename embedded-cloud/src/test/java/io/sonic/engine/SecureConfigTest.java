@@ -1,5 +1,6 @@
 package io.sonic.engine;
 
+import io.sonic.engine.net.LinkProfile;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,18 +19,21 @@ class SecureConfigTest {
             for (SecureConfig.LinearMode l : SecureConfig.LinearMode.values()) {
                 for (SecureConfig.TruncationMode t : SecureConfig.TruncationMode.values()) {
                     for (SecureConfig.OutputMode o : SecureConfig.OutputMode.values()) {
-                        SecureConfig c = new SecureConfig(12, s, l, t, o, Duration.ofSeconds(3));
-                        assertEquals(c, SecureConfig.parseText(c.text(), SecureConfig.DEFAULT
-                                .withTimeout(Duration.ofSeconds(3))));
-                        assertEquals(c, SecureConfig.fromFields(c.fields(), SecureConfig.DEFAULT
-                                .withTimeout(Duration.ofSeconds(3))));
-                        n++;
+                        for (LinkProfile link : new LinkProfile[] {LinkProfile.LOOPBACK, LinkProfile.LAN,
+                                LinkProfile.WAN, LinkProfile.parse("latency=1.5ms,bandwidth=10mbit,jitter=250us")}) {
+                            SecureConfig c = new SecureConfig(12, s, l, t, o, link, Duration.ofSeconds(3));
+                            assertEquals(c, SecureConfig.parseText(c.text(), SecureConfig.DEFAULT
+                                    .withTimeout(Duration.ofSeconds(3))));
+                            assertEquals(c, SecureConfig.fromFields(c.fields(), SecureConfig.DEFAULT
+                                    .withTimeout(Duration.ofSeconds(3))));
+                            n++;
+                        }
                     }
                 }
             }
         }
-        assertEquals(16, n);
-        assertEquals("suite=sonic linear=faithful truncation=exact output=logits fractionBits=16",
+        assertEquals(64, n);
+        assertEquals("suite=sonic linear=faithful truncation=exact output=logits link=loopback fractionBits=16",
                 SecureConfig.DEFAULT.text());
     }
 

@@ -59,13 +59,14 @@ public final class TwoParties {
                 int party = p;
                 f.add(ex.submit(() -> {
                     try {
-                        m[party].scope("test");
-                        Randomness r = Randomness.dealt(party, dealt, null);
-                        T out = body.apply(new PartyContext(party, m[party], r, cfg));
-                        if (r.remaining() != 0) {
-                            throw new IllegalStateException(r.remaining() + " randomness items unused");
+                        try (MeteredChannel.Scope s = m[party].scope("test")) {
+                            Randomness r = Randomness.dealt(party, dealt, null);
+                            T out = body.apply(new PartyContext(party, m[party], r, cfg));
+                            if (r.remaining() != 0) {
+                                throw new IllegalStateException(r.remaining() + " randomness items unused");
+                            }
+                            return out;
                         }
-                        return out;
                     } catch (RuntimeException | Error e) {
                         pair[0].close();
                         pair[1].close();

@@ -36,28 +36,28 @@ class ViewsTest {
     private static final double CHI2_255 = 347.0;
 
     /** Records every message a server receives. */
-    static final class Recording implements Channel {
-        final Channel inner;
+    static final class Recording extends io.sonic.engine.net.ForwardingChannel {
         final ByteArrayOutputStream received = new ByteArrayOutputStream();
 
         Recording(Channel inner) {
-            this.inner = inner;
+            super(inner);
         }
 
-        public void send(byte[] m) {
-            inner.send(m);
-        }
-
-        public byte[] receive() {
-            byte[] m = inner.receive();
+        private byte[] record(byte[] m) {
             synchronized (received) {
                 received.writeBytes(m);
             }
             return m;
         }
 
-        public void close() {
-            inner.close();
+        @Override
+        public byte[] receive() {
+            return record(inner.receive());
+        }
+
+        @Override
+        public byte[] exchange(String what, byte[] m) {
+            return record(inner.exchange(what, m));
         }
     }
 
@@ -234,7 +234,7 @@ class ViewsTest {
                 return w;
             }, ctx -> {
                 SecureParty p = new SecureParty(ctx.party(), g, shares[ctx.party()], cfg);
-                return p.run(in[ctx.party()], ctx.channel(), ctx.randomness(), SecureLayerListener.NONE).values();
+                return p.run(in[ctx.party()], new io.sonic.engine.net.MeteredChannel(ctx.channel()), ctx.randomness(), SecureLayerListener.NONE).values();
             });
             counts[k] = byteCounts(rec.get(1).received.toByteArray());
             assertTrue(chiSquareUniform(counts[k]) < CHI2_255, suite + " input " + k + ": chi2 "

@@ -16,6 +16,7 @@ import io.sonic.cloud.tls.ClientTrust;
 import io.sonic.cloud.wire.GraphCodec;
 import io.sonic.cloud.wire.ShareCodec;
 import io.sonic.cloud.wire.UploadCodec;
+import io.sonic.engine.BatchResult;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.InputRange;
 import io.sonic.engine.ModelShare;
@@ -423,19 +424,43 @@ public final class CloudClient implements AutoCloseable {
     /** The full form: events, the input shares sent, and a control for cancelling or stepping. */
     public InferenceResult infer(String modelId, float[] input, SecureConfig cfg, Consumer<SessionEvent> events,
                                  Consumer<SharedTensor[]> sharesSent, Control control) {
+        return run(modelId, List.of(input), cfg, events, sharesSent, control).samples().get(0);
+    }
+
+    /**
+     * A batch of queries in one session on each server: every round carries all of them, so the batch costs
+     * one query's rounds; each query has its own shares and correlated randomness. Each sample's result has
+     * its own output and the per-layer traffic of one query (the servers report the first query's layers;
+     * every query's are the same, as the engine's tests check); the batch's own figures are the link's.
+     */
+    public BatchResult inferBatch(String modelId, List<float[]> inputs, SecureConfig cfg) {
+        if (inputs.isEmpty() || inputs.size() > SessionRequest.MAX_BATCH) {
+            throw new IllegalArgumentException("a batch has 1 to " + SessionRequest.MAX_BATCH + " inputs, not "
+                    + inputs.size());
+        }
+        return run(modelId, inputs, cfg, null, shares -> { }, new Control());
+    }
+
+    private BatchResult run(String modelId, List<float[]> inputs, SecureConfig cfg, Consumer<SessionEvent> events,
+                            Consumer<SharedTensor[]> sharesSent, Control control) {
         ModelInfo info = model(modelId);
         int[] inShape = info.inputShape();
         int[] outShape = info.outputShape();
         FixedPoint fp = new FixedPoint(info.fractionBits());
-        if (input.length != Shapes.size(inShape)) {
-            throw new ModelException("input has " + input.length + " values, but model '" + modelId + "' of input shape "
-                    + Shapes.format(inShape) + " needs " + Shapes.size(inShape));
+        int n = inputs.size();
+        for (int k = 0; k < n; k++) {
+            float[] input = inputs.get(k);
+            if (input.length != Shapes.size(inShape)) {
+                throw new ModelException((n == 1 ? "input" : "input " + (k + 1) + " of the batch") + " has "
+                        + input.length + " values, but model '" + modelId + "' of input shape "
+                        + Shapes.format(inShape) + " needs " + Shapes.size(inShape));
+            }
+            info.inputRange().check(input, n == 1 ? 0 : k + 1);
         }
-        info.inputRange().check(input, 0);
         long start = System.nanoTime();
         UUID id = UUID.randomUUID();
         String token = io.sonic.cloud.server.Tokens.newToken();
-        byte[] openBody = ApiJson.write(SessionRequest.of(id.toString(), modelId, cfg, control.stepping()));
+        byte[] openBody = ApiJson.write(SessionRequest.of(id.toString(), modelId, cfg, control.stepping(), n));
         control.cancel = () -> {
             for (int p = 0; p < 2; p++) {
                 try {
@@ -461,19 +486,26 @@ public final class CloudClient implements AutoCloseable {
             throw new CancelledException();
         }
         Thread follower = events == null ? null : follow(id, token, events);
-        SharedTensor[] in = SharedTensor.split(new RingTensor(inShape, fp.encode(input)), Prg.fresh());
-        sharesSent.accept(in);
+        List<List<SharedTensor>> shares = List.of(new ArrayList<>(), new ArrayList<>());
+        for (float[] input : inputs) {
+            SharedTensor[] in = SharedTensor.split(new RingTensor(inShape, fp.encode(input)), Prg.fresh());
+            sharesSent.accept(in);
+            shares.get(0).add(in[0]);
+            shares.get(1).add(in[1]);
+        }
         for (int p = 0; p < 2; p++) {
             try {
                 check(p, sendRetrying(p, request(p, "/v1/sessions/" + id + "/input", token)
                         .header("Content-Type", "application/octet-stream")
-                        .PUT(HttpRequest.BodyPublishers.ofByteArray(ShareCodec.encodeTensor(in[p])))),
-                        "sending the input share", null);
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(ShareCodec.encodeTensor(
+                                SharedTensor.stack(shares.get(p)))))),
+                        "sending the input share" + (n == 1 ? "" : "s"), null);
             } catch (CloudException e) {
                 control.cancel.run();
                 throw control.cancelled() ? new CancelledException() : e;
             }
         }
+        int outSize = cfg.output() == SecureConfig.OutputMode.LABEL ? 1 : Shapes.size(outShape);
         SharedTensor[] out = new SharedTensor[2];
         long deadline = System.nanoTime() + (control.stepping() ? Duration.ofHours(3) : Duration.ofMinutes(10)).toNanos();
         long pause = 2;
@@ -484,7 +516,14 @@ public final class CloudClient implements AutoCloseable {
                 }
                 HttpResponse<byte[]> r = send(p, request(p, "/v1/sessions/" + id + "/output", token).GET());
                 if (r.statusCode() == 200) {
-                    out[p] = ShareCodec.decodeTensor(r.body(), p, null);
+                    try {
+                        out[p] = ShareCodec.decodeTensor(r.body(), p, n * outSize);
+                    } catch (io.sonic.cloud.wire.BadPayloadException e) {
+                        control.cancel.run();
+                        throw new CloudException("server " + p + " returned an output share that does not fit "
+                                + (n == 1 ? "the model's output" : "the batch's " + n + " outputs") + ": "
+                                + e.getMessage());
+                    }
                 } else if (r.statusCode() != 202) {
                     if (control.cancelled()) {
                         throw new CancelledException();
@@ -502,7 +541,8 @@ public final class CloudClient implements AutoCloseable {
                 pause = Math.min(20, pause * 2);
             }
         }
-        long[] y = SharedTensor.reconstruct(out[0], out[1]).values();
+        long[] all = SharedTensor.reconstruct(new SharedTensor(0, new int[] {n * outSize}, out[0].values()),
+                new SharedTensor(1, new int[] {n * outSize}, out[1].values())).values();
         long nanos = System.nanoTime() - start;
         if (follower != null) {
             try {
@@ -517,27 +557,34 @@ public final class CloudClient implements AutoCloseable {
                 "reading the session status", SessionStatus.class);
         control.cancel.run();
         List<InferenceResult.LayerStat> layers = new ArrayList<>();
+        Traffic perQuery = Traffic.ZERO;
         for (int i = 0; i < st.layers().size(); i++) {
             SessionEvent l = st.layers().get(i);
-            long wire = i < st1.layers().size() ? wire(l.wireBytesSent(), st1.layers().get(i).wireBytesSent()) : -1;
-            layers.add(layerStat(l, wire));
+            long wire = n > 1 ? -1 : i < st1.layers().size() ? wire(l.wireBytesSent(), st1.layers().get(i).wireBytesSent())
+                    : -1;
+            InferenceResult.LayerStat stat = layerStat(l, wire);
+            layers.add(stat);
+            perQuery = perQuery.plus(stat.online());
         }
         long totalWire = wire(st.online().wireBytesSent(), st1.online().wireBytesSent());
         Traffic online = new Traffic(st.online().bytesSent(), st.online().bytesReceived(), st.online().messagesSent(),
-                st.online().messagesReceived(), st.online().rounds(), (long) (st.online().millis() * 1e6));
+                st.online().messagesReceived(), st.online().rounds());
         long onlineNanos = (long) (st.online().millis() * 1e6);
         long offline = st.offline().bytes();
         long pausedNanos = (long) (st.online().pausedMillis() * 1e6);
-        if (cfg.output() == SecureConfig.OutputMode.LABEL) {
-            return new InferenceResult(new double[0], (int) y[0], y, layers, online, totalWire, offline,
-                    onlineNanos, 0, nanos, pausedNanos);
+        List<InferenceResult> results = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            long[] y = java.util.Arrays.copyOfRange(all, k * outSize, (k + 1) * outSize);
+            Traffic t = n == 1 ? online : perQuery;
+            long wire = n == 1 ? totalWire : -1;
+            long off = offline / n;
+            results.add(cfg.output() == SecureConfig.OutputMode.LABEL
+                    ? new InferenceResult(new double[0], (int) y[0], y, layers, t, wire, off, onlineNanos, 0, nanos,
+                    pausedNanos)
+                    : new InferenceResult(fp.decode(y), null, y, layers, t, wire, off, onlineNanos, 0, nanos,
+                    pausedNanos));
         }
-        if (y.length != Shapes.size(outShape)) {
-            throw new CloudException("the servers returned " + y.length + " values for an output of shape "
-                    + Shapes.format(outShape));
-        }
-        return new InferenceResult(fp.decode(y), null, y, layers, online, totalWire, offline, onlineNanos, 0, nanos,
-                pausedNanos);
+        return new BatchResult(results, online, onlineNanos, offline, 0, nanos);
     }
 
     private void proceedBoth(UUID id, String token, boolean all) {
@@ -573,8 +620,7 @@ public final class CloudClient implements AutoCloseable {
     }
 
     private static Traffic traffic(SessionEvent e) {
-        return new Traffic(e.bytesSent(), e.bytesReceived(), e.messagesSent(), e.messagesReceived(), e.rounds(),
-                (long) (e.millis() * 1e6));
+        return new Traffic(e.bytesSent(), e.bytesReceived(), e.messagesSent(), e.messagesReceived(), e.rounds());
     }
 
     private Thread follow(UUID id, String token, Consumer<SessionEvent> events) {

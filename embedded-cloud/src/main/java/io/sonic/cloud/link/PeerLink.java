@@ -22,13 +22,15 @@ import java.util.concurrent.TimeUnit;
  * protocol data, type 1 aborts the session on the other side (payload: a reason without values), type 2
  * is a heartbeat (zero session id, no payload) that each side sends when it has sent nothing else for
  * {@value #HEARTBEAT_MILLIS} ms, so that a peer that stops answering (a frozen process, a dead route)
- * shows as unresponsive within a few seconds although its TCP connection stays open.
+ * shows as unresponsive within a few seconds although its TCP connection stays open; type 3 tells the other
+ * side that this side closed the session (its pending receive, if any, fails at once instead of timing out).
  * When the link drops, every session waiting on it fails at once with a clear message.
  */
 public final class PeerLink {
     static final byte DATA = 0;
     static final byte ABORT = 1;
     static final byte HEARTBEAT = 2;
+    static final byte CLOSE = 3;
     static final int HEADER = 17;
     /** A side sends a heartbeat when it has sent nothing for this long. */
     public static final long HEARTBEAT_MILLIS = 1000;
@@ -150,8 +152,23 @@ public final class PeerLink {
         return new LinkChannel(this, sessionId, timeout);
     }
 
+    /** Forgets a session this side closed and tells the peer, without waiting (it may be gone). */
     void release(UUID sessionId) {
         inboxes.remove(sessionId);
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            return;
+        }
+        ByteBuffer frame = ByteBuffer.allocate(HEADER);
+        frame.put(CLOSE).putLong(sessionId.getMostSignificantBits()).putLong(sessionId.getLeastSignificantBits()).flip();
+        try {
+            synchronized (this) {
+                s.sendBinary(frame, Callback.NOOP);
+            }
+            lastSent = System.nanoTime();
+        } catch (RuntimeException ignored) {
+            // the link is going down; the peer's waits end with it
+        }
     }
 
     /** Drops buffered frames of sessions nobody opened within {@code maxAge}. */
@@ -236,6 +253,15 @@ public final class PeerLink {
             return;
         }
         UUID id = new UUID(buf.getLong(), buf.getLong());
+        if (type == CLOSE) {
+            // only a session still open here has a receive to wake; a late close must not create an inbox
+            Inbox open = inboxes.get(id);
+            if (open != null) {
+                open.abortReason = peerName + " closed the session";
+                open.queue.add(LINK_LOST);
+            }
+            return;
+        }
         byte[] payload = new byte[buf.remaining()];
         buf.get(payload);
         Inbox in = inboxes.computeIfAbsent(id, k -> new Inbox());

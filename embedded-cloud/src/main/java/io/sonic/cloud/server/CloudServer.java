@@ -191,6 +191,11 @@ public final class CloudServer implements AutoCloseable {
         return config.timeout();
     }
 
+    /** The link simulated for sessions that do not ask for one. */
+    io.sonic.engine.net.LinkProfile linkProfile() {
+        return config.link();
+    }
+
     byte[] credentialHash() {
         return credentialHash;
     }

@@ -1,5 +1,7 @@
 package io.sonic.cloud.server;
 
+import io.sonic.engine.net.LinkProfile;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,14 +22,18 @@ import java.util.List;
  * @param names            further host names or addresses clients use to reach the node (put into its certificate)
  * @param limits           what the node bounds (connections, bodies, store, sessions, streams)
  * @param uploadCredential who may upload models (servers); null for the one derived from the cluster secret
+ * @param link             servers: the network simulated on the server-to-server link for sessions that do not
+ *                         ask for one ({@link LinkProfile#LOOPBACK}: none)
  */
 public record NodeConfig(int party, String host, int port, Path dataDir, String secret, URI peer, URI dealer,
-                         Duration timeout, List<String> names, ServerLimits limits, String uploadCredential) {
+                         Duration timeout, List<String> names, ServerLimits limits, String uploadCredential,
+                         LinkProfile link) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     public NodeConfig {
         names = names == null ? List.of() : List.copyOf(names);
         limits = limits == null ? ServerLimits.DEFAULT : limits;
+        link = link == null ? LinkProfile.LOOPBACK : link;
         if (uploadCredential != null && uploadCredential.isBlank()) {
             throw new IllegalArgumentException("an upload credential must not be blank");
         }
@@ -36,11 +42,17 @@ public record NodeConfig(int party, String host, int port, Path dataDir, String 
     /** A node with the default limits and the upload credential derived from the secret. */
     public NodeConfig(int party, String host, int port, Path dataDir, String secret, URI peer, URI dealer,
                       Duration timeout, List<String> names) {
-        this(party, host, port, dataDir, secret, peer, dealer, timeout, names, null, null);
+        this(party, host, port, dataDir, secret, peer, dealer, timeout, names, null, null, null);
     }
 
     public NodeConfig withLimits(ServerLimits l) {
-        return new NodeConfig(party, host, port, dataDir, secret, peer, dealer, timeout, names, l, uploadCredential);
+        return new NodeConfig(party, host, port, dataDir, secret, peer, dealer, timeout, names, l, uploadCredential,
+                link);
+    }
+
+    public NodeConfig withLink(LinkProfile l) {
+        return new NodeConfig(party, host, port, dataDir, secret, peer, dealer, timeout, names, limits,
+                uploadCredential, l);
     }
 
     /** The names and addresses for the node's certificate: the bind address (unless a wildcard) and the extra names. */

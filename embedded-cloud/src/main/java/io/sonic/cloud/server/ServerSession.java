@@ -43,11 +43,13 @@ final class ServerSession {
     final boolean stepping;
     /** The remote address that opened the session (for per-client limits). */
     final String client;
+    /** How many queries run together (every round carries all of them). */
+    final int batch;
     final long created = System.nanoTime();
 
     private State state = State.CREATED;
     private long endedAt;
-    private SharedTensor input;
+    private List<SharedTensor> input;
     private byte[] output;
     private String error;
     private final List<SessionEvent> events = new ArrayList<>();
@@ -61,8 +63,10 @@ final class ServerSession {
     private long pausedNanos;
     private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
 
-    ServerSession(UUID id, String modelId, byte[] tokenHash, SecureConfig config, boolean stepping, String client) {
+    ServerSession(UUID id, String modelId, byte[] tokenHash, SecureConfig config, boolean stepping, String client,
+                  int batch) {
         this.id = id;
+        this.batch = batch;
         this.modelId = modelId;
         this.tokenHash = tokenHash;
         this.config = config;
@@ -93,7 +97,8 @@ final class ServerSession {
         return endedAt;
     }
 
-    synchronized boolean start(SharedTensor in) {
+    /** The input shares of the batch's queries, in order. */
+    synchronized boolean start(List<SharedTensor> in) {
         if (state != State.CREATED) {
             return false;
         }
@@ -102,7 +107,7 @@ final class ServerSession {
         return true;
     }
 
-    synchronized SharedTensor input() {
+    synchronized List<SharedTensor> input() {
         return input;
     }
 
@@ -261,7 +266,7 @@ final class ServerSession {
 
     synchronized SessionStatus status() {
         return new SessionStatus(id.toString(), modelId, state.api(), config.suite().cliName(), config.linear().cliName(),
-                config.truncation().cliName(), config.output().cliName(),
-                stepping, error, online, new SessionStatus.Offline(offlineBytes), new ArrayList<>(layers));
+                config.truncation().cliName(), config.output().cliName(), config.link().text(),
+                stepping, batch, error, online, new SessionStatus.Offline(offlineBytes), new ArrayList<>(layers));
     }
 }

@@ -8,6 +8,7 @@ import io.sonic.cloud.dealer.DealAnswer;
 import io.sonic.cloud.link.LinkChannel;
 import io.sonic.cloud.link.PeerLink;
 import io.sonic.cloud.wire.ShareCodec;
+import io.sonic.engine.CostModel;
 import io.sonic.engine.Plan;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureLayerListener;
@@ -17,6 +18,8 @@ import io.sonic.engine.dealer.Dealer;
 import io.sonic.engine.dealer.Need;
 import io.sonic.engine.protocol.ProtocolId;
 import io.sonic.engine.dealer.Randomness;
+import io.sonic.engine.net.BatchChannel;
+import io.sonic.engine.net.Channel;
 import io.sonic.engine.net.ChannelException;
 import io.sonic.engine.net.MeteredChannel;
 import io.sonic.engine.net.Round;
@@ -27,6 +30,7 @@ import io.sonic.model.layer.Layer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -70,8 +74,9 @@ final class SessionRunner implements Consumer<ServerSession> {
     @Override
     public void accept(ServerSession s) {
         LinkChannel ch = null;
+        Channel stack = null;
         ModelStore.Loaded m = null;
-        ReadAhead ahead = null;
+        List<ReadAhead> aheads = new ArrayList<>();
         try {
             if (!s.open()) {
                 return;
@@ -84,46 +89,47 @@ final class SessionRunner implements Consumer<ServerSession> {
             byte[] maskSeed = null;
             DealRequest request;
             if (cfg.linear() == SecureConfig.LinearMode.MASK_REUSE) {
-                MaskUse masks = masks(m, p, s.id, cfg.timeout());
+                MaskUse masks = masks(m, p, s.id, cfg);
                 maskSeed = masks.seed();
                 request = DealRequest.of(party, hash, cfg, masks.key(), masks.generation());
             } else {
-                sameUpload(m.stored, s.id, cfg.timeout());
+                sameUpload(m.stored, s.id, cfg);
                 request = DealRequest.of(party, hash, cfg);
             }
-            java.io.InputStream deal = dealer.deal(s.id, request, m.structureJson);
-            DealAnswer.Part part;
-            try {
-                part = DealAnswer.decode(deal, plan, party);
-            } catch (RuntimeException e) {
-                try {
-                    deal.close();
-                } catch (java.io.IOException ignored) {
-                    // the answer is abandoned either way
-                }
-                throw e;
+            int n = s.batch;
+            // the dealer's part is offline: each query's own answer, read (as far as the budget holds) first
+            List<Randomness> sources = new ArrayList<>(n);
+            for (int k = 0; k < n; k++) {
+                Fetched f = fetch(sampleId(s.id, k), request, m, plan, READ_AHEAD_BYTES / n,
+                        "sonic-deal-" + NodeLog.shortId(s.id) + (n == 1 ? "" : "-" + k), cfg);
+                aheads.add(f.ahead());
+                sources.add(Randomness.fromPayloads(party, plan, f.seed(), f.ahead(), maskSeed));
             }
-            ahead = new ReadAhead(part.payloads(), plan.size(), deal, READ_AHEAD_BYTES, cfg.timeout(),
-                    "sonic-deal-" + NodeLog.shortId(s.id));
-            long offline = Dealer.offlineBytesOf(plan);
-            Randomness r = Randomness.fromPayloads(party, plan, part.seed(), ahead, maskSeed);
-            // the dealer's part is offline: read it (or as much as the budget holds) before the online phase
-            ahead.awaitFilled();
-            ch = link.open(s.id, cfg.timeout());
+            for (ReadAhead a : aheads) {
+                a.awaitFilled();
+            }
+            long offline = Dealer.offlineBytesOf(plan) * n;
+            long queryBytes = CostModel.total(m.graph, cfg).onlineBytes() / 2;
+            ch = link.open(s.id, cfg.channelTimeout(queryBytes * n));
             s.channel(ch);
-            MeteredChannel metered = new MeteredChannel(ch);
+            stack = cfg.link().wrap(ch);
+            MeteredChannel metered = new MeteredChannel(stack);
+            BatchChannel batch = new BatchChannel(metered, n, cfg.channelTimeout(queryBytes * n));
+            // both servers start the clock once both are ready (input and dealer data in hand): one byte each
+            // way under the simulation and below the meter, like the control exchanges before it
+            stack.exchange("ready", new byte[] {READY});
             long wireBefore = link.wireBytesOut();
             long onlineStart = System.nanoTime();
             Events events = new Events(s, Dealer.offlineBytesPerLayer(plan, m.graph.layers().size()));
-            SharedTensor out = p.run(s.input(), metered, r, events);
+            List<SharedTensor> out = runBatch(s, p, batch, sources, events);
             long wireAfter = link.wireBytesOut();
             long nanos = System.nanoTime() - onlineStart - s.pausedNanos();
             Traffic t = metered.total();
-            s.finish(ShareCodec.encodeTensor(out), new OnlineTraffic(t.bytes(), t.bytesSent(), t.bytesReceived(),
-                    t.rounds(), t.messagesSent(), t.messagesReceived(), wireBefore < 0 ? -1 : wireAfter - wireBefore,
-                    nanos / 1e6, s.pausedNanos() / 1e6), offline);
-            log.accept(String.format(java.util.Locale.ROOT, "session %s done: %,d bytes in %d rounds, %.1f ms online",
-                    NodeLog.shortId(s.id), t.bytes(), t.rounds(), nanos / 1e6));
+            s.finish(ShareCodec.encodeTensor(SharedTensor.stack(out)), new OnlineTraffic(t.bytes(), t.bytesSent(),
+                    t.bytesReceived(), t.rounds(), t.messagesSent(), t.messagesReceived(), wireBefore < 0 ? -1
+                    : wireAfter - wireBefore, nanos / 1e6, s.pausedNanos() / 1e6), offline);
+            log.accept(String.format(java.util.Locale.ROOT, "session %s done: %s%,d bytes in %d rounds, %.1f ms online",
+                    NodeLog.shortId(s.id), n == 1 ? "" : n + " queries, ", t.bytes(), t.rounds(), nanos / 1e6));
         } catch (ServerSession.EndedException e) {
             abort(ch, s, "server " + party + ": " + e.getMessage());
         } catch (ApiException | ChannelException | IllegalStateException e) {
@@ -133,8 +139,11 @@ final class SessionRunner implements Consumer<ServerSession> {
         } catch (RuntimeException | Error e) {
             abort(ch, s, "server " + party + ": internal error (" + e.getClass().getSimpleName() + ")");
         } finally {
-            if (ahead != null) {
-                ahead.close();
+            for (ReadAhead a : aheads) {
+                a.close();
+            }
+            if (stack != null) {
+                stack.close();
             }
             if (ch != null) {
                 ch.close();
@@ -143,6 +152,96 @@ final class SessionRunner implements Consumer<ServerSession> {
                 store.release(m);
             }
         }
+    }
+
+    /** Query k's id at the dealer: the session's own for the first, one derived from it for the others. */
+    private static UUID sampleId(UUID session, int k) {
+        return k == 0 ? session : UUID.nameUUIDFromBytes(("sample " + k + " of " + session)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One query's answer from the dealer: this server's seed, and its payloads as they are read ahead. */
+    private record Fetched(byte[] seed, ReadAhead ahead) {
+    }
+
+    /** Asks the dealer for one query's randomness and starts reading its answer ahead. */
+    private Fetched fetch(UUID id, DealRequest request, ModelStore.Loaded m, List<Need<?>> plan, long budget,
+                            String name, SecureConfig cfg) {
+        java.io.InputStream deal = dealer.deal(id, request, m.structureJson);
+        DealAnswer.Part part;
+        try {
+            part = DealAnswer.decode(deal, plan, party);
+        } catch (RuntimeException e) {
+            try {
+                deal.close();
+            } catch (java.io.IOException ignored) {
+                // the answer is abandoned either way
+            }
+            throw e;
+        }
+        return new Fetched(part.seed(), new ReadAhead(part.payloads(), plan.size(), deal, budget, cfg.timeout(), name));
+    }
+
+    /**
+     * Runs the batch's queries, each on a thread of its own (the first on this one, with the session's events):
+     * every round carries all of them. A query that fails aborts the batch, which ends every other query.
+     */
+    private List<SharedTensor> runBatch(ServerSession s, SecureParty p, BatchChannel batch, List<Randomness> sources,
+                                        Events events) {
+        int n = batch.size();
+        List<SharedTensor> in = s.input();
+        SharedTensor[] out = new SharedTensor[n];
+        RuntimeException[] failed = new RuntimeException[n];
+        List<Thread> threads = new ArrayList<>();
+        for (int k = 1; k < n; k++) {
+            int sample = k;
+            Thread t = new Thread(() -> {
+                try {
+                    out[sample] = runOne(p, in.get(sample), batch, sample, sources.get(sample), SecureLayerListener.NONE);
+                } catch (RuntimeException e) {
+                    failed[sample] = e;
+                    batch.abort("server " + party + ": query " + (sample + 1) + " of the batch failed: "
+                            + e.getMessage());
+                }
+            }, "sonic-batch-" + NodeLog.shortId(s.id) + "-" + k);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        try {
+            out[0] = runOne(p, in.get(0), batch, 0, sources.get(0), events);
+        } catch (RuntimeException e) {
+            if (n > 1) {
+                batch.abort("server " + party + ": " + e.getMessage());
+            }
+            throw e;
+        } finally {
+            for (Thread t : threads) {
+                try {
+                    t.join(s.config.channelTimeout(0).toMillis() * 2 + 1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        for (int k = 1; k < n; k++) {
+            if (failed[k] != null) {
+                throw failed[k];
+            }
+            if (out[k] == null) {
+                throw new IllegalStateException("query " + (k + 1) + " of the batch did not finish");
+            }
+        }
+        return List.of(out);
+    }
+
+    private static SharedTensor runOne(SecureParty p, SharedTensor input, BatchChannel batch, int k, Randomness r,
+                                       SecureLayerListener events) {
+        SharedTensor y = p.run(input, new MeteredChannel(batch.member(k)), r, events);
+        if (r.remaining() != 0) {
+            throw new IllegalStateException(r.remaining() + " randomness items left unused");
+        }
+        return y;
     }
 
     /** Ends the session here (unless it ended already) and tells the peer, with a reason that carries no values. */
@@ -206,6 +305,7 @@ final class SessionRunner implements Consumer<ServerSession> {
     private static final long READ_AHEAD_BYTES = 64L << 20;
 
     private static final byte SYNC_FORMAT = 1;
+    private static final byte READY = 1;
     private static final int SYNC_BYTES = 2 + 2 * Prg.SEED_BYTES;
 
     /**
@@ -224,9 +324,9 @@ final class SessionRunner implements Consumer<ServerSession> {
      * reached one server and failed on the other: two different shares would give a silently wrong
      * result. Versions stored without a key (by an older client) cannot be compared and run as before.
      */
-    private void sameUpload(ModelStore.Stored st, UUID session, Duration timeout) {
+    private void sameUpload(ModelStore.Stored st, UUID session, SecureConfig cfg) {
         UUID control = UUID.nameUUIDFromBytes(("sync:" + session).getBytes(StandardCharsets.UTF_8));
-        try (LinkChannel c = link.open(control, timeout)) {
+        try (Channel c = cfg.link().wrap(link.open(control, cfg.channelTimeout(SYNC_BYTES)))) {
             byte[] mine = versionMessage(st);
             byte[] theirs = c.exchange(mine.clone());
             if (theirs.length != SYNC_BYTES || theirs[0] != SYNC_FORMAT) {
@@ -241,13 +341,13 @@ final class SessionRunner implements Consumer<ServerSession> {
         }
     }
 
-    private MaskUse masks(ModelStore.Loaded m, SecureParty p, UUID session, Duration timeout) {
+    private MaskUse masks(ModelStore.Loaded m, SecureParty p, UUID session, SecureConfig cfg) {
         ModelStore.Stored st = m.stored;
         String key;
         DealerClient.MaskSeed mask;
         ModelStore.MaskState have;
         UUID control = UUID.nameUUIDFromBytes(("sync:" + session).getBytes(StandardCharsets.UTF_8));
-        try (LinkChannel c = link.open(control, timeout)) {
+        try (Channel c = cfg.link().wrap(link.open(control, cfg.channelTimeout(SYNC_BYTES)))) {
             byte[] mine = versionMessage(st);
             byte[] theirs = c.exchange(mine.clone());
             if (theirs.length != SYNC_BYTES || theirs[0] != SYNC_FORMAT) {
@@ -293,8 +393,9 @@ final class SessionRunner implements Consumer<ServerSession> {
             }
         }
         UUID setup = UUID.nameUUIDFromBytes(("setup:" + session).getBytes(StandardCharsets.UTF_8));
-        try (LinkChannel c = link.open(setup, timeout)) {
-            p.openMasks(new MeteredChannel(c), mask.seed());
+        try (LinkChannel c = link.open(setup, cfg.channelTimeout(CostModel.maskSetup(m.graph).onlineBytes() / 2));
+             Channel simulated = cfg.link().wrap(c)) {
+            p.openMasks(simulated, mask.seed());
         }
         m.masks(new ModelStore.MaskState(key, mask.generation(), p.openedMasks()));
         return new MaskUse(key, mask.generation(), mask.seed());

@@ -48,7 +48,7 @@ final class Sessions implements AutoCloseable {
 
     /** Opens a session, or refuses it when a limit is reached (503 with Retry-After) or the id is taken (409). */
     synchronized ServerSession create(UUID id, String modelId, byte[] tokenHash, SecureConfig cfg, boolean step,
-                                      String client) {
+                                      String client, int batch) {
         if (sessions.containsKey(id)) {
             throw new ApiException(409, "session " + id + " exists already");
         }
@@ -56,9 +56,11 @@ final class Sessions implements AutoCloseable {
         int openOfClient = 0;
         int paused = 0;
         int pausedOfClient = 0;
+        int queries = 0;
         for (ServerSession s : sessions.values()) {
             if (s.open()) {
                 open++;
+                queries += s.batch;
                 boolean same = s.client.equals(client);
                 openOfClient += same ? 1 : 0;
                 if (s.stepping) {
@@ -82,7 +84,12 @@ final class Sessions implements AutoCloseable {
             throw ApiException.busy("server " + party + " runs " + paused + " step-mode sessions, its limit; finish"
                     + " one (or run without step mode) and retry", 10);
         }
-        ServerSession s = new ServerSession(id, modelId, tokenHash, cfg, step, client);
+        if (queries + batch > MAX_OPEN_QUERIES) {
+            throw ApiException.busy("server " + party + " holds " + queries + " queries in open sessions; a batch of "
+                    + batch + " would pass its limit of " + MAX_OPEN_QUERIES + "; retry later or send a smaller batch",
+                    5);
+        }
+        ServerSession s = new ServerSession(id, modelId, tokenHash, cfg, step, client, batch);
         sessions.put(id, s);
         return s;
     }
@@ -97,7 +104,10 @@ final class Sessions implements AutoCloseable {
     }
 
     /** Gives the session its input and a worker; 409 if it has one, 503 when the workers are all busy. */
-    void start(ServerSession s, SharedTensor input) {
+    /** The most queries (all batches together) that open sessions may hold: each runs on a thread of its own. */
+    static final int MAX_OPEN_QUERIES = 1024;
+
+    void start(ServerSession s, List<SharedTensor> input) {
         synchronized (this) {
             int ofClient = 0;
             for (ServerSession o : sessions.values()) {

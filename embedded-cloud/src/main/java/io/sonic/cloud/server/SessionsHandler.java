@@ -105,8 +105,14 @@ final class SessionsHandler extends JsonHandler {
                     + "' on server " + server.party());
         }
         SecureConfig cfg = config(req, m.info().fractionBits());
+        int batch;
+        try {
+            batch = req.batchSize();
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
         server.sessions().create(id, m.id(), Tokens.hash(token), cfg, Boolean.TRUE.equals(req.step()),
-                Http.clientAddress(request));
+                Http.clientAddress(request), batch);
         Http.sendJson(response, callback, 201, new SessionCreated(id.toString(), m.info().inputShape(), "created"));
     }
 
@@ -117,21 +123,24 @@ final class SessionsHandler extends JsonHandler {
             throw new ApiException(404, "model '" + s.modelId + "' was deleted");
         }
         int[] shape = m.info().inputShape();
-        long size = ShareCodec.tensorPayloadBytes(shape);
+        // a batch's shares travel as one tensor of shape [batch, input size], one row per query
+        int[] sent = s.batch == 1 ? shape : new int[] {s.batch, io.sonic.model.Shapes.size(shape)};
+        long size = ShareCodec.tensorPayloadBytes(sent);
         if (request.getLength() > size) {
-            throw new ApiException(413, "an input share of model '" + s.modelId + "' has " + size + " bytes, not "
-                    + request.getLength());
+            throw new ApiException(413, "an input share of model '" + s.modelId + "'" + (s.batch == 1 ? ""
+                    : " for a batch of " + s.batch) + " has " + size + " bytes, not " + request.getLength());
         }
         withBody(request, response, callback, size, server.limits(), body -> {
-            SharedTensor in = ShareCodec.decodeTensor(body, server.party(), shape);
-            server.sessions().start(s, in);
+            SharedTensor in = ShareCodec.decodeTensor(body, server.party(), sent);
+            server.sessions().start(s, in.rows(s.batch, shape));
             Http.sendJson(response, callback, 202, new SessionState(s.id.toString(), "running"));
         });
     }
 
     private SecureConfig config(SessionRequest req, int fractionBits) {
         try {
-            return req.config(SecureConfig.DEFAULT.withFractionBits(fractionBits).withTimeout(server.timeout()));
+            return req.config(SecureConfig.DEFAULT.withFractionBits(fractionBits).withTimeout(server.timeout())
+                    .withLink(server.linkProfile()));
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, io.sonic.cloud.api.ApiJson.printable(e.getMessage()));
         }

@@ -24,6 +24,11 @@ public final class EchoChannel implements Channel {
     }
 
     @Override
+    public void abort(String reason) {
+        throw new ChannelException(reason);
+    }
+
+    @Override
     public void close() {
     }
 }

@@ -63,4 +63,35 @@ public final class SharedTensor {
     public int size() {
         return values.length;
     }
+
+    /** This share cut into {@code n} equal rows, each of shape {@code rowShape} (a batch's queries). */
+    public java.util.List<SharedTensor> rows(int n, int[] rowShape) {
+        int size = Shapes.size(rowShape);
+        if ((long) n * size != values.length) {
+            throw new IllegalArgumentException(n + " rows of shape " + Shapes.format(rowShape) + " need "
+                    + (long) n * size + " values, got " + values.length);
+        }
+        java.util.List<SharedTensor> out = new java.util.ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            out.add(new SharedTensor(party, rowShape, java.util.Arrays.copyOfRange(values, k * size, (k + 1) * size)));
+        }
+        return out;
+    }
+
+    /** The rows one after another as one share of shape [rows, row size] (one row: the row itself). */
+    public static SharedTensor stack(java.util.List<SharedTensor> rows) {
+        if (rows.size() == 1) {
+            return rows.get(0);
+        }
+        int size = rows.get(0).size();
+        long[] v = new long[rows.size() * size];
+        for (int k = 0; k < rows.size(); k++) {
+            SharedTensor r = rows.get(k);
+            if (r.size() != size || r.party != rows.get(0).party) {
+                throw new IllegalArgumentException("rows of one party and one size are stacked");
+            }
+            System.arraycopy(r.values, 0, v, k * size, size);
+        }
+        return new SharedTensor(rows.get(0).party, new int[] {rows.size(), size}, v);
+    }
 }

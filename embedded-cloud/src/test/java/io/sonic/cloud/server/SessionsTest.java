@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Sessions apart from HTTP: limits, the step gate, and failures that must end a session cleanly. */
 class SessionsTest {
-    private static final SharedTensor INPUT = new SharedTensor(0, new int[] {1, 2}, new long[2]);
+    private static final java.util.List<SharedTensor> INPUT = java.util.List.of(new SharedTensor(0, new int[] {1, 2},
+            new long[2]));
 
     static void awaitEnd(ServerSession s) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -48,7 +49,7 @@ class SessionsTest {
                 new SessionRunner(0, exhausted, dealer, link, Duration.ofMinutes(1), log::add), log::add)) {
             for (int k = 0; k < 3; k++) {
                 ServerSession s = sessions.create(UUID.randomUUID(), "m", Tokens.hash("t"), SecureConfig.DEFAULT,
-                        false, "127.0.0.1");
+                        false, "127.0.0.1", 1);
                 sessions.start(s, INPUT);
                 awaitEnd(s);
                 assertEquals(ServerSession.State.FAILED, s.state());
@@ -72,7 +73,7 @@ class SessionsTest {
     @Test
     void theStepGateWaitsForContinueAndWakesAtOnceWhenTheSessionIsCancelled() throws Exception {
         ServerSession s = new ServerSession(UUID.randomUUID(), "m", Tokens.hash("t"), SecureConfig.DEFAULT, true,
-                "127.0.0.1");
+                "127.0.0.1", 1);
         assertTrue(s.start(INPUT));
         s.proceed(false);
         s.awaitStep(Duration.ofSeconds(1));  // one step granted: passes at once
@@ -94,7 +95,7 @@ class SessionsTest {
         assertTrue(s.pausedNanos() > 0);
         ApiException timeout = assertThrows(ApiException.class, () -> {
             ServerSession t2 = new ServerSession(UUID.randomUUID(), "m", Tokens.hash("t"), SecureConfig.DEFAULT, true,
-                    "127.0.0.1");
+                    "127.0.0.1", 1);
             t2.start(INPUT);
             t2.awaitStep(Duration.ofMillis(50));
         });
@@ -105,7 +106,7 @@ class SessionsTest {
     void anUnknownSessionAndAWrongTokenGetTheSameAnswer() {
         try (Sessions sessions = new Sessions(0, ServerLimits.DEFAULT, s -> { }, line -> { })) {
             UUID id = UUID.randomUUID();
-            sessions.create(id, "m", Tokens.hash("right"), SecureConfig.DEFAULT, false, "127.0.0.1");
+            sessions.create(id, "m", Tokens.hash("right"), SecureConfig.DEFAULT, false, "127.0.0.1", 1);
             ApiException wrong = assertThrows(ApiException.class, () -> sessions.find(id, "wrong"));
             UUID other = UUID.randomUUID();
             ApiException unknown = assertThrows(ApiException.class, () -> sessions.find(other, "right"));

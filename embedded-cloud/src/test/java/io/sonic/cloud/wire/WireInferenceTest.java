@@ -124,7 +124,7 @@ class WireInferenceTest {
             var run = io.sonic.engine.TwoParties.run(plan, CFG, ctx -> {
                 SharedTensor mine = ShareCodec.decodeTensor(inBytes[ctx.party()], ctx.party(), graph.inputShape());
                 SecureParty server = new SecureParty(ctx.party(), graph, shares[ctx.party()], CFG);
-                SharedTensor y = server.run(mine, ctx.channel(), ctx.randomness(), SecureLayerListener.NONE);
+                SharedTensor y = server.run(mine, new io.sonic.engine.net.MeteredChannel(ctx.channel()), ctx.randomness(), SecureLayerListener.NONE);
                 return ShareCodec.encodeTensor(y);
             });
             // the user: reconstruct
