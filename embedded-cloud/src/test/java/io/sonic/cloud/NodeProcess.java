@@ -22,10 +22,20 @@ record NodeProcess(Process process, URI url, BlockingQueue<String> lines, List<S
 
     /** Starts {@code sonic ARGS} in a new JVM (with {@code jvmArgs}) and waits until it listens. */
     static NodeProcess start(List<String> jvmArgs, List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m"));
+        return start(List.of(), jvmArgs, SonicCli.class.getName(), args);
+    }
+
+    /**
+     * Starts {@code PREFIX java JVM_ARGS MAIN ARGS} with the test class path and waits until it prints
+     * "listening on URL". The prefix runs the JVM elsewhere, e.g. {@code ip netns exec NS}; it must exec the
+     * command (not fork it), so that the process is the JVM itself.
+     */
+    static NodeProcess start(List<String> prefix, List<String> jvmArgs, String mainClass, List<String> args)
+            throws Exception {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SonicCli.class.getName()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
