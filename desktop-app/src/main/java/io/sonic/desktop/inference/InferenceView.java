@@ -4,6 +4,7 @@ import io.sonic.desktop.app.AppState;
 import io.sonic.desktop.app.OpenModel;
 import io.sonic.desktop.app.Tasks;
 import io.sonic.engine.SecureConfig;
+import io.sonic.engine.net.LinkProfile;
 import javafx.beans.binding.Bindings;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
@@ -425,17 +426,32 @@ public final class InferenceView {
         output.setId("outputMode");
         output.setConverter(names(m -> m.name().toLowerCase(Locale.ROOT)));
         output.valueProperty().bindBidirectional(vm.outputProperty());
+        ComboBox<LinkProfile> network = new ComboBox<>(FXCollections.observableArrayList(LinkProfile.named()));
+        network.setId("network");
+        network.setConverter(names(InferenceView::networkName));
+        network.valueProperty().bindBidirectional(vm.linkProperty());
+        network.setTooltip(new javafx.scene.control.Tooltip("The network simulated between the two servers: every"
+                + " message waits its one-way latency and its bytes ÷ bandwidth. Each layer card's bar shows"
+                + " computing (blue), the rounds' latency (orange) and the transfer (green)."));
         CheckBox stepMode = new CheckBox("Step mode (both servers pause before each layer)");
         stepMode.setId("stepMode");
         stepMode.setWrapText(true);
         stepMode.selectedProperty().bindBidirectional(vm.steppingProperty());
-        for (Node n : new Node[] {suite, linear, output, stepMode}) {
+        for (Node n : new Node[] {suite, linear, output, network, stepMode}) {
             n.disableProperty().bind(vm.runningProperty().or(vm.batchRunningProperty()));
         }
         FlowPane modes = new FlowPane(6, 6, new Label("Protocols"), suite, new Label("Linear layers"), linear,
-                new Label("Output"), output);
+                new Label("Output"), output, new Label("Network"), network);
         modes.setAlignment(Pos.CENTER_LEFT);
         return new VBox(6, heading("Settings"), modes, stepMode);
+    }
+
+    /** A network profile as the selector names it, e.g. "WAN (20 ms one way, 100 Mbit/s)". */
+    static String networkName(LinkProfile p) {
+        String s = p.summary();
+        String rest = s.substring(s.indexOf(':') + 1).trim();
+        return p.name().equals("loopback") ? "Loopback (" + rest + ")"
+                : p.name().toUpperCase(Locale.ROOT) + " (" + rest + ")";
     }
 
     private static <T> StringConverter<T> names(java.util.function.Function<T, String> f) {
@@ -702,7 +718,7 @@ public final class InferenceView {
             Label counters = new Label();
             counters.getStyleClass().add("card-counters");
             counters.textProperty().bind(c.counters);
-            VBox card = new VBox(2, title, name, proto, counters);
+            VBox card = new VBox(2, title, name, proto, counters, timeBar(c));
             card.setId("layer" + c.index);
             card.getStyleClass().add("layer-card");
             card.prefWidthProperty().bind(state.zoom().px(150));
@@ -720,6 +736,43 @@ public final class InferenceView {
             paint(card, c);
             pipelineBox.getChildren().add(card);
         }
+    }
+
+    /**
+     * A layer's time as a stacked bar: computing, the rounds' latency and the bytes' transfer on the run's
+     * link, each in proportion (hidden until the layer has run).
+     */
+    private Node timeBar(InferenceViewModel.LayerCard c) {
+        Region compute = new Region();
+        compute.getStyleClass().add("bar-compute");
+        Region latency = new Region();
+        latency.getStyleClass().add("bar-latency");
+        Region transfer = new Region();
+        transfer.getStyleClass().add("bar-transfer");
+        HBox bar = new HBox(compute, latency, transfer);
+        bar.setId("timeBar" + c.index);
+        bar.getStyleClass().add("time-bar");
+        bar.maxWidthProperty().bind(state.zoom().px(138));
+        Runnable update = () -> {
+            LinkProfile.Split s = c.split.get();
+            bar.setVisible(s != null);
+            bar.setManaged(s != null);
+            if (s == null) {
+                return;
+            }
+            double total = Math.max(1, s.total());
+            Region[] parts = {compute, latency, transfer};
+            long[] nanos = {s.computeNanos(), s.latencyNanos(), s.transferNanos()};
+            for (int i = 0; i < 3; i++) {
+                parts[i].prefWidthProperty().bind(state.zoom().px(138).multiply(nanos[i] / total));
+                parts[i].minWidthProperty().bind(parts[i].prefWidthProperty());
+            }
+            javafx.scene.control.Tooltip.install(bar, new javafx.scene.control.Tooltip(
+                    InferenceViewModel.splitText(s)));
+        };
+        c.split.addListener((o, a, b) -> update.run());
+        update.run();
+        return bar;
     }
 
     private void paintCards() {

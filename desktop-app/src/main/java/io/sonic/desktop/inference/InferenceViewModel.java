@@ -7,11 +7,13 @@ import io.sonic.desktop.app.Bytes;
 import io.sonic.desktop.app.OpenModel;
 import io.sonic.desktop.app.Tasks;
 import io.sonic.desktop.flow.MessageFlow;
+import io.sonic.engine.BatchResult;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureParty;
 import io.sonic.model.ModelGraph;
 import io.sonic.engine.protocol.ProtocolId;
+import io.sonic.engine.net.LinkProfile;
 import io.sonic.engine.net.Traffic;
 import io.sonic.engine.ring.SharedTensor;
 import io.sonic.model.ModelException;
@@ -66,6 +68,8 @@ public final class InferenceViewModel {
         public final ObjectProperty<ProtocolId> protocolId = new SimpleObjectProperty<>();
         public final ObjectProperty<CardState> state = new SimpleObjectProperty<>(CardState.WAITING);
         public final StringProperty counters = new SimpleStringProperty("");
+        /** Where the layer's time went on the run's link (null until it has run). */
+        public final ObjectProperty<LinkProfile.Split> split = new SimpleObjectProperty<>();
         private InferenceResult.LayerStat stat;
 
         LayerCard(int index, String name, String op, ProtocolId protocol) {
@@ -85,15 +89,18 @@ public final class InferenceViewModel {
             return stat;
         }
 
-        void done(InferenceResult.LayerStat s) {
+        void done(InferenceResult.LayerStat s, LinkProfile link) {
             stat = s;
             runs(s.protocol());
+            LinkProfile.Split sp = link.split(s.nanos(), s.online().rounds(), s.online().bytesSent());
+            split.set(sp);
             state.set(CardState.DONE);
             counters.set(counters(s));
         }
 
         void reset() {
             stat = null;
+            split.set(null);
             state.set(CardState.WAITING);
             counters.set("");
         }
@@ -198,11 +205,23 @@ public final class InferenceViewModel {
             SecureConfig.LinearMode.FAITHFUL);
     private final ObjectProperty<SecureConfig.OutputMode> output = new SimpleObjectProperty<>(
             SecureConfig.OutputMode.LOGITS);
+    private final ObjectProperty<LinkProfile> link = new SimpleObjectProperty<>(LinkProfile.LOOPBACK);
     private final BooleanProperty stepping = new SimpleBooleanProperty();
     private final ObservableList<BatchRow> batchRows = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper batchText = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper batchRunning = new ReadOnlyBooleanWrapper();
     private final ReadOnlyObjectWrapper<double[]> batchProgress = new ReadOnlyObjectWrapper<>(new double[] {0, 0});
+    private BatchStats batchStats = BatchStats.NONE;
+
+    /** The whole-test-set run's batches so far: how many, their rounds (each one query's), bytes and online time. */
+    record BatchStats(int batches, int samples, long rounds, long bytes, long onlineNanos) {
+        static final BatchStats NONE = new BatchStats(0, 0, 0, 0, 0);
+
+        BatchStats plus(BatchResult b) {
+            return new BatchStats(batches + 1, samples + b.size(), Math.max(rounds, b.online().rounds()),
+                    bytes + b.online().bytes(), onlineNanos + b.onlineNanos());
+        }
+    }
     private final ReadOnlyObjectWrapper<MessageFlow> flow = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper flowNote = new ReadOnlyStringWrapper("");
 
@@ -222,6 +241,7 @@ public final class InferenceViewModel {
         suite.addListener((o, a, b) -> settingsChanged());
         linear.addListener((o, a, b) -> settingsChanged());
         output.addListener((o, a, b) -> settingsChanged());
+        link.addListener((o, a, b) -> settingsChanged());
         input.addListener((o, a, b) -> updateBlocked());
         running.addListener((o, a, b) -> updateBlocked());
         batchRunning.addListener((o, a, b) -> updateBlocked());
@@ -295,6 +315,14 @@ public final class InferenceViewModel {
         return output;
     }
 
+    /**
+     * The network simulated between the two servers in the next run (loopback: none; LAN, WAN: each message
+     * waits its latency and transmission time on the servers' link).
+     */
+    public ObjectProperty<LinkProfile> linkProperty() {
+        return link;
+    }
+
     public BooleanProperty steppingProperty() {
         return stepping;
     }
@@ -339,7 +367,8 @@ public final class InferenceViewModel {
 
     /** The configuration the next run uses. */
     public SecureConfig config() {
-        return state.configProperty().get().withSuite(suite.get()).withLinear(linear.get()).withOutput(output.get());
+        return state.configProperty().get().withSuite(suite.get()).withLinear(linear.get()).withOutput(output.get())
+                .withLink(link.get());
     }
 
     // ----------------------------------------------------------------- inputs
@@ -543,7 +572,7 @@ public final class InferenceViewModel {
             }
             case SessionEvent.LAYER_END -> {
                 if (card != null) {
-                    card.done(CloudClient.layerStat(e, -1));
+                    card.done(CloudClient.layerStat(e, -1), config().link());
                     if (step.get() == index) {
                         explain(index);
                     }
@@ -566,7 +595,7 @@ public final class InferenceViewModel {
         if (f.result() != null) {
             for (InferenceResult.LayerStat s : f.result().layers()) {
                 if (s.index() < pipeline.size()) {
-                    pipeline.get(s.index()).done(s);
+                    pipeline.get(s.index()).done(s, cfg.link());
                 }
             }
             int plainLabel = argmax(f.plain());
@@ -605,7 +634,13 @@ public final class InferenceViewModel {
 
     // ----------------------------------------------------------------- batch
 
-    /** Runs every test sample securely, one query after another, and counts agreement and accuracy. */
+    /** Test samples per batch of the whole-test-set run: every round carries all of them. */
+    static final int BATCH = 25;
+
+    /**
+     * Runs every test sample securely, {@value #BATCH} at a time in one session per batch (every round
+     * carries the whole batch, so it costs one query's rounds), and counts agreement and accuracy.
+     */
     public void runBatch() {
         if (!blocked.get().isEmpty() || samples.size() == 0) {
             status.set(samples.size() == 0 ? "This model has no test samples to run as a batch." : blocked.get());
@@ -619,23 +654,29 @@ public final class InferenceViewModel {
         CloudClient.Control c = new CloudClient.Control(false);
         control = c;
         batchRows.clear();
+        batchStats = BatchStats.NONE;
         batchRunning.set(true);
         batchProgress.set(new double[] {0, set.size()});
         batchText.set("Running " + set.size() + " test samples securely…");
         FloatEvaluator plain = new FloatEvaluator(m.graph());
         job = tasks.run("batch", h -> {
             String id = ensureUploaded(client, m);
-            for (int k = 0; k < set.size(); k++) {
+            for (int from = 0; from < set.size(); from += BATCH) {
                 if (h.cancelled() || c.cancelled()) {
                     throw new CloudClient.CancelledException();
                 }
-                float[] x = set.inputs().get(k);
-                int p = plain.run(x).argmax();
-                InferenceResult r = client.infer(id, x, cfg, e -> { }, s -> { }, c);
-                BatchRow row = new BatchRow(k, set.label(k), r.predictedLabel(), p);
+                List<float[]> xs = set.inputs().subList(from, Math.min(set.size(), from + BATCH));
+                BatchResult b = client.inferBatch(id, xs, cfg);
+                List<BatchRow> rows = new ArrayList<>();
+                for (int i = 0; i < xs.size(); i++) {
+                    int k = from + i;
+                    rows.add(new BatchRow(k, set.label(k), b.samples().get(i).predictedLabel(),
+                            plain.run(xs.get(i)).argmax()));
+                }
                 tasks.ui(() -> {
                     if (me == serial) {
-                        batchRows.add(row);
+                        batchRows.addAll(rows);
+                        batchStats = batchStats.plus(b);
                         batchProgress.set(new double[] {batchRows.size(), set.size()});
                         batchText.set(batchSummary(m, set.size()));
                     }
@@ -683,6 +724,12 @@ public final class InferenceViewModel {
         }
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%d of %d samples run. Secure = plaintext on"
                 + " %d/%d (%.1f%%).", n, total, agree, n, 100.0 * agree / n));
+        if (batchStats.batches() > 0) {
+            s.append(String.format(Locale.ROOT, " %d batch%s of up to %d, each in %d rounds (one query's): %s online,"
+                            + " %.0f inferences/s online.", batchStats.batches(), batchStats.batches() == 1 ? "" : "es",
+                    BATCH, batchStats.rounds(), Bytes.human(batchStats.bytes()),
+                    batchStats.samples() / (batchStats.onlineNanos() / 1e9)));
+        }
         if (m.randomWeights()) {
             s.append(" No accuracy: this model's weights are random, so it has no true labels.");
         } else if (labelled > 0) {
@@ -700,7 +747,7 @@ public final class InferenceViewModel {
         CloudClient.Control c = control;
         Tasks.Handle h = job;
         if (batchRunning.get() && c != null) {
-            batchText.set("Cancelling after the current sample…");
+            batchText.set("Cancelling after the current batch…");
             tasks.fire("cancel", c::cancel, t -> { });
             if (h != null) {
                 h.cancel();
@@ -803,6 +850,12 @@ public final class InferenceViewModel {
                     Bytes.exact(st.online().bytesSent()), Bytes.exact(st.online().bytesReceived()),
                     st.online().rounds(), Bytes.millis(st.nanos() / 1e6), st.offlineBytes() > 0
                             ? "; the dealer sent " + Bytes.exact(st.offlineBytes()) + " for it before the query" : ""));
+            LinkProfile l = config().link();
+            if (l.simulated() && c.split.get() != null) {
+                lines.add("On the simulated " + l.summary() + " link: " + splitText(c.split.get()) + " (the rounds"
+                        + " wait " + st.online().rounds() + " × the latency; the bytes server 0 sent wait ÷ the"
+                        + " bandwidth; the rest is computing).");
+            }
         }
         stepText.set(String.join("\n\n", lines));
     }
@@ -940,6 +993,12 @@ public final class InferenceViewModel {
         Traffic t = s.online();
         return "S0→S1 " + Bytes.human(t.bytesSent()) + "\nS1→S0 " + Bytes.human(t.bytesReceived()) + "\n"
                 + t.rounds() + (t.rounds() == 1 ? " round, " : " rounds, ") + Bytes.millis(s.nanos() / 1e6);
+    }
+
+    /** A layer's time on a simulated link in words: what computing, the rounds' latency and the bytes took. */
+    static String splitText(LinkProfile.Split s) {
+        return "compute " + Bytes.millis(s.computeNanos() / 1e6) + " · latency " + Bytes.millis(s.latencyNanos() / 1e6)
+                + " · transfer " + Bytes.millis(s.transferNanos() / 1e6);
     }
 
     static int argmax(float[] v) {

@@ -149,8 +149,8 @@ public final class ReportView {
                 + " vs offline (dealer)", "bytes", true, true, vm.bytesSeries());
         Node timeChart = chart("timeChart", "Online milliseconds per layer (server 0)", "ms",
                 false, false, vm.timeSeries());
-        Node compareChart = chart("comparisonChart", "Online bytes per layer: faithful vs"
-                + " mask-reuse", "bytes", true, true, vm.comparisonSeries());
+        Node compareChart = chart("comparisonChart", vm.comparisonTitleProperty()::get,
+                () -> vm.comparisonInBytesProperty().get(), vm.comparisonSeries());
         Label compareText = text("comparisonText", vm.comparisonTextProperty());
         charts = new VBox(8, bytesChart, timeChart, compareChart, compareText);
         charts.setId("charts");
@@ -297,6 +297,20 @@ public final class ReportView {
      * A holder whose chart is built anew from the series each time they change, so that no category,
      * bar or title of an earlier run can stay on it.
      */
+    /** A chart whose title and unit (bytes, else ms) are read as its data changes. */
+    private static Node chart(String id, java.util.function.Supplier<String> title,
+                              java.util.function.BooleanSupplier bytes, ObservableList<ReportViewModel.Series> data) {
+        StackPane holder = new StackPane();
+        holder.setId(id + "Holder");
+        holder.setMinHeight(220);
+        holder.setPrefHeight(280);
+        Runnable fill = () -> holder.getChildren().setAll(build(id, title.get(), bytes.getAsBoolean() ? "bytes" : "ms",
+                bytes.getAsBoolean(), true, List.copyOf(data)));
+        data.addListener((ListChangeListener<ReportViewModel.Series>) c -> fill.run());
+        fill.run();
+        return holder;
+    }
+
     private static Node chart(String id, String title, String unit, boolean bytes, boolean legend,
                               ObservableList<ReportViewModel.Series> data) {
         StackPane holder = new StackPane();

@@ -11,6 +11,7 @@ import io.sonic.desktop.app.Tasks;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.InferenceResult.LayerStat;
 import io.sonic.engine.SecureConfig;
+import io.sonic.engine.net.LinkProfile;
 import io.sonic.engine.SecureConfig.LinearMode;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -53,8 +54,8 @@ import java.util.concurrent.Callable;
  */
 public final class ReportViewModel {
     public static final String EMPTY_TEXT = "No secure runs yet: run an inference on the Inference tab.";
-    public static final String COMPARE_HINT = "Run the model in both linear modes, or under both protocol suites, to"
-            + " compare.";
+    public static final String COMPARE_HINT = "Run the model in both linear modes, under both protocol suites, or on"
+            + " two networks, to compare.";
 
     /** One layer of a run, as the table shows it. {@code wireBytes} is -1 when no socket was involved. */
     public record LayerRow(int index, String name, String op, String protocol, long onlineBytes, long wireBytes,
@@ -118,6 +119,8 @@ public final class ReportViewModel {
     private final ObservableList<Series> timeSeries = FXCollections.observableArrayList();
     private final ObservableList<Series> comparisonSeries = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper comparisonText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper comparisonTitle = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper comparisonInBytes = new ReadOnlyBooleanWrapper(true);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
 
@@ -205,6 +208,16 @@ public final class ReportViewModel {
     }
 
     /** What the comparison shows, or {@link #COMPARE_HINT} when it is empty. */
+    /** The comparison chart's title; set before {@link #comparisonSeries} changes. */
+    public ReadOnlyStringProperty comparisonTitleProperty() {
+        return comparisonTitle.getReadOnlyProperty();
+    }
+
+    /** Whether the comparison chart shows bytes (else milliseconds); set before {@link #comparisonSeries} changes. */
+    public ReadOnlyBooleanProperty comparisonInBytesProperty() {
+        return comparisonInBytes.getReadOnlyProperty();
+    }
+
     public ReadOnlyStringProperty comparisonTextProperty() {
         return comparisonText.getReadOnlyProperty();
     }
@@ -288,6 +301,12 @@ public final class ReportViewModel {
     }
 
     private void compare(Run run) {
+        List<Run> links = latestPerLink(run);
+        if (links.size() >= 2) {
+            compareLinks(run, links);
+            return;
+        }
+        comparisonInBytes.set(true);
         Run sonic = latest(run.model().key(), run.config().linear(), SecureConfig.Suite.SONIC);
         Run fss = latest(run.model().key(), run.config().linear(), SecureConfig.Suite.FSS);
         if (sonic != null && fss != null) {
@@ -301,6 +320,7 @@ public final class ReportViewModel {
             comparisonText.set(COMPARE_HINT);
             return;
         }
+        comparisonTitle.set("Online bytes per layer: faithful vs mask-reuse");
         comparisonSeries.setAll(
                 series("faithful", rows(faithful), LayerRow::onlineBytes),
                 series("mask-reuse", rows(reuse), LayerRow::onlineBytes));
@@ -325,6 +345,7 @@ public final class ReportViewModel {
 
     /** The Sonic suite's and the FSS suite's latest runs of the model in the selected run's linear mode. */
     private void compareSuites(Run run, Run sonic, Run fss) {
+        comparisonTitle.set("Online bytes per layer: Sonic suite vs FSS suite");
         comparisonSeries.setAll(
                 series("sonic suite", rows(sonic), LayerRow::onlineBytes),
                 series("fss suite", rows(fss), LayerRow::onlineBytes));
@@ -345,6 +366,64 @@ public final class ReportViewModel {
                     .append(describe(y)).append('.');
         }
         comparisonText.set(s.toString());
+    }
+
+    /**
+     * The latest run of the selected run's model and settings on each network it ran on (at least the
+     * selected run's own), in the order loopback, lan, wan, then custom links by text.
+     */
+    private List<Run> latestPerLink(Run run) {
+        java.util.Map<String, Run> best = new java.util.TreeMap<>(java.util.Comparator.comparingInt(
+                ReportViewModel::linkOrder).thenComparing(java.util.Comparator.naturalOrder()));
+        SecureConfig want = run.config().protocolOnly();
+        for (Run r : source) {
+            if (r.model().key().equals(run.model().key()) && r.config().protocolOnly().equals(want)) {
+                best.merge(r.config().link().text(), r, (a, b) -> b.at().isBefore(a.at()) ? a : b);
+            }
+        }
+        best.put(run.config().link().text(), run);
+        return List.copyOf(best.values());
+    }
+
+    private static int linkOrder(String text) {
+        List<String> named = java.util.Arrays.stream(LinkProfile.named()).map(LinkProfile::text).toList();
+        int i = named.indexOf(text);
+        return i < 0 ? named.size() : i;
+    }
+
+    /**
+     * The same model and settings on several networks: the bytes and rounds are the same, the time is not;
+     * per link, how much of it the rounds' latency and the transfer explain.
+     */
+    private void compareLinks(Run run, List<Run> runs) {
+        comparisonInBytes.set(false);
+        comparisonTitle.set("Online milliseconds per layer on each network (same bytes and rounds)");
+        List<Series> series = new ArrayList<>();
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "Online time of %s (%s) per query, by network:",
+                run.model().name(), describe(run.config().protocolOnly())));
+        for (int i = 0; i < runs.size(); i++) {
+            Run r = runs.get(i);
+            LinkProfile l = r.config().link();
+            series.add(series(l.text(), rows(r), LayerRow::millis));
+            var t = r.result().online();
+            LinkProfile.Split sp = l.split(r.result().onlineNanos(), t.rounds(), t.bytesSent());
+            s.append(i == 0 ? " " : "; ").append(String.format(Locale.ROOT, "%s %.1f ms", l.text(),
+                    r.result().onlineNanos() / 1e6));
+            if (l.simulated()) {
+                s.append(String.format(Locale.ROOT, " (%d rounds × %s ms latency = %.1f ms, transfer %.1f ms,"
+                                + " computing %.1f ms)", t.rounds(), millisText(l.latencyNanos()), sp.latencyNanos() / 1e6,
+                        sp.transferNanos() / 1e6, sp.computeNanos() / 1e6));
+            }
+        }
+        s.append(". Each round waits one latency, so on a slow network the protocol with fewer rounds wins even"
+                + " when it sends more bytes.");
+        comparisonSeries.setAll(series);
+        comparisonText.set(s.toString());
+    }
+
+    private static String millisText(long nanos) {
+        double ms = nanos / 1e6;
+        return ms == Math.rint(ms) ? Long.toString((long) ms) : String.valueOf(ms);
     }
 
     /**
@@ -451,7 +530,8 @@ public final class ReportViewModel {
     public static String describe(SecureConfig c) {
         return c.suite().cliName() + " suite, linear " + c.linear().cliName() + ", truncation "
                 + c.truncation().name().toLowerCase(Locale.ROOT)
-                + ", output " + c.output().name().toLowerCase(Locale.ROOT) + ", f = " + c.fractionBits();
+                + ", output " + c.output().name().toLowerCase(Locale.ROOT) + ", f = " + c.fractionBits()
+                + (c.link().simulated() ? ", " + c.link().text() + " link" : "");
     }
 
     /** Two lines for the list of runs: model and mode; time, online bytes and label. */
@@ -543,6 +623,7 @@ public final class ReportViewModel {
         cfg.put("linear", c.linear().cliName());
         cfg.put("truncation", c.truncation().name().toLowerCase(Locale.ROOT));
         cfg.put("output", c.output().name().toLowerCase(Locale.ROOT));
+        cfg.put("link", c.link().text());
         cfg.put("fractionBits", c.fractionBits());
         ArrayNode sec = o.putArray("secure");
         for (double v : r.output()) {

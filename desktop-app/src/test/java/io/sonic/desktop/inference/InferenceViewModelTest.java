@@ -7,6 +7,7 @@ import io.sonic.desktop.app.OpenModel;
 import io.sonic.desktop.app.Tasks;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.SecureConfig;
+import io.sonic.engine.net.LinkProfile;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.data.InputCsv;
 import io.sonic.model.eval.FloatEvaluator;
@@ -171,6 +172,33 @@ class InferenceViewModelTest {
     }
 
     @Test
+    void aSimulatedNetworkKeepsTheTrafficAndEveryCardSplitsItsTimeIntoComputeLatencyAndTransfer() {
+        OpenModel m = open(sample("breast-cancer"));
+        AppState state = connected(m);
+        InferenceViewModel vm = new InferenceViewModel(state, Tasks.direct());
+        LinkProfile link = LinkProfile.parse("latency=3ms,bandwidth=200mbit");
+        vm.linkProperty().set(link);
+        assertEquals(link, vm.config().link(), "the next run asks the servers for this network");
+        vm.run();
+        InferenceViewModel.RunOutcome o = vm.outcomeProperty().get();
+        assertEquals(InferenceViewModel.Ending.DONE, o.ending(), o.message());
+        assertEquals(io.sonic.engine.CostModel.total(m.graph(), vm.config()).rounds(), o.result().online().rounds());
+        assertEquals(link, o.config().link());
+        for (InferenceViewModel.LayerCard c : vm.pipeline()) {
+            LinkProfile.Split sp = c.split.get();
+            assertNotNull(sp, "layer " + c.index);
+            assertEquals(c.stat().online().rounds() * link.latencyNanos(), sp.latencyNanos(), "layer " + c.index);
+            assertEquals(link.transmitNanos(c.stat().online().bytesSent()), sp.transferNanos());
+            assertEquals(Math.max(0, c.stat().nanos() - sp.latencyNanos() - sp.transferNanos()), sp.computeNanos());
+        }
+        assertTrue(o.result().onlineNanos() >= link.networkNanos(o.result().online().rounds(),
+                o.result().online().bytesSent()), "the servers simulated the link");
+        vm.select(0);
+        assertTrue(vm.stepTextProperty().get().contains("On the simulated " + link.summary() + " link"),
+                vm.stepTextProperty().get());
+    }
+
+    @Test
     void theLearnTabsFssTopicChoosesTheFssSuiteForStepMode() {
         OpenModel m = open(sample("mnist-m1"));
         InferenceViewModel vm = new InferenceViewModel(connected(m), Tasks.direct());
@@ -283,6 +311,10 @@ class InferenceViewModelTest {
         assertTrue(text.contains("Secure = plaintext on " + agree + "/" + n), text);
         assertTrue(text.contains("secure " + secureRight + "/" + n) && text.contains("plaintext " + plainRight + "/"
                 + n), text);
+        long rounds = io.sonic.engine.CostModel.total(m.graph(), vm.config()).rounds();
+        int batches = (n + InferenceViewModel.BATCH - 1) / InferenceViewModel.BATCH;
+        assertTrue(text.contains(batches + " batches of up to " + InferenceViewModel.BATCH + ", each in " + rounds
+                + " rounds (one query's)"), text);
         assertEquals(n, agree, "the secure model agrees with the float model on every bundled sample");
         assertEquals(0, state.runs().size(), "a batch is summarised on its own, not listed run by run");
     }

@@ -206,7 +206,7 @@ class ReportViewModelTest {
 
     @Test
     void overSocketsTheWireBytesOutsideTheLayersGetTheirOwnLineAndNamesAreQuoted() {
-        Traffic layer = new Traffic(100, 100, 1, 1, 1, 0);
+        Traffic layer = new Traffic(100, 100, 1, 1, 1);
         InferenceResult r = new InferenceResult(new double[] {0.25, 0.75}, null, new long[2],
                 List.of(new LayerStat(0, "fc, \"big\"", "Gemm", io.sonic.engine.protocol.ProtocolId.of(io.sonic.engine.protocol.ProtocolName.BEAVER_MATMUL), layer, 300, 40, 2_000_000, List.of()),
                         new LayerStat(1, "relu", "Relu", io.sonic.engine.protocol.ProtocolId.of(io.sonic.engine.protocol.ProtocolName.MSB_RELU), layer, 280, 60, 1_000_000, List.of())),
@@ -293,6 +293,31 @@ class ReportViewModelTest {
                 && text.contains(fss.result().online().rounds() + " rounds per query"), text);
         assertTrue(fss.result().online().rounds() < m1Reuse.result().online().rounds());
         assertTrue(ReportViewModel.describe(fss).startsWith("mnist-m1 · fss · mask-reuse"), ReportViewModel.describe(fss));
+    }
+
+    @Test
+    void runsOfTheSameSettingsOnTwoNetworksAreComparedByTime() {
+        AppState state = new AppState();
+        ReportViewModel vm = new ReportViewModel(state);
+        state.runs().add(m1Reuse);
+        io.sonic.engine.net.LinkProfile slow = io.sonic.engine.net.LinkProfile.parse("latency=5ms,bandwidth=50mbit");
+        Run far = SampleRuns.run(MNIST_M1, m1Reuse.config().withLink(slow), T0.plusSeconds(9));
+        state.runs().add(far);
+        assertFalse(vm.comparisonInBytesProperty().get(), "the same bytes on both: the chart compares time");
+        assertTrue(vm.comparisonTitleProperty().get().contains("milliseconds"), vm.comparisonTitleProperty().get());
+        List<Series> cmp = vm.comparisonSeries();
+        assertEquals(List.of("loopback", slow.text()), cmp.stream().map(Series::name).toList());
+        for (int i = 0; i < far.result().layers().size(); i++) {
+            assertEquals(far.result().layers().get(i).nanos() / 1e6, cmp.get(1).bars().get(i).value(), 1e-9);
+            assertEquals(m1Reuse.result().layers().get(i).online(), far.result().layers().get(i).online());
+        }
+        var t = far.result().online();
+        var split = slow.split(far.result().onlineNanos(), t.rounds(), t.bytesSent());
+        String text = vm.comparisonTextProperty().get();
+        assertTrue(text.contains(String.format(java.util.Locale.ROOT, "%d rounds × 5 ms latency = %.1f ms", t.rounds(),
+                split.latencyNanos() / 1e6)), text);
+        assertTrue(far.result().onlineNanos() >= slow.networkNanos(t.rounds(), t.bytesSent()));
+        assertTrue(vm.headlineProperty().get().contains(slow.text() + " link"), vm.headlineProperty().get());
     }
 
     @Test
