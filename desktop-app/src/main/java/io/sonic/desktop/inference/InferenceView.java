@@ -440,10 +440,17 @@ public final class InferenceView {
         for (Node n : new Node[] {suite, linear, output, network, stepMode}) {
             n.disableProperty().bind(vm.runningProperty().or(vm.batchRunningProperty()));
         }
-        FlowPane modes = new FlowPane(6, 6, new Label("Protocols"), suite, new Label("Linear layers"), linear,
-                new Label("Output"), output, new Label("Network"), network);
+        // each label wraps together with its selector
+        FlowPane modes = new FlowPane(10, 6, labelled("Protocols", suite), labelled("Linear layers", linear),
+                labelled("Output", output), labelled("Network", network));
         modes.setAlignment(Pos.CENTER_LEFT);
         return new VBox(6, heading("Settings"), modes, stepMode);
+    }
+
+    private static Node labelled(String text, Node control) {
+        HBox box = new HBox(6, new Label(text), control);
+        box.setAlignment(Pos.CENTER_LEFT);
+        return box;
     }
 
     /** A network profile as the selector names it, e.g. "WAN (20 ms one way, 100 Mbit/s)". */

@@ -537,9 +537,9 @@ public final class ReportViewModel {
     /** Two lines for the list of runs: model and mode; time, online bytes and label. */
     public static String describe(Run run) {
         Totals t = Totals.of(run);
-        return String.format(Locale.ROOT, "%s · %s · %s%s%n%s · %s online · %s%s", run.model().name(),
+        return String.format(Locale.ROOT, "%s · %s · %s%s%s%n%s · %s online · %s%s", run.model().name(),
                 run.config().suite().cliName(), run.config().linear().cliName(), run.config().output() == SecureConfig.OutputMode.LABEL ? " · label"
-                        : "", TIME.format(run.at().atZone(ZoneId.systemDefault())), Bytes.human(t.onlineBytes()),
+                        : "", run.config().link().simulated() ? " · " + run.config().link().text() : "", TIME.format(run.at().atZone(ZoneId.systemDefault())), Bytes.human(t.onlineBytes()),
                 run.model().className(t.label()), t.agree() ? "" : " (plain " + run.model().className(t.plainLabel())
                         + ")");
     }
