@@ -210,8 +210,37 @@ final class BenchCommand implements Callable<Integer> {
                         + " suite against FSS suite", sonic, fss);
                 o.printf("wrote %s%n", png);
             }
+            for (String mode : List.of("mask-reuse", "faithful")) {
+                LinkChart.Suite s = linkSuite(rows, name, "sonic", mode);
+                LinkChart.Suite f = linkSuite(rows, name, "fss", mode);
+                if (s != null && f != null && !s.measured().isEmpty()) {
+                    Path png = dir.resolve("links-" + name.replaceAll("[^A-Za-z0-9._-]+", "-") + "-" + mode + ".png");
+                    LinkChart.write(png, name + ", " + mode + ": online time against the network's latency", s, f);
+                    o.printf("wrote %s (the suites cross at %.3f ms one way)%n", png,
+                            LinkChart.crossoverMs(s, f, LinkProfile.WAN.bitsPerSecond()));
+                }
+            }
         }
         return 0;
+    }
+
+    /** A suite's loopback figures and its measured times on the simulated links (batch 1), or null. */
+    private static LinkChart.Suite linkSuite(List<Row> rows, String model, String suite, String mode) {
+        Row loopback = null;
+        List<LinkChart.Measured> measured = new ArrayList<>();
+        for (Row r : rows) {
+            if (!r.model().equals(model) || !r.suite().equals(suite) || !r.linear().equals(mode) || r.batch() != 1) {
+                continue;
+            }
+            LinkProfile l = LinkProfile.parse(r.link());
+            if (l.simulated()) {
+                measured.add(new LinkChart.Measured(l, r.medianMs()));
+            } else {
+                loopback = r;
+            }
+        }
+        return loopback == null ? null : new LinkChart.Suite(suite, loopback.medianMs(), loopback.rounds(),
+                loopback.onlineBytes() / 2, measured);
     }
 
     private static List<float[]> inputsFor(Path model, ModelGraph g) {

@@ -87,6 +87,7 @@ final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        secure.link();
         if (batch < 1 || batch > SessionRequest.MAX_BATCH) {
             throw new UserInputException("--batch must be between 1 and " + SessionRequest.MAX_BATCH + ", not "
                     + batch);

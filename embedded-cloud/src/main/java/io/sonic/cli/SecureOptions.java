@@ -4,6 +4,8 @@ import io.sonic.engine.SecureConfig;
 import io.sonic.model.eval.FixedPoint;
 import picocli.CommandLine.Option;
 
+import java.util.List;
+
 /** The secure-inference options shared by infer and bench. */
 final class SecureOptions {
     @Option(names = "--suite", paramLabel = "SUITE", defaultValue = "sonic",
@@ -38,6 +40,15 @@ final class SecureOptions {
                     + FixedPoint.DEFAULT_FRACTION_BITS)
     Integer fractionBits;
 
+    /** The one link profile asked for (infer). */
+    io.sonic.engine.net.LinkProfile link() {
+        List<io.sonic.engine.net.LinkProfile> l = links();
+        if (l.size() != 1) {
+            throw new UserInputException("--link takes one profile here, not " + l.size() + " (bench takes several)");
+        }
+        return l.get(0);
+    }
+
     /** The link profiles asked for (bench takes several). */
     java.util.List<io.sonic.engine.net.LinkProfile> links() {
         try {
@@ -67,7 +78,8 @@ final class SecureOptions {
         f.put(SecureConfig.LINEAR, linear);
         f.put(SecureConfig.OUTPUT, output);
         f.put(SecureConfig.TRUNCATION, truncation);
-        f.put(SecureConfig.LINK, link);
+        // several links are the bench's (it runs each); a configuration has one
+        f.put(SecureConfig.LINK, links().size() == 1 ? link : null);
         try {
             return SecureConfig.fromFields(f, SecureConfig.DEFAULT.withFractionBits(fractionBits));
         } catch (IllegalArgumentException e) {

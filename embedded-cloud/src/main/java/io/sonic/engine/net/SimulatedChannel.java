@@ -7,13 +7,15 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A {@link LinkProfile} applied to this side's outgoing direction of a channel: each message goes to the
  * channel below at the moment the profile says it arrives, {@code max(now, link busy) + bytes·8/bandwidth +
- * latency} (plus a uniform 0..jitter, never overtaking an earlier message), from a delivery thread of its
- * own, so that a sender is never held up by latency (messages in flight overlap as on a network). Both
+ * latency} (plus a uniform 0..jitter, never overtaking an earlier message). A lone {@link #send} is
+ * delivered by a thread of the channel's own, so that a sender is never held up by latency (messages in
+ * flight overlap as on a network); in a round ({@link #exchange}) the sending thread, which waits for the
+ * peer's message anyway, holds its own until it arrives. Both
  * ends of a link wrap their own side, so the two directions are simulated independently. Jitter uses a
  * non-cryptographic random source: it shapes timing only.
  */
 public final class SimulatedChannel extends ForwardingChannel {
-    /** Sleep until this close to a delivery, then spin: parking alone overshoots by tens of microseconds. */
+    /** Sleep until this close to a delivery, then spin. */
     private static final long SPIN_NANOS = 80_000;
     private static final long CLOSE_GRACE_NANOS = 2_000_000_000L;
 
@@ -22,7 +24,7 @@ public final class SimulatedChannel extends ForwardingChannel {
 
     private final LinkProfile profile;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private final Thread deliverer;
+    private Thread deliverer;
     private long busyUntil;
     private long lastDue;
     private boolean stopping;
@@ -33,9 +35,6 @@ public final class SimulatedChannel extends ForwardingChannel {
         this.profile = profile;
         this.busyUntil = System.nanoTime();
         this.lastDue = busyUntil;
-        this.deliverer = new Thread(this::deliver, "sonic-link-" + profile.name());
-        deliverer.setDaemon(true);
-        deliverer.start();
     }
 
     public LinkProfile profile() {
@@ -44,6 +43,19 @@ public final class SimulatedChannel extends ForwardingChannel {
 
     @Override
     public void send(byte[] message) {
+        synchronized (queue) {
+            queue.add(new Pending(due(message.length), message));
+            if (deliverer == null) {
+                deliverer = new Thread(this::deliver, "sonic-link-" + profile.name());
+                deliverer.setDaemon(true);
+                deliverer.start();
+            }
+            queue.notifyAll();
+        }
+    }
+
+    /** When a message of {@code bytes} sent now arrives (and the link is busy until it is on the wire). */
+    private long due(int bytes) {
         RuntimeException f = failure;
         if (f != null) {
             throw new ChannelException(f.getMessage(), f);
@@ -53,19 +65,47 @@ public final class SimulatedChannel extends ForwardingChannel {
             if (stopping) {
                 throw new ChannelException("channel closed");
             }
-            busyUntil = Math.max(now, busyUntil) + profile.transmitNanos(message.length);
+            busyUntil = Math.max(now, busyUntil) + profile.transmitNanos(bytes);
             long jitter = profile.jitterNanos() == 0 ? 0 : ThreadLocalRandom.current().nextLong(profile.jitterNanos() + 1);
             lastDue = Math.max(lastDue, busyUntil + profile.latencyNanos() + jitter);
-            queue.add(new Pending(lastDue, message));
-            queue.notifyAll();
+            return lastDue;
         }
     }
 
-    /** A round on a simulated link: the send is delayed (not forwarded as one exchange), the receive is not. */
+    /**
+     * A round on a simulated link. Both servers send at once and each waits for the other's message, so the
+     * round ends when both messages have arrived; the calling thread itself holds its message until it
+     * arrives and then hands it on (one thread hand-off fewer than the delivery thread), unless earlier
+     * messages are still in flight, which it must not overtake.
+     */
     @Override
     public byte[] exchange(String what, byte[] message) {
-        send(message);
+        boolean inFlight;
+        synchronized (queue) {
+            inFlight = !queue.isEmpty();
+        }
+        if (inFlight) {
+            send(message);
+        } else {
+            waitUntil(due(message.length));
+            inner.send(message);
+        }
         return inner.receive();
+    }
+
+    /** Sleeps until shortly before {@code due}, then spins: parking alone overshoots by tens of microseconds. */
+    private static void waitUntil(long due) {
+        long wait;
+        while ((wait = due - System.nanoTime()) > 0) {
+            if (wait > SPIN_NANOS) {
+                LockSupport.parkNanos(wait - SPIN_NANOS);
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new ChannelException("interrupted while the simulated link delayed a message");
+                }
+            } else {
+                Thread.onSpinWait();
+            }
+        }
     }
 
     private void deliver() {
@@ -84,16 +124,10 @@ public final class SimulatedChannel extends ForwardingChannel {
                 }
                 p = queue.peek();
             }
-            long wait;
-            while ((wait = p.dueNanos - System.nanoTime()) > 0) {
-                if (wait > SPIN_NANOS) {
-                    LockSupport.parkNanos(wait - SPIN_NANOS);
-                    if (Thread.interrupted()) {
-                        return;
-                    }
-                } else {
-                    Thread.onSpinWait();
-                }
+            try {
+                waitUntil(p.dueNanos);
+            } catch (ChannelException interrupted) {
+                return;
             }
             try {
                 inner.send(p.message);
@@ -139,8 +173,12 @@ public final class SimulatedChannel extends ForwardingChannel {
             queue.clear();
             queue.notifyAll();
         }
-        if (Thread.currentThread() != deliverer) {
-            deliverer.interrupt();
+        Thread d;
+        synchronized (queue) {
+            d = deliverer;
+        }
+        if (d != null && Thread.currentThread() != d) {
+            d.interrupt();
         }
     }
 }
