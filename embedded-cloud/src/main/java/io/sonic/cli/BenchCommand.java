@@ -216,7 +216,9 @@ final class BenchCommand implements Callable<Integer> {
                 if (s != null && f != null && !s.measured().isEmpty()) {
                     Path png = dir.resolve("links-" + name.replaceAll("[^A-Za-z0-9._-]+", "-") + "-" + mode + ".png");
                     LinkChart.write(png, name + ", " + mode + ": online time against the network's latency", s, f);
-                    o.printf("wrote %s (the suites cross at %.3f ms one way)%n", png,
+                    o.printf("wrote %s (the suites cross at %.3f ms one way at 1 Gbit/s, at %.3f ms at 100 Mbit/s;"
+                                    + " NaN: the same suite is faster at every latency)%n", png,
+                            LinkChart.crossoverMs(s, f, LinkProfile.LAN.bitsPerSecond()),
                             LinkChart.crossoverMs(s, f, LinkProfile.WAN.bitsPerSecond()));
                 }
             }

@@ -16,9 +16,10 @@ import java.util.Locale;
 
 /**
  * A PNG of one model's online time against the network's one-way latency, for the two suites: the link
- * model's line per suite (its loopback compute time plus rounds × latency plus one server's bytes ÷ the
- * bandwidth, at the wan profile's 100 Mbit/s), the times measured on each simulated profile as points,
- * and the crossover latency above which the suite with fewer rounds is faster. Both axes logarithmic.
+ * model's lines per suite (its loopback compute time plus rounds × latency plus one server's bytes ÷ the
+ * bandwidth; solid at the lan profile's 1 Gbit/s, dashed at the wan profile's 100 Mbit/s), the times
+ * measured on each simulated profile as points, and the crossover latency above which the suite with fewer
+ * rounds is faster (at each bandwidth). Both axes logarithmic.
  */
 final class LinkChart {
     private static final Color SONIC = new Color(0xE8, 0x5D, 0x2A);
@@ -27,7 +28,7 @@ final class LinkChart {
     private static final int H = 600;
     private static final int LEFT = 90;
     private static final int RIGHT = 40;
-    private static final int TOP = 80;
+    private static final int TOP = 95;
     private static final int BOTTOM = 70;
     private static final double MIN_LATENCY_MS = 0.01;
     private static final double MAX_LATENCY_MS = 100;
@@ -58,7 +59,7 @@ final class LinkChart {
 
     static void write(Path file, String title, Suite sonic, Suite fss) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        long bps = LinkProfile.WAN.bitsPerSecond();
+        long[] rates = {LinkProfile.LAN.bitsPerSecond(), LinkProfile.WAN.bitsPerSecond()};
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -69,29 +70,40 @@ final class LinkChart {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
         g.drawString(title, 20, 28);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        double cross = crossoverMs(sonic, fss, bps);
-        g.drawString(String.format(Locale.ROOT, "lines: compute + rounds × latency + bytes ÷ %s; points: measured"
-                        + " on the simulated links%s", LinkProfile.rateWords(bps),
-                Double.isNaN(cross) ? "" : String.format(Locale.ROOT, "; crossover at %.3f ms one way", cross)), 20, 52);
-        double maxMs = Math.max(sonic.predictMs(MAX_LATENCY_MS, bps), fss.predictMs(MAX_LATENCY_MS, bps));
+        g.drawString("lines: compute + rounds × latency + bytes ÷ bandwidth (solid " + LinkProfile.rateWords(rates[0])
+                + ", dashed " + LinkProfile.rateWords(rates[1]) + "); points: measured on the simulated links", 20, 50);
+        StringBuilder note = new StringBuilder();
+        for (long bps : rates) {
+            double cross = crossoverMs(sonic, fss, bps);
+            String fewer = sonic.rounds > fss.rounds ? fss.name : sonic.name;
+            note.append(note.length() == 0 ? "" : "; ").append(Double.isNaN(cross)
+                    ? String.format(Locale.ROOT, "at %s the same suite is faster at every latency",
+                    LinkProfile.rateWords(bps))
+                    : String.format(Locale.ROOT, "at %s the %s suite (fewer rounds) is faster above %.2f ms one way",
+                    LinkProfile.rateWords(bps), fewer, cross));
+        }
+        g.drawString(note.toString(), 20, 68);
+        long slowest = rates[1];
+        double maxMs = Math.max(sonic.predictMs(MAX_LATENCY_MS, slowest), fss.predictMs(MAX_LATENCY_MS, slowest));
         double minMs = Math.max(0.1, Math.min(sonic.computeMs, fss.computeMs) / 2);
         Axes ax = new Axes(minMs, maxMs);
         ax.draw(g);
         for (Suite s : List.of(sonic, fss)) {
             Color c = s == sonic ? SONIC : FSS;
             g.setColor(c);
-            g.setStroke(new BasicStroke(2.5f));
-            int px = -1;
-            int py = -1;
-            for (int i = 0; i <= 200; i++) {
-                double lat = MIN_LATENCY_MS * Math.pow(MAX_LATENCY_MS / MIN_LATENCY_MS, i / 200.0);
-                int x = ax.x(lat);
-                int y = ax.y(s.predictMs(lat, bps));
-                if (px >= 0) {
-                    g.drawLine(px, py, x, y);
+            for (long bps : rates) {
+                g.setStroke(bps == rates[0] ? new BasicStroke(2.5f) : new BasicStroke(2f, BasicStroke.CAP_BUTT,
+                        BasicStroke.JOIN_MITER, 10, new float[] {8, 5}, 0));
+                java.awt.geom.Path2D.Double line = new java.awt.geom.Path2D.Double();
+                for (int i = 0; i <= 200; i++) {
+                    double lat = MIN_LATENCY_MS * Math.pow(MAX_LATENCY_MS / MIN_LATENCY_MS, i / 200.0);
+                    if (i == 0) {
+                        line.moveTo(ax.x(lat), ax.y(s.predictMs(lat, bps)));
+                    } else {
+                        line.lineTo(ax.x(lat), ax.y(s.predictMs(lat, bps)));
+                    }
                 }
-                px = x;
-                py = y;
+                g.draw(line);
             }
             for (Measured m : s.measured) {
                 double lat = Math.max(MIN_LATENCY_MS, m.link().latencyNanos() / 1e6);
@@ -99,8 +111,8 @@ final class LinkChart {
                 int y = ax.y(m.medianMs());
                 g.fillOval(x - 6, y - 6, 12, 12);
                 g.setColor(Color.DARK_GRAY);
-                g.drawString(String.format(Locale.ROOT, "%s %.1f ms", m.link().text(), m.medianMs()), x + 9,
-                        y + (s == sonic ? -8 : 18));
+                g.drawString(String.format(Locale.ROOT, "%s on %s: %.1f ms", s.name, m.link().text(), m.medianMs()),
+                        x + 9, y + (s == sonic ? 18 : -8));
                 g.setColor(c);
             }
             g.fillRect(W - RIGHT - 330, TOP + (s == sonic ? 10 : 32), 14, 14);
@@ -108,10 +120,16 @@ final class LinkChart {
             g.drawString(String.format(Locale.ROOT, "%s suite: %d rounds, %,d B sent per server", s.name, s.rounds,
                     s.bytesSent), W - RIGHT - 310, TOP + (s == sonic ? 22 : 44));
         }
-        if (!Double.isNaN(cross) && cross >= MIN_LATENCY_MS && cross <= MAX_LATENCY_MS) {
-            g.setColor(Color.GRAY);
-            g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
-            g.drawLine(ax.x(cross), TOP, ax.x(cross), H - BOTTOM);
+        for (long bps : rates) {
+            double cross = crossoverMs(sonic, fss, bps);
+            if (!Double.isNaN(cross) && cross >= MIN_LATENCY_MS && cross <= MAX_LATENCY_MS) {
+                g.setColor(Color.GRAY);
+                g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {2, 4},
+                        0));
+                g.drawLine(ax.x(cross), TOP, ax.x(cross), H - BOTTOM);
+                g.drawString(String.format(Locale.ROOT, "crossover %.2f ms (%s)", cross, LinkProfile.rateWords(bps)),
+                        ax.x(cross) + 4, H - BOTTOM - 8);
+            }
         }
         g.dispose();
         ImageIO.write(img, "png", file.toFile());
