@@ -187,12 +187,26 @@ public final class CloudClient implements AutoCloseable {
 
     // ----------------------------------------------------------------- HTTP
 
+    /**
+     * Sends one request. A GET that fails before any answer is sent once more: the server may have closed
+     * the kept-alive connection it went out on just then (GETs change nothing, so a second one is safe).
+     */
     private HttpResponse<byte[]> send(int party, HttpRequest.Builder b) {
+        HttpRequest req = b.timeout(timeout).build();
         try {
-            return http.send(b.timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray());
+            try {
+                return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                if (!req.method().equals("GET") || e instanceof java.net.http.HttpTimeoutException) {
+                    throw e;
+                }
+                return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            }
         } catch (IOException e) {
             throw new CloudException("server " + party + " (" + servers.get(party) + ") is unreachable ("
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+                    + req.method() + " " + req.uri().getPath().replaceAll("/v1/sessions/[^/]+", "/v1/sessions/…")
+                    + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CloudException("interrupted");
