@@ -181,6 +181,17 @@ class ClusterProcessesTest {
         call(HttpRequest.newBuilder(s1.url().resolve("/v1/sessions")).header("Authorization", "Bearer t")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sessionId\":\"" + id + "\",\"modelId\":\"bc\"}")));
         URI input = s1.url().resolve("/v1/sessions/" + id + "/input");
+        // a long poll of the output answers 202 once its wait is over (the session has no input yet)
+        long asked = System.nanoTime();
+        HttpResponse<String> notYet = call(HttpRequest.newBuilder(s1.url().resolve("/v1/sessions/" + id
+                + "/output?waitMillis=300")).header("Authorization", "Bearer t").GET());
+        assertEquals(202, notYet.statusCode(), notYet.body());
+        assertTrue(System.nanoTime() - asked >= 290_000_000L, "the server waited before it answered 202");
+        HttpResponse<String> badWait = call(HttpRequest.newBuilder(s1.url().resolve("/v1/sessions/" + id
+                + "/output?waitMillis=99999")).header("Authorization", "Bearer t").GET());
+        assertEquals(400, badWait.statusCode(), badWait.body());
+        assertTrue(badWait.body().contains("waitMillis must be a whole number of milliseconds from 0 to 30000"),
+                badWait.body());
         HttpResponse<String> garbage = call(HttpRequest.newBuilder(input).header("Authorization", "Bearer t")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray("not a share".getBytes(StandardCharsets.UTF_8))));
         assertEquals(400, garbage.statusCode());

@@ -187,6 +187,9 @@ public final class CloudClient implements AutoCloseable {
 
     // ----------------------------------------------------------------- HTTP
 
+    /** How long one GET of an output share waits at the server for the session to end. */
+    private static final Duration OUTPUT_WAIT = Duration.ofSeconds(5);
+
     /**
      * Sends one request. A GET that fails before any answer is sent once more: the server may have closed
      * the kept-alive connection it went out on just then (GETs change nothing, so a second one is safe).
@@ -523,12 +526,18 @@ public final class CloudClient implements AutoCloseable {
         SharedTensor[] out = new SharedTensor[2];
         long deadline = System.nanoTime() + (control.stepping() ? Duration.ofHours(3) : Duration.ofMinutes(10)).toNanos();
         long pause = 2;
+        // each GET waits at the server until the session ends (a long poll), at most half the request timeout
+        long waitMillis = Math.max(0, Math.min(OUTPUT_WAIT.toMillis(), timeout.toMillis() / 2));
         while (out[0] == null || out[1] == null) {
+            boolean waited = false;
             for (int p = 0; p < 2; p++) {
                 if (out[p] != null) {
                     continue;
                 }
-                HttpResponse<byte[]> r = send(p, request(p, "/v1/sessions/" + id + "/output", token).GET());
+                long asked = System.nanoTime();
+                HttpResponse<byte[]> r = send(p, request(p, "/v1/sessions/" + id + "/output?waitMillis=" + waitMillis,
+                        token).GET());
+                waited |= System.nanoTime() - asked >= waitMillis * 500_000;
                 if (r.statusCode() == 200) {
                     try {
                         out[p] = ShareCodec.decodeTensor(r.body(), p, n * outSize);
@@ -551,8 +560,11 @@ public final class CloudClient implements AutoCloseable {
                     control.cancel.run();
                     throw new CloudException("secure inference did not finish in time");
                 }
-                sleep(pause);
-                pause = Math.min(20, pause * 2);
+                if (!waited) {
+                    // a server that answered at once (it does not wait): poll with a backoff
+                    sleep(pause);
+                    pause = Math.min(20, pause * 2);
+                }
             }
         }
         long[] all = SharedTensor.reconstruct(new SharedTensor(0, new int[] {n * outSize}, out[0].values()),

@@ -61,12 +61,29 @@ final class SessionsHandler extends JsonHandler {
             case "input" -> input(request, response, callback, s);
             case "output" -> {
                 allow(request, "here", "GET");
-                switch (s.state()) {
-                    case DONE -> Http.sendBytes(response, callback, s.output());
-                    case FAILED -> Http.sendError(response, callback, 502, s.error());
-                    case CANCELLED -> Http.sendError(response, callback, 410, "the session was cancelled: " + s.error());
-                    default -> Http.sendJson(response, callback, 202, new SessionState(id.toString(), s.state().api()));
+                long wait = waitMillis(request.getHttpURI().getQuery());
+                if (wait == 0 || !s.open()) {
+                    answerOutput(response, callback, s);
+                    return;
                 }
+                // a long poll: answer as soon as the session ends, or with 202 when the wait is over
+                java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+                Runnable[] watcher = new Runnable[1];
+                Runnable answer = () -> {
+                    if (answered.compareAndSet(false, true)) {
+                        s.unwatch(watcher[0]);
+                        answerOutput(response, callback, s);
+                    }
+                };
+                watcher[0] = () -> {
+                    if (!s.open()) {
+                        answer.run();
+                    }
+                };
+                s.watch(watcher[0]);
+                request.getComponents().getScheduler().schedule(answer, wait,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                watcher[0].run();
             }
             case "events" -> {
                 allow(request, "here", "GET");
@@ -135,6 +152,41 @@ final class SessionsHandler extends JsonHandler {
             server.sessions().start(s, in.rows(s.batch, shape));
             Http.sendJson(response, callback, 202, new SessionState(s.id.toString(), "running"));
         });
+    }
+
+    /** The longest a GET of the output may wait for the session to end. */
+    static final long MAX_OUTPUT_WAIT_MILLIS = 30_000;
+
+    /** {@code waitMillis=N} of the query (0 when absent): how long a GET of the output may wait for the end. */
+    private static long waitMillis(String query) {
+        if (query == null) {
+            return 0;
+        }
+        for (String part : query.split("&")) {
+            if (part.startsWith("waitMillis=")) {
+                String v = part.substring("waitMillis=".length());
+                try {
+                    long ms = Long.parseLong(v);
+                    if (ms >= 0 && ms <= MAX_OUTPUT_WAIT_MILLIS) {
+                        return ms;
+                    }
+                } catch (NumberFormatException ignored) {
+                    // the message below names it
+                }
+                throw new ApiException(400, "waitMillis must be a whole number of milliseconds from 0 to "
+                        + MAX_OUTPUT_WAIT_MILLIS + ", not '" + io.sonic.cloud.api.ApiJson.printable(v) + "'");
+            }
+        }
+        return 0;
+    }
+
+    private static void answerOutput(Response response, Callback callback, ServerSession s) {
+        switch (s.state()) {
+            case DONE -> Http.sendBytes(response, callback, s.output());
+            case FAILED -> Http.sendError(response, callback, 502, s.error());
+            case CANCELLED -> Http.sendError(response, callback, 410, "the session was cancelled: " + s.error());
+            default -> Http.sendJson(response, callback, 202, new SessionState(s.id.toString(), s.state().api()));
+        }
     }
 
     private SecureConfig config(SessionRequest req, int fractionBits) {
