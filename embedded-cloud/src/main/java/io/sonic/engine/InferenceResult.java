@@ -10,11 +10,12 @@ import java.util.List;
  * reconstructed (the logits, or a single label); traffic is as seen from server 0 (payload bytes
  * both directions between the servers), offline bytes are dealer → servers. Times: online is the two
  * servers' run without step-mode pauses, offline the dealer's work, total the whole query including the
- * user's split; paused is the time the servers waited for the user in step mode.
+ * user's split; paused is the time the servers waited for the user in step mode. {@code link} is the
+ * network the servers simulated (as they report it).
  */
 public record InferenceResult(double[] output, Integer label, long[] outputRing, List<LayerStat> layers,
                               Traffic online, long wireBytes, long offlineBytes, long onlineNanos, long offlineNanos,
-                              long nanos, long pausedNanos) {
+                              long nanos, long pausedNanos, io.sonic.engine.net.LinkProfile link) {
 
     /**
      * One layer's protocol, online traffic (payload), bytes on the wire (TLS records and framing

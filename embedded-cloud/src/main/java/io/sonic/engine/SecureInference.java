@@ -208,7 +208,8 @@ public final class SecureInference implements AutoCloseable {
             List<InferenceResult.LayerStat> layerStats = new ArrayList<>(new java.util.TreeMap<>(stats.get(k)).values());
             boolean label = config.output() == SecureConfig.OutputMode.LABEL;
             results.add(new InferenceResult(label ? new double[0] : fp.decode(y), label ? (Integer) (int) y[0] : null, y,
-                    layerStats, meters[0][k].total(), -1, dealt[k].offlineBytes(), onlineNanos, offlineNanos, nanos, 0));
+                    layerStats, meters[0][k].total(), -1, dealt[k].offlineBytes(), onlineNanos, offlineNanos, nanos, 0,
+                    config.link()));
         }
         return new BatchResult(results, link[0].total(), onlineNanos, offlineBytes, offlineNanos, nanos);
     }

@@ -572,7 +572,7 @@ public final class InferenceViewModel {
             }
             case SessionEvent.LAYER_END -> {
                 if (card != null) {
-                    card.done(CloudClient.layerStat(e, -1), config().link());
+                    card.done(CloudClient.layerStat(e, -1), config().link()); // redone with the servers' link at the end
                     if (step.get() == index) {
                         explain(index);
                     }
@@ -584,10 +584,12 @@ public final class InferenceViewModel {
         }
     }
 
-    private void ended(long run, OpenModel m, SecureConfig cfg, InputChoice x, Finished f) {
+    private void ended(long run, OpenModel m, SecureConfig asked, InputChoice x, Finished f) {
         if (run != serial) {
             return;
         }
+        // the network the servers simulated: the one asked for, or a server's own (serve --link)
+        SecureConfig cfg = f.result() == null ? asked : asked.withLink(f.result().link());
         control = null;
         job = null;
         running.set(false);
@@ -850,7 +852,8 @@ public final class InferenceViewModel {
                     Bytes.exact(st.online().bytesSent()), Bytes.exact(st.online().bytesReceived()),
                     st.online().rounds(), Bytes.millis(st.nanos() / 1e6), st.offlineBytes() > 0
                             ? "; the dealer sent " + Bytes.exact(st.offlineBytes()) + " for it before the query" : ""));
-            LinkProfile l = config().link();
+            RunOutcome done = outcome.get();
+            LinkProfile l = done != null && done.result() != null ? done.config().link() : config().link();
             if (l.simulated() && c.split.get() != null) {
                 lines.add("On the simulated " + l.summary() + " link: " + splitText(c.split.get()) + " (the rounds"
                         + " wait " + st.online().rounds() + " × the latency; the bytes server 0 sent wait ÷ the"

@@ -30,9 +30,10 @@ public record SessionRequest(String sessionId, String modelId, String suite, Str
     /** A request for a batch of {@code batch} queries (1: one query, the field left out). */
     public static SessionRequest of(String sessionId, String modelId, SecureConfig cfg, boolean step, int batch) {
         Map<String, String> f = cfg.fields();
+        // no simulated link asked: the server's own applies (serve --link)
         return new SessionRequest(sessionId, modelId, f.get(SecureConfig.SUITE), f.get(SecureConfig.LINEAR),
-                f.get(SecureConfig.TRUNCATION), f.get(SecureConfig.OUTPUT), f.get(SecureConfig.LINK), step,
-                batch == 1 ? null : batch);
+                f.get(SecureConfig.TRUNCATION), f.get(SecureConfig.OUTPUT),
+                cfg.link().simulated() ? f.get(SecureConfig.LINK) : null, step, batch == 1 ? null : batch);
     }
 
     /** The batch asked for (1 when absent); 1 to {@link #MAX_BATCH}, and one query only in step mode. */

@@ -23,6 +23,7 @@ import io.sonic.engine.ModelShare;
 import io.sonic.engine.RangeAnalysis;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.crypto.Prg;
+import io.sonic.engine.net.LinkProfile;
 import io.sonic.engine.net.Round;
 import io.sonic.engine.net.Traffic;
 import io.sonic.engine.ring.RingTensor;
@@ -598,6 +599,8 @@ public final class CloudClient implements AutoCloseable {
         long onlineNanos = (long) (st.online().millis() * 1e6);
         long offline = st.offline().bytes();
         long pausedNanos = (long) (st.online().pausedMillis() * 1e6);
+        // the network the servers simulated: the session's, or the server's own (serve --link) when it asked none
+        LinkProfile link = linkOf(st);
         List<InferenceResult> results = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
             long[] y = java.util.Arrays.copyOfRange(all, k * outSize, (k + 1) * outSize);
@@ -606,11 +609,20 @@ public final class CloudClient implements AutoCloseable {
             long off = offline / n;
             results.add(cfg.output() == SecureConfig.OutputMode.LABEL
                     ? new InferenceResult(new double[0], (int) y[0], y, layers, t, wire, off, onlineNanos, 0, nanos,
-                    pausedNanos)
+                    pausedNanos, link)
                     : new InferenceResult(fp.decode(y), null, y, layers, t, wire, off, onlineNanos, 0, nanos,
-                    pausedNanos));
+                    pausedNanos, link));
         }
         return new BatchResult(results, online, onlineNanos, offline, 0, nanos);
+    }
+
+    private static LinkProfile linkOf(SessionStatus st) {
+        try {
+            return st.link() == null ? LinkProfile.LOOPBACK : LinkProfile.parse(st.link());
+        } catch (IllegalArgumentException e) {
+            throw new CloudException("server 0 reported a link this client does not know (" + e.getMessage()
+                    + "); run the same Sonic version on every node");
+        }
     }
 
     private void proceedBoth(UUID id, String token, boolean all) {

@@ -35,6 +35,11 @@ public final class LocalCloud implements AutoCloseable {
 
     /** Starts the three nodes; {@code dataDir} null means a temporary folder removed on close. */
     public static LocalCloud start(Path dataDir) throws Exception {
+        return start(dataDir, io.sonic.engine.net.LinkProfile.LOOPBACK);
+    }
+
+    /** The three nodes, the servers simulating {@code link} for sessions that ask for none (serve --link). */
+    public static LocalCloud start(Path dataDir, io.sonic.engine.net.LinkProfile link) throws Exception {
         boolean owns = dataDir == null;
         Path dir = owns ? Files.createTempDirectory("sonic-local-") : dataDir;
         String secret = ClusterTrust.newSecret();
@@ -42,9 +47,9 @@ public final class LocalCloud implements AutoCloseable {
         DealerServer dealer = new DealerServer(new NodeConfig(-1, "127.0.0.1", 0, dir.resolve("dealer"), secret, null,
                 null, timeout, null)).start();
         CloudServer s0 = new CloudServer(new NodeConfig(0, "127.0.0.1", 0, dir.resolve("server0"), secret, null,
-                dealer.url(), timeout, null)).start();
+                dealer.url(), timeout, null).withLink(link)).start();
         CloudServer s1 = new CloudServer(new NodeConfig(1, "127.0.0.1", 0, dir.resolve("server1"), secret, s0.url(),
-                dealer.url(), timeout, null)).start();
+                dealer.url(), timeout, null).withLink(link)).start();
         LocalCloud c = new LocalCloud(dir, owns, dealer, s0, s1);
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (!s0.link().connected() || !s1.link().connected()) {
