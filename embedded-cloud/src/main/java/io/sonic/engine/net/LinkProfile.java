@@ -62,7 +62,12 @@ public record LinkProfile(String name, long latencyNanos, long bitsPerSecond, lo
 
     /** The network's share of {@code rounds} symmetric rounds in which one server sends {@code bytesSent}. */
     public long networkNanos(long rounds, long bytesSent) {
-        return rounds * (latencyNanos + jitterNanos / 2) + transmitNanos(bytesSent);
+        return waitNanos(rounds) + transmitNanos(bytesSent);
+    }
+
+    /** What {@code rounds} rounds wait for latency: one one-way latency each (plus half the jitter on average). */
+    private long waitNanos(long rounds) {
+        return rounds * (latencyNanos + jitterNanos / 2);
     }
 
     /**
@@ -87,7 +92,7 @@ public record LinkProfile(String name, long latencyNanos, long bitsPerSecond, lo
 
     /** Splits a layer's or a query's measured time on this link ({@link Split}). */
     public Split split(long measuredNanos, long rounds, long bytesSent) {
-        long latency = rounds * (latencyNanos + jitterNanos / 2);
+        long latency = waitNanos(rounds);
         long transfer = transmitNanos(bytesSent);
         return new Split(Math.max(0, measuredNanos - latency - transfer), latency, transfer);
     }

@@ -48,10 +48,6 @@ public final class MeteredChannel extends ForwardingChannel {
             this.firstRound = firstRound;
         }
 
-        public String name() {
-            return name;
-        }
-
         /** What crossed the channel since this scope opened (up to its close). */
         public Traffic traffic() {
             return of(name).minus(start);
@@ -77,10 +73,6 @@ public final class MeteredChannel extends ForwardingChannel {
     public void section(String name) {
         section = name;
         inner.section(name);
-    }
-
-    public String currentScope() {
-        return scope;
     }
 
     private void add(Traffic t) {
@@ -110,11 +102,6 @@ public final class MeteredChannel extends ForwardingChannel {
         roundsByScope.computeIfAbsent(scope, k -> new ArrayList<>())
                 .add(new Round(section == null ? what : section + ": " + what, n, r.length));
         return r;
-    }
-
-    /** The rounds of a scope, in order. */
-    public List<Round> rounds(String name) {
-        return List.copyOf(roundsByScope.getOrDefault(name, List.of()));
     }
 
     public Traffic total() {

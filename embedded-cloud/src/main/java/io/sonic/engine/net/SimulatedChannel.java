@@ -37,10 +37,6 @@ public final class SimulatedChannel extends ForwardingChannel {
         this.lastDue = busyUntil;
     }
 
-    public LinkProfile profile() {
-        return profile;
-    }
-
     @Override
     public void send(byte[] message) {
         synchronized (queue) {

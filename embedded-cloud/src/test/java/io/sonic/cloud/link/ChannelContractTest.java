@@ -87,6 +87,18 @@ class ChannelContractTest {
         return b;
     }
 
+    /** A receive on {@code end} that waits on another thread; it completes with what ended it (null: a message). */
+    private static CompletableFuture<Throwable> pendingReceive(Channel end) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                end.receive();
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+    }
+
     private static void closeAll(Channel[] ends) {
         ends[0].close();
         ends[1].close();
@@ -168,14 +180,7 @@ class ChannelContractTest {
     @MethodSource("kinds")
     void closingOneEndWakesThePeersPendingReceive(Kind kind) throws Exception {
         Channel[] ends = kind.make().apply(Duration.ofSeconds(30));
-        CompletableFuture<Throwable> pending = CompletableFuture.supplyAsync(() -> {
-            try {
-                ends[1].receive();
-                return null;
-            } catch (RuntimeException e) {
-                return e;
-            }
-        });
+        CompletableFuture<Throwable> pending = pendingReceive(ends[1]);
         Thread.sleep(100);
         long start = System.nanoTime();
         ends[0].close();
@@ -191,14 +196,7 @@ class ChannelContractTest {
     void anAbortEndsBothSidesWithItsReason(Kind kind) throws Exception {
         Channel[] ends = kind.make().apply(Duration.ofSeconds(30));
         try {
-            CompletableFuture<Throwable> pending = CompletableFuture.supplyAsync(() -> {
-                try {
-                    ends[1].receive();
-                    return null;
-                } catch (RuntimeException e) {
-                    return e;
-                }
-            });
+            CompletableFuture<Throwable> pending = pendingReceive(ends[1]);
             Thread.sleep(100);
             ends[0].abort("server 0: the model is gone");
             Throwable t = pending.get(20, TimeUnit.SECONDS);
