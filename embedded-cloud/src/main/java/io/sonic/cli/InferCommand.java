@@ -143,6 +143,10 @@ final class InferCommand implements Callable<Integer> {
                     out.println(toJson(mapper, k, r, p, label, plainLabel, maxErr, inBatch, k / batch));
                 } else {
                     if (k == 0) {
+                        if (!r.link().equals(cfg.link())) {
+                            out.printf("the servers simulated their own link: %s (serve --link)%n%n",
+                                    r.link().summary());
+                        }
                         out.print(Format.layerTable(r));
                         out.println();
                     }
