@@ -192,8 +192,10 @@ public final class CloudClient implements AutoCloseable {
     private static final Duration OUTPUT_WAIT = Duration.ofSeconds(5);
 
     /**
-     * Sends one request. A GET that fails before any answer is sent once more: the server may have closed
-     * the kept-alive connection it went out on just then (GETs change nothing, so a second one is safe).
+     * Sends one request. A GET or a model upload (PUT /v1/models/…) that fails before any answer is sent once
+     * more: the server may have closed the kept-alive connection it went out on just then (a GET changes
+     * nothing, an upload replaces the model as a whole, so a second one is safe; an input share is not sent
+     * twice, since a second would meet a session that already has its input).
      */
     private HttpResponse<byte[]> send(int party, HttpRequest.Builder b) {
         HttpRequest req = b.timeout(timeout).build();
@@ -201,7 +203,9 @@ public final class CloudClient implements AutoCloseable {
             try {
                 return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
-                if (!req.method().equals("GET") || e instanceof java.net.http.HttpTimeoutException) {
+                boolean idempotent = req.method().equals("GET")
+                        || req.method().equals("PUT") && req.uri().getPath().startsWith("/v1/models/");
+                if (!idempotent || e instanceof java.net.http.HttpTimeoutException) {
                     throw e;
                 }
                 return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
