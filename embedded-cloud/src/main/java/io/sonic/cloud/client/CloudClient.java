@@ -234,6 +234,45 @@ public final class CloudClient implements AutoCloseable {
         }
     }
 
+    /** Threads that send server 1's half of a request pair while the caller sends server 0's. */
+    private static final java.util.concurrent.ExecutorService SECOND = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sonic-client-server-1");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * Calls {@code call} for server 0 on this thread and for server 1 at the same time on another, and returns
+     * both answers once both have come back; the first failure (server 0's before server 1's) is thrown after
+     * both calls have ended, so that no request is left running.
+     */
+    private static <T> List<T> onBoth(java.util.function.IntFunction<T> call) {
+        java.util.concurrent.Future<T> second = SECOND.submit(() -> call.apply(1));
+        T first;
+        try {
+            first = call.apply(0);
+        } catch (RuntimeException e) {
+            try {
+                second.get();
+            } catch (Exception ignored) {
+                // server 0's failure is the one reported
+            }
+            throw e;
+        }
+        try {
+            return java.util.Arrays.asList(first, second.get());
+        } catch (InterruptedException e) {
+            second.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CloudException("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new CloudException("server 1: " + e.getCause());
+        }
+    }
+
     private HttpRequest.Builder request(int party, String path, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(servers.get(party).resolve(path));
         if (token != null) {
@@ -302,8 +341,9 @@ public final class CloudClient implements AutoCloseable {
 
     /** A model as both servers hold it; refuses when their copies disagree (structure, range or f). */
     public ModelInfo model(String modelId) {
-        ModelInfo a = model(0, modelId);
-        ModelInfo b = model(1, modelId);
+        List<ModelInfo> both = onBoth(p -> model(p, modelId));
+        ModelInfo a = both.get(0);
+        ModelInfo b = both.get(1);
         if (!a.structureHash().equals(b.structureHash()) || !a.inputRange().equals(b.inputRange())
                 || a.fractionBits() != b.fractionBits()) {
             throw new CloudException("the two servers hold different versions of model '" + modelId + "' (upload it"
@@ -483,20 +523,18 @@ public final class CloudClient implements AutoCloseable {
         UUID id = UUID.randomUUID();
         String token = io.sonic.cloud.server.Tokens.newToken();
         byte[] openBody = ApiJson.write(SessionRequest.of(id.toString(), modelId, cfg, control.stepping(), n));
-        control.cancel = () -> {
-            for (int p = 0; p < 2; p++) {
-                try {
-                    send(p, request(p, "/v1/sessions/" + id, token).DELETE());
-                } catch (CloudException ignored) {
-                    // the other server still gets its cancel
-                }
+        control.cancel = () -> onBoth(p -> {
+            try {
+                send(p, request(p, "/v1/sessions/" + id, token).DELETE());
+            } catch (CloudException ignored) {
+                // the other server still gets its cancel
             }
-        };
+            return null;
+        });
         try {
-            for (int p = 0; p < 2; p++) {
-                check(p, sendRetrying(p, request(p, "/v1/sessions", token).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(openBody))), "opening a session", null);
-            }
+            onBoth(p -> check(p, sendRetrying(p, request(p, "/v1/sessions", token).header("Content-Type",
+                    "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(openBody))), "opening a session",
+                    null));
         } catch (CloudException e) {
             control.cancel.run();
             throw e;
@@ -515,17 +553,15 @@ public final class CloudClient implements AutoCloseable {
             shares.get(0).add(in[0]);
             shares.get(1).add(in[1]);
         }
-        for (int p = 0; p < 2; p++) {
-            try {
-                check(p, sendRetrying(p, request(p, "/v1/sessions/" + id + "/input", token)
-                        .header("Content-Type", "application/octet-stream")
-                        .PUT(HttpRequest.BodyPublishers.ofByteArray(ShareCodec.encodeTensor(
-                                SharedTensor.stack(shares.get(p)))))),
-                        "sending the input share" + (n == 1 ? "" : "s"), null);
-            } catch (CloudException e) {
-                control.cancel.run();
-                throw control.cancelled() ? new CancelledException() : e;
-            }
+        try {
+            onBoth(p -> check(p, sendRetrying(p, request(p, "/v1/sessions/" + id + "/input", token)
+                            .header("Content-Type", "application/octet-stream")
+                            .PUT(HttpRequest.BodyPublishers.ofByteArray(ShareCodec.encodeTensor(
+                                    SharedTensor.stack(shares.get(p)))))),
+                    "sending the input share" + (n == 1 ? "" : "s"), null));
+        } catch (CloudException e) {
+            control.cancel.run();
+            throw control.cancelled() ? new CancelledException() : e;
         }
         int outSize = cfg.output() == SecureConfig.OutputMode.LABEL ? 1 : Shapes.size(outShape);
         SharedTensor[] out = new SharedTensor[2];
@@ -535,14 +571,16 @@ public final class CloudClient implements AutoCloseable {
         long waitMillis = Math.max(0, Math.min(OUTPUT_WAIT.toMillis(), timeout.toMillis() / 2));
         while (out[0] == null || out[1] == null) {
             boolean waited = false;
+            long asked = System.nanoTime();
+            // both servers' shares are asked for at once (a server whose share is in hand is not asked again)
+            List<HttpResponse<byte[]>> answers = onBoth(p -> out[p] != null ? null : send(p, request(p,
+                    "/v1/sessions/" + id + "/output?waitMillis=" + waitMillis, token).GET()));
+            waited |= System.nanoTime() - asked >= waitMillis * 500_000;
             for (int p = 0; p < 2; p++) {
-                if (out[p] != null) {
+                HttpResponse<byte[]> r = answers.get(p);
+                if (r == null) {
                     continue;
                 }
-                long asked = System.nanoTime();
-                HttpResponse<byte[]> r = send(p, request(p, "/v1/sessions/" + id + "/output?waitMillis=" + waitMillis,
-                        token).GET());
-                waited |= System.nanoTime() - asked >= waitMillis * 500_000;
                 if (r.statusCode() == 200) {
                     try {
                         out[p] = ShareCodec.decodeTensor(r.body(), p, n * outSize);
@@ -582,10 +620,10 @@ public final class CloudClient implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        SessionStatus st = check(0, send(0, request(0, "/v1/sessions/" + id, token).GET()),
-                "reading the session status", SessionStatus.class);
-        SessionStatus st1 = check(1, send(1, request(1, "/v1/sessions/" + id, token).GET()),
-                "reading the session status", SessionStatus.class);
+        List<SessionStatus> both = onBoth(p -> check(p, send(p, request(p, "/v1/sessions/" + id, token).GET()),
+                "reading the session status", SessionStatus.class));
+        SessionStatus st = both.get(0);
+        SessionStatus st1 = both.get(1);
         control.cancel.run();
         List<InferenceResult.LayerStat> layers = new ArrayList<>();
         Traffic perQuery = Traffic.ZERO;
