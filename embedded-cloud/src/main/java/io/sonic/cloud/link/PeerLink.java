@@ -23,7 +23,10 @@ import java.util.concurrent.TimeUnit;
  * is a heartbeat (zero session id, no payload) that each side sends when it has sent nothing else for
  * {@value #HEARTBEAT_MILLIS} ms, so that a peer that stops answering (a frozen process, a dead route)
  * shows as unresponsive within a few seconds although its TCP connection stays open; type 3 tells the other
- * side that this side closed the session (its pending receive, if any, fails at once instead of timing out).
+ * side that this side closed the session (its pending receive, if any, fails at once instead of timing out);
+ * type 4 is a control message of the servers themselves (zero session id), handed to the
+ * {@linkplain #onControl control listener}, such as server 0's announcement of correlated randomness to fetch
+ * ahead of a query.
  * When the link drops, every session waiting on it fails at once with a clear message.
  */
 public final class PeerLink {
@@ -31,6 +34,8 @@ public final class PeerLink {
     static final byte ABORT = 1;
     static final byte HEARTBEAT = 2;
     static final byte CLOSE = 3;
+    static final byte CONTROL = 4;
+    private static final UUID NO_SESSION = new UUID(0, 0);
     static final int HEADER = 17;
     /** A side sends a heartbeat when it has sent nothing for this long. */
     public static final long HEARTBEAT_MILLIS = 1000;
@@ -47,6 +52,8 @@ public final class PeerLink {
     private volatile long lastSent = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicBoolean heartbeatPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.ScheduledExecutorService heartbeats;
+    private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
+    private volatile java.util.function.Consumer<byte[]> control = m -> { };
 
     /** Messages of one session, and why it ended if it did. */
     static final class Inbox {
@@ -99,6 +106,28 @@ public final class PeerLink {
     /** Milliseconds since anything arrived on the link, -1 while it is down. */
     public long silentMillis() {
         return connected() ? (System.nanoTime() - lastHeard) / 1_000_000 : -1;
+    }
+
+    /**
+     * Which connection of the link is up: a number that changes whenever a connection opens or drops, so that
+     * what the two servers agreed on over one connection (such as correlated randomness fetched ahead) can
+     * be told apart from what they agreed on before a restart of either.
+     */
+    public long epoch() {
+        return epoch.get();
+    }
+
+    /**
+     * Who receives the peer's control messages; it runs on the link's own thread and must hand any work
+     * that waits to a thread of its own.
+     */
+    public void onControl(java.util.function.Consumer<byte[]> listener) {
+        control = listener;
+    }
+
+    /** Sends a control message to the peer (waits at most {@code timeout} for it to be written). */
+    public void sendControl(byte[] message, Duration timeout) {
+        send(NO_SESSION, CONTROL, message, timeout);
     }
 
     public String peerName() {
@@ -253,6 +282,16 @@ public final class PeerLink {
             return;
         }
         UUID id = new UUID(buf.getLong(), buf.getLong());
+        if (type == CONTROL) {
+            byte[] message = new byte[buf.remaining()];
+            buf.get(message);
+            try {
+                control.accept(message);
+            } catch (RuntimeException ignored) {
+                // a malformed control message is the listener's to report; the link stays up
+            }
+            return;
+        }
         if (type == CLOSE) {
             // only a session still open here has a receive to wake; a late close must not create an inbox
             Inbox open = inboxes.get(id);
@@ -288,6 +327,7 @@ public final class PeerLink {
     private void lost(String why) {
         lastError = why;
         session = null;
+        epoch.incrementAndGet();
         for (Inbox in : inboxes.values()) {
             in.queue.add(LINK_LOST);
         }
@@ -324,6 +364,7 @@ public final class PeerLink {
                 tls = tlsConnection;
             }
             session = s;
+            epoch.incrementAndGet();
             lastHeard = System.nanoTime();
             lastError = "connected";
         }

@@ -43,6 +43,7 @@ public final class CloudServer implements AutoCloseable {
     private final PeerLink link;
     private final DealerClient dealer;
     private final Sessions sessions;
+    private final SessionRunner runner;
     private final byte[] credentialHash;
     private final NodeLog log = new NodeLog();
     private volatile boolean dealerReachable;
@@ -76,8 +77,9 @@ public final class CloudServer implements AutoCloseable {
         this.store = new ModelStore(config.dataDir(), party, config.limits(), faults);
         this.link = new PeerLink("server " + (1 - party));
         this.dealer = new DealerClient(config.dealer(), identity.mutualContext(), config.timeout());
-        this.sessions = new Sessions(party, config.limits(),
-                new SessionRunner(party, store, dealer, link, config.limits().pauseTimeout(), log::add), log::add);
+        this.runner = new SessionRunner(party, store, dealer, link, config.limits().pauseTimeout(), config.timeout(),
+                log::add);
+        this.sessions = new Sessions(party, config.limits(), runner, log::add);
         this.jetty = JettyNodes.newServer("sonic-server-" + party, config.host(), config.port(), identity.jettyServer(),
                 config.limits());
         PathMappingsHandler api = new PathMappingsHandler();
@@ -279,6 +281,7 @@ public final class CloudServer implements AutoCloseable {
                 linkState = now;
             }
             sessions.expire();
+            runner.pool().expire();
             link.expireUnclaimed(Duration.ofMinutes(2));
             try {
                 Thread.sleep(1000);
@@ -299,6 +302,7 @@ public final class CloudServer implements AutoCloseable {
         }
         link.close();
         sessions.close();
+        runner.pool().close();
         try {
             if (wsClient != null) {
                 wsClient.stop();
@@ -320,7 +324,7 @@ public final class CloudServer implements AutoCloseable {
                 link.lastError(), link.silentMillis(), config.peer() == null ? null : config.peer().toString(),
                 config.dealer().toString(), dealerReachable, store.all().size(), store.usedBytes(), sessions.running(),
                 sessions.paused(), sessions.size(), link.wireBytes(), sessions.activeWorkers(), busyThreads(),
-                sessions.openStreams(), config.limits().toApi());
+                sessions.openStreams(), config.link().text(), runner.pool().ready(), config.limits().toApi());
     }
 
     private int busyThreads() {

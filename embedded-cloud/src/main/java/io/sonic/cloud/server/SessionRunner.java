@@ -27,6 +27,7 @@ import io.sonic.engine.net.Traffic;
 import io.sonic.engine.ring.SharedTensor;
 import io.sonic.model.layer.Layer;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -60,15 +61,23 @@ final class SessionRunner implements Consumer<ServerSession> {
     private final PeerLink link;
     private final Duration pauseTimeout;
     private final Consumer<String> log;
+    private final DealPool pool;
 
     SessionRunner(int party, Models store, DealerClient dealer, PeerLink link, Duration pauseTimeout,
-                  Consumer<String> log) {
+                  Duration timeout, Consumer<String> log) {
         this.log = log;
         this.party = party;
         this.store = store;
         this.dealer = dealer;
         this.link = link;
         this.pauseTimeout = pauseTimeout;
+        this.pool = new DealPool(party, store, link, (id, request, m, plan, name) -> fetch(id, request, m, plan,
+                READ_AHEAD_BYTES, name, timeout), timeout, log);
+    }
+
+    /** The randomness fetched ahead of queries. */
+    DealPool pool() {
+        return pool;
     }
 
     @Override
@@ -99,10 +108,13 @@ final class SessionRunner implements Consumer<ServerSession> {
             int n = s.batch;
             // the dealer's part is offline: each query's own answer, read (as far as the budget holds) first
             List<Randomness> sources = new ArrayList<>(n);
+            UUID ahead = null;
             for (int k = 0; k < n; k++) {
-                Fetched f = fetch(sampleId(s.id, k), request, m, plan, READ_AHEAD_BYTES / n,
-                        "sonic-deal-" + NodeLog.shortId(s.id) + (n == 1 ? "" : "-" + k), cfg);
+                DealPool.Fetched f = n == 1 ? single(s, cfg, request, m, plan)
+                        : fetch(sampleId(s.id, k), request, m, plan, READ_AHEAD_BYTES / n,
+                        "sonic-deal-" + NodeLog.shortId(s.id) + "-" + k, cfg.timeout());
                 aheads.add(f.ahead());
+                ahead = f.deal().equals(sampleId(s.id, k)) ? null : f.deal();
                 sources.add(Randomness.fromPayloads(party, plan, f.seed(), f.ahead(), maskSeed));
             }
             for (ReadAhead a : aheads) {
@@ -128,8 +140,13 @@ final class SessionRunner implements Consumer<ServerSession> {
             s.finish(ShareCodec.encodeTensor(SharedTensor.stack(out)), new OnlineTraffic(t.bytes(), t.bytesSent(),
                     t.bytesReceived(), t.rounds(), t.messagesSent(), t.messagesReceived(), wireBefore < 0 ? -1
                     : wireAfter - wireBefore, nanos / 1e6, s.pausedNanos() / 1e6), offline);
-            log.accept(String.format(java.util.Locale.ROOT, "session %s done: %s%,d bytes in %d rounds, %.1f ms online",
-                    NodeLog.shortId(s.id), n == 1 ? "" : n + " queries, ", t.bytes(), t.rounds(), nanos / 1e6));
+            if (n == 1 && party == 0) {
+                // the next queries' randomness is fetched now that this one's online phase is over
+                pool.refill(poolKey(s, cfg, request), m, plan);
+            }
+            log.accept(String.format(java.util.Locale.ROOT, "session %s done: %s%,d bytes in %d rounds, %.1f ms online%s",
+                    NodeLog.shortId(s.id), n == 1 ? "" : n + " queries, ", t.bytes(), t.rounds(), nanos / 1e6,
+                    ahead == null ? "" : ", randomness fetched ahead (deal " + NodeLog.shortId(ahead) + ")"));
         } catch (ServerSession.EndedException e) {
             abort(ch, s, "server " + party + ": " + e.getMessage());
         } catch (ApiException | ChannelException | IllegalStateException e) {
@@ -160,13 +177,63 @@ final class SessionRunner implements Consumer<ServerSession> {
                 .getBytes(StandardCharsets.UTF_8));
     }
 
-    /** One query's answer from the dealer: this server's seed, and its payloads as they are read ahead. */
-    private record Fetched(byte[] seed, ReadAhead ahead) {
+    private static final byte DEAL_FORMAT = 1;
+    private static final int DEAL_BYTES = 1 + 16;
+
+    /**
+     * A single query's randomness. Server 0 takes a deal that both servers fetched ahead (see {@link DealPool}),
+     * or none, and tells server 1 which on the query's control channel (a zero id: the query's own, fetched
+     * now). Once the query's online phase is over, server 0 has the next queries' deals fetched ahead.
+     */
+    private DealPool.Fetched single(ServerSession s, SecureConfig cfg, DealRequest request, ModelStore.Loaded m,
+                                    List<Need<?>> plan) {
+        UUID own = sampleId(s.id, 0);
+        DealPool.Taken taken = party == 0 ? pool.take(poolKey(s, cfg, request)) : null;
+        byte[] mine = ByteBuffer.allocate(DEAL_BYTES).put(DEAL_FORMAT)
+                .putLong(taken == null ? 0 : taken.id().getMostSignificantBits())
+                .putLong(taken == null ? 0 : taken.id().getLeastSignificantBits()).array();
+        UUID control = UUID.nameUUIDFromBytes(("deal:" + s.id).getBytes(StandardCharsets.UTF_8));
+        byte[] theirs;
+        try (Channel c = cfg.link().wrap(link.open(control, cfg.channelTimeout(DEAL_BYTES)))) {
+            theirs = c.exchange(mine);
+        } catch (RuntimeException e) {
+            if (taken != null) {
+                taken.fetched().ahead().close();
+            }
+            throw e;
+        }
+        if (theirs.length != DEAL_BYTES || theirs[0] != DEAL_FORMAT) {
+            if (taken != null) {
+                taken.fetched().ahead().close();
+            }
+            throw new IllegalStateException("server " + (1 - party) + " named the query's randomness in another"
+                    + " format; run the same Sonic version on both servers");
+        }
+        if (party == 0) {
+            return taken != null ? taken.fetched() : fetch(own, request, m, plan, READ_AHEAD_BYTES,
+                    "sonic-deal-" + NodeLog.shortId(s.id), cfg.timeout());
+        }
+        ByteBuffer b = ByteBuffer.wrap(theirs, 1, 16);
+        UUID chosen = new UUID(b.getLong(), b.getLong());
+        if (chosen.getMostSignificantBits() == 0 && chosen.getLeastSignificantBits() == 0) {
+            return fetch(own, request, m, plan, READ_AHEAD_BYTES, "sonic-deal-" + NodeLog.shortId(s.id), cfg.timeout());
+        }
+        DealPool.Fetched f = pool.take(chosen);
+        if (f == null) {
+            throw new IllegalStateException("server 1 does not hold the randomness that server 0 fetched ahead for"
+                    + " this query (it expired or server 1 restarted); retry the query");
+        }
+        return f;
+    }
+
+    private static DealPool.Key poolKey(ServerSession s, SecureConfig cfg, DealRequest request) {
+        return new DealPool.Key(s.modelId, DealRequest.of(0, request.structureHash(), cfg, request.maskKey(),
+                request.maskGeneration()));
     }
 
     /** Asks the dealer for one query's randomness and starts reading its answer ahead. */
-    private Fetched fetch(UUID id, DealRequest request, ModelStore.Loaded m, List<Need<?>> plan, long budget,
-                            String name, SecureConfig cfg) {
+    private DealPool.Fetched fetch(UUID id, DealRequest request, ModelStore.Loaded m, List<Need<?>> plan, long budget,
+                                   String name, Duration timeout) {
         java.io.InputStream deal = dealer.deal(id, request, m.structureJson);
         DealAnswer.Part part;
         try {
@@ -179,7 +246,8 @@ final class SessionRunner implements Consumer<ServerSession> {
             }
             throw e;
         }
-        return new Fetched(part.seed(), new ReadAhead(part.payloads(), plan.size(), deal, budget, cfg.timeout(), name));
+        return new DealPool.Fetched(id, part.seed(), new ReadAhead(part.payloads(), plan.size(), deal, budget, timeout,
+                name));
     }
 
     /**

@@ -46,7 +46,7 @@ class SessionsTest {
                 Duration.ofSeconds(1));
         NodeLog log = new NodeLog();
         try (Sessions sessions = new Sessions(0, ServerLimits.DEFAULT,
-                new SessionRunner(0, exhausted, dealer, link, Duration.ofMinutes(1), log::add), log::add)) {
+                new SessionRunner(0, exhausted, dealer, link, Duration.ofMinutes(1), Duration.ofSeconds(10), log::add), log::add)) {
             for (int k = 0; k < 3; k++) {
                 ServerSession s = sessions.create(UUID.randomUUID(), "m", Tokens.hash("t"), SecureConfig.DEFAULT,
                         false, "127.0.0.1", 1);
