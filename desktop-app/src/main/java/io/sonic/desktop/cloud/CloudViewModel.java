@@ -338,9 +338,11 @@ public final class CloudViewModel {
                 note(p, "answering again");
             }
             status[p].set(s == null ? "unreachable: " + poll.errors()[p] : String.format(Locale.ROOT,
-                    "%s — link to the other server %s, %d model(s), %d session(s) running%s, certificate %s",
-                    s.url(), s.peer(), s.models(), s.sessionsRunning(), s.sessionsPaused() > 0 ? " ("
-                            + s.sessionsPaused() + " paused)" : "", abbreviate(s.fingerprint())));
+                    "%s — link to the other server %s%s, %d model(s), %d session(s) running%s%s, certificate %s",
+                    s.url(), s.peer(), simulated(s.link()), s.models(), s.sessionsRunning(), s.sessionsPaused() > 0
+                            ? " (" + s.sessionsPaused() + " paused)" : "", s.dealsAhead() > 0 ? ", "
+                            + s.dealsAhead() + " " + (s.dealsAhead() == 1 ? "query's" : "queries'")
+                            + " randomness fetched ahead" : "", abbreviate(s.fingerprint())));
         }
         Status a = poll.status()[0];
         Status b = poll.status()[1];
@@ -355,6 +357,22 @@ public final class CloudViewModel {
             dealerStatus.set("dealer " + dealer + ": " + (r0 && r1 ? "reachable from both servers"
                     : !r0 && !r1 ? "NOT reachable from either server"
                     : "NOT reachable from server " + (r0 ? 1 : 0)));
+        }
+    }
+
+    /**
+     * The network a server simulates on its link for sessions that ask for none ({@code serve --link}), in
+     * words; nothing for none (or a server too old to say).
+     */
+    static String simulated(String link) {
+        if (link == null) {
+            return "";
+        }
+        try {
+            io.sonic.engine.net.LinkProfile l = io.sonic.engine.net.LinkProfile.parse(link);
+            return l.simulated() ? " (simulating " + l.summary() + ")" : "";
+        } catch (IllegalArgumentException e) {
+            return " (simulating an unknown network '" + link + "')";
         }
     }
 

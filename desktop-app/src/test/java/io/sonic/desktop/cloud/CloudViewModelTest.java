@@ -65,6 +65,11 @@ class CloudViewModelTest {
             client.infer("bc", new float[30], SecureConfig.DEFAULT, e -> { });
             waitFor(vm, () -> vm.log(1).stream().anyMatch(l -> l.matches(".*session .* done.*")));
             assertTrue(vm.log(0).stream().anyMatch(l -> l.contains("model 'bc'")), String.join("\n", vm.log(0)));
+            // after the query the servers fetch the next queries' randomness ahead, and the status says so
+            waitFor(vm, () -> vm.statusProperty(0).get().contains("queries' randomness fetched ahead"));
+            assertTrue(vm.statusProperty(0).get().contains("link to the other server connected, 1 model(s)"),
+                    "servers on loopback simulate no network: " + vm.statusProperty(0).get());
+            vm.poll();
             int lines = vm.log(0).size();
             vm.poll();
             assertEquals(lines, vm.log(0).size(), "a poll adds only new entries");
@@ -76,6 +81,16 @@ class CloudViewModelTest {
         assertEquals(CloudViewModel.Light.OFF, vm.dealerLightProperty().get());
         assertTrue(vm.log(0).get(vm.log(0).size() - 1).contains("[app] stopped by this app"));
         assertFalse(vm.connectedProperty().get());
+    }
+
+    @Test
+    void aServersOwnSimulatedNetworkIsNamedInWords() {
+        assertEquals(" (simulating wan: 20 ms one way, 100 Mbit/s)", CloudViewModel.simulated("wan"));
+        assertEquals(" (simulating custom: 5 ms one way, 50 Mbit/s)",
+                CloudViewModel.simulated("latency=5ms,bandwidth=50mbit"));
+        assertEquals("", CloudViewModel.simulated("loopback"));
+        assertEquals("", CloudViewModel.simulated(null), "a server too old to say");
+        assertEquals(" (simulating an unknown network 'moon')", CloudViewModel.simulated("moon"));
     }
 
     private static void waitFor(CloudViewModel vm, java.util.function.BooleanSupplier c) throws Exception {
