@@ -117,9 +117,13 @@ final class DealPool implements AutoCloseable {
         link.onControl(this::onControl);
     }
 
-    /** Dealer bytes a deal of this plan holds on a server (both parties' share of it, an upper bound). */
-    static long bytesOf(List<Need<?>> plan) {
-        return Dealer.offlineBytesOf(plan);
+    /** Bytes of a deal of this plan held on server {@code party}: its seed and its payload of every item. */
+    static long bytesOf(List<Need<?>> plan, int party) {
+        long n = io.sonic.engine.crypto.Prg.SEED_BYTES;
+        for (Need<?> need : plan) {
+            n += 8 * Dealer.payloadLongs(need, party);
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ server 0
@@ -148,7 +152,7 @@ final class DealPool implements AutoCloseable {
      * (within the bounds); returns at once.
      */
     void refill(Key key, ModelStore.Loaded m, List<Need<?>> plan) {
-        long bytes = bytesOf(plan);
+        long bytes = bytesOf(plan, party);
         if (party != 0 || bytes > (long) MAX_ENTRY_MIB << 20 || !link.connected()) {
             return;
         }
@@ -236,7 +240,7 @@ final class DealPool implements AutoCloseable {
                 return e.getMessage();
             }
             List<Need<?>> plan = Plan.of(m.graph, cfg);
-            long bytes = bytesOf(plan);
+            long bytes = bytesOf(plan, party);
             Entry e;
             synchronized (this) {
                 if (entries.containsKey(id) || used() + bytes > (long) MAX_POOL_MIB << 20) {
