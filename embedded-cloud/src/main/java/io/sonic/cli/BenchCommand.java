@@ -68,6 +68,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--only-given", description = "skip the four paper networks")
     boolean onlyGiven;
 
+    @Option(names = "--scale", description = "instead: torchvision's ResNet-18 and ResNet-50 at 224x224 (random"
+            + " weights, exported by sample-models/scale.py when missing), one query each in one process and with the"
+            + " dealer and both servers as three processes: time, bytes, rounds, peak memory per node")
+    boolean scale;
+
     @Option(names = "--kernels", description = "time the hot kernels (PRG, share matmul and conv, ReLU of both suites, the DCF kernel in AES blocks per second)")
     boolean kernels;
 
@@ -125,6 +130,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (kernels) {
             KernelBench.run(o);
+            return 0;
+        }
+        if (scale) {
+            ScaleBench.run(o, root(), secure.config(), outputDir());
             return 0;
         }
         Path dir = outputDir();

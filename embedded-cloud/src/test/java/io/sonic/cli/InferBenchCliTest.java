@@ -197,4 +197,33 @@ class InferBenchCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("AES-CTR PRG") && r.out().contains("MB/s") && r.out().contains("ReLU/ms"), r.out());
     }
+
+    /** bench --scale exports its networks when missing; an export that cannot run says what to install. */
+    @Test
+    void benchScaleSaysWhatIsMissingWhenItCannotExportTheNetworks(@TempDir Path dir) throws Exception {
+        String was = System.getProperty("sonic.root");
+        try {
+            System.setProperty("sonic.root", dir.toString());
+            SonicCliTest.Run none = run("bench", "--scale", "--out", dir.resolve("out").toString());
+            assertEquals(2, none.code(), none.out());
+            assertTrue(none.err().contains("cannot export resnet18: " + dir.resolve("sample-models")
+                    .resolve("scale.py") + " is missing"), none.err());
+            // a Python without torchvision, as on a machine that lacks the package
+            Files.createDirectories(dir.resolve("sample-models"));
+            Files.writeString(dir.resolve("sample-models").resolve("scale.py"),
+                    "import sys\nsys.stderr.write(\"ModuleNotFoundError: No module named 'torchvision'\\n\")\nsys.exit(1)\n");
+            SonicCliTest.Run failed = run("bench", "--scale", "--out", dir.resolve("out").toString());
+            assertEquals(2, failed.code(), failed.out());
+            assertTrue(failed.err().contains("exporting resnet18 failed (ModuleNotFoundError: No module named"
+                    + " 'torchvision'); it needs Debian's python3-torchvision"), failed.err());
+            assertTrue(Files.notExists(dir.resolve("sample-models").resolve("scale").resolve("resnet18")
+                    .resolve("resnet18.onnx")));
+        } finally {
+            if (was == null) {
+                System.clearProperty("sonic.root");
+            } else {
+                System.setProperty("sonic.root", was);
+            }
+        }
+    }
 }

@@ -379,6 +379,21 @@ public final class CloudClient implements AutoCloseable {
      * afresh for this call and sent to both servers (each call is a new upload with new masks).
      */
     public Upload upload(ModelGraph g, String modelId, String ownerToken, ModelShare[] shares, InputRange range) {
+        RangeAnalysis.requireSafe(g, new FixedPoint(shares[0].fractionBits()), range);
+        return put(g, modelId, ownerToken, shares, range);
+    }
+
+    /**
+     * An upload whose input range the worst-case analysis ({@link RangeAnalysis}) cannot prove safe: for
+     * measurements that check every result against a reference of their own ({@code bench --scale}, deep
+     * networks with random weights whose real values stay far inside the ring while the bound does not). A
+     * user's upload always goes through {@link #upload}.
+     */
+    public Upload uploadUnproven(ModelGraph g, String modelId, String ownerToken, FixedPoint fp, InputRange range) {
+        return put(g, modelId, ownerToken, split(g, fp), range);
+    }
+
+    private Upload put(ModelGraph g, String modelId, String ownerToken, ModelShare[] shares, InputRange range) {
         if (!ModelIds.valid(modelId)) {
             throw new CloudException(ModelIds.RULE + ", not '" + ApiJson.printable(modelId) + "'");
         }
@@ -386,7 +401,6 @@ public final class CloudClient implements AutoCloseable {
             throw new CloudException("uploading needs the cluster's upload credential (sonic serve prints it; pass it"
                     + " with --credential)");
         }
-        RangeAnalysis.requireSafe(g, new FixedPoint(shares[0].fractionBits()), range);
         byte[] structure = GraphCodec.structure(g);
         // one fresh mask key per upload, the same for both servers: it ties the mask-reuse masks to this upload
         ModelMeta meta = ModelMeta.withFreshMaskKey(range);

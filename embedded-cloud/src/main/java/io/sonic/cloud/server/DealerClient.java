@@ -37,8 +37,23 @@ final class DealerClient {
     }
 
     private <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> body) {
+        return send(b, body, timeout);
+    }
+
+    /**
+     * How long a server waits for the dealer to start a deal's answer: the dealer traces the plan of a model
+     * it has not dealt before first, which takes seconds for a large network (ResNet-18: 2–5 s).
+     */
+    static final Duration DEAL_ANSWER_WAIT = Duration.ofMinutes(2);
+
+    private <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> body, Duration wait) {
         try {
-            return http.send(b.timeout(timeout).build(), body);
+            return http.send(b.timeout(wait).build(), body);
+        } catch (java.net.http.HttpConnectTimeoutException e) {
+            throw new ApiException(502, "the dealer at " + base + " is unreachable (no connection within "
+                    + timeout.toSeconds() + " s)");
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new ApiException(504, "the dealer at " + base + " did not answer within " + wait.toSeconds() + " s");
         } catch (IOException e) {
             throw new ApiException(502, "the dealer at " + base + " is unreachable (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
@@ -78,7 +93,8 @@ final class DealerClient {
         for (int attempt = 0; attempt < 2; attempt++) {
             HttpResponse<java.io.InputStream> r = send(HttpRequest.newBuilder(base.resolve("/v1/deals/" + session))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)),
-                    HttpResponse.BodyHandlers.ofInputStream());
+                    HttpResponse.BodyHandlers.ofInputStream(), timeout.compareTo(DEAL_ANSWER_WAIT) > 0 ? timeout
+                            : DEAL_ANSWER_WAIT);
             if (r.statusCode() == 200) {
                 return r.body();
             }
