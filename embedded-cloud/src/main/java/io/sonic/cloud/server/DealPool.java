@@ -203,9 +203,7 @@ final class DealPool implements AutoCloseable {
     // ------------------------------------------------------------------ server 1
 
     private void onAnnouncement(UUID id, Announcement a) {
-        DealRequest mine = new DealRequest(1, a.request().structureHash(), a.request().suite(), a.request().linear(),
-                a.request().truncation(), a.request().output(), a.request().fractionBits(), a.request().maskKey(),
-                a.request().maskGeneration());
+        DealRequest mine = asParty(a.request(), 1);
         try {
             workers.execute(() -> {
                 String why = fetchAnnounced(id, a.model(), mine);
@@ -246,7 +244,7 @@ final class DealPool implements AutoCloseable {
                 if (entries.containsKey(id) || used() + bytes > (long) MAX_POOL_MIB << 20) {
                     return entries.containsKey(id) ? "deal announced twice" : "server 1's pool is full";
                 }
-                e = new Entry(id, new Key(modelId, request), link.epoch(), bytes);
+                e = new Entry(id, new Key(modelId, asParty(request, 0)), link.epoch(), bytes);
                 entries.put(id, e);
             }
             fetchInto(e, request, m, plan);
@@ -257,16 +255,19 @@ final class DealPool implements AutoCloseable {
     }
 
     /**
-     * Server 1: the deal server 0 chose for a query, taken, waiting for it while it is still being fetched; null
-     * when this server does not hold it.
+     * Server 1: the deal server 0 chose for a query of {@code key}, taken, waiting for it while it is still being
+     * fetched; null when this server does not hold it, or holds it for another model or configuration.
      */
-    Fetched take(UUID id) {
+    Fetched take(UUID id, Key key) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
             while (true) {
                 Entry e = entries.get(id);
-                if (e == null || e.failed || e.epoch != link.epoch()) {
+                if (e == null || e.failed || e.epoch != link.epoch() || !e.key.equals(key)) {
                     entries.remove(id);
+                    if (e != null && e.fetched != null) {
+                        e.fetched.ahead().close();
+                    }
                     return null;
                 }
                 if (e.ready()) {
@@ -289,10 +290,14 @@ final class DealPool implements AutoCloseable {
 
     // ------------------------------------------------------------------ both
 
+    /** The same request for another party. */
+    private static DealRequest asParty(DealRequest r, int party) {
+        return new DealRequest(party, r.structureHash(), r.suite(), r.linear(), r.truncation(), r.output(),
+                r.fractionBits(), r.maskKey(), r.maskGeneration());
+    }
+
     private void fetchInto(Entry e, DealRequest request, ModelStore.Loaded m, List<Need<?>> plan) {
-        DealRequest forMe = party == request.party() ? request : new DealRequest(party, request.structureHash(),
-                request.suite(), request.linear(), request.truncation(), request.output(), request.fractionBits(),
-                request.maskKey(), request.maskGeneration());
+        DealRequest forMe = asParty(request, party);
         try {
             Fetched f = fetcher.fetch(e.id, forMe, m, plan, "sonic-deal-ahead-" + NodeLog.shortId(e.id));
             f.ahead().awaitFilled();

@@ -218,10 +218,11 @@ final class SessionRunner implements Consumer<ServerSession> {
         if (chosen.getMostSignificantBits() == 0 && chosen.getLeastSignificantBits() == 0) {
             return fetch(own, request, m, plan, READ_AHEAD_BYTES, "sonic-deal-" + NodeLog.shortId(s.id), cfg.timeout());
         }
-        DealPool.Fetched f = pool.take(chosen);
+        DealPool.Fetched f = pool.take(chosen, poolKey(s, cfg, request));
         if (f == null) {
             throw new IllegalStateException("server 1 does not hold the randomness that server 0 fetched ahead for"
-                    + " this query (it expired or server 1 restarted); retry the query");
+                    + " this query (it expired, server 1 restarted, or it was fetched for another model or"
+                    + " configuration); retry the query");
         }
         return f;
     }
