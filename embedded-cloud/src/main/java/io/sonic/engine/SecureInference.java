@@ -4,7 +4,7 @@ import io.sonic.engine.crypto.Prg;
 import io.sonic.engine.dealer.Dealer;
 import io.sonic.engine.dealer.MaskSeeds;
 import io.sonic.engine.dealer.Need;
-import io.sonic.engine.dealer.Payload;
+import io.sonic.engine.dealer.DealStream;
 import io.sonic.engine.dealer.Randomness;
 import io.sonic.engine.net.BatchChannel;
 import io.sonic.engine.net.ChannelException;
@@ -160,22 +160,41 @@ public final class SecureInference implements AutoCloseable {
         for (int k = 0; k < n; k++) {
             in[k] = SharedTensor.split(new RingTensor(graph.inputShape(), fp.encode(inputs.get(k))), Prg.fresh());
         }
-        // dealer: each query's own correlated randomness
+        // dealer: each query's own correlated randomness, dealt ahead of the parties within a budget
         long offlineStart = System.nanoTime();
         Dealer.Dealt[] dealt = new Dealer.Dealt[n];
-        List<List<List<Payload>>> payloads = new ArrayList<>();
+        DealStream[] deals = new DealStream[n];
         long offlineBytes = 0;
-        for (int k = 0; k < n; k++) {
-            dealt[k] = Dealer.deal(plan, masks, graph.layers().size());
-            List<List<Payload>> both = List.of(new ArrayList<>(plan.size()), new ArrayList<>(plan.size()));
-            for (var it = dealt[k].payloadsOfBoth(); it.hasNext(); ) {
-                Payload[] pair = it.next();
-                both.get(0).add(pair[0]);
-                both.get(1).add(pair[1]);
+        try {
+            for (int k = 0; k < n; k++) {
+                dealt[k] = Dealer.deal(plan, masks, graph.layers().size());
+                deals[k] = new DealStream(dealt[k], plan.size(), Math.max(1L << 20, DEALER_AHEAD_BYTES / n),
+                        config.timeout(), "sonic-dealer-" + k);
+                offlineBytes += dealt[k].offlineBytes();
             }
-            payloads.add(both);
-            offlineBytes += dealt[k].offlineBytes();
+            for (DealStream d : deals) {
+                d.awaitFilled();
+            }
+            return runDealt(listener, n, in, start, offlineStart, dealt, deals, offlineBytes);
+        } finally {
+            for (DealStream d : deals) {
+                if (d != null) {
+                    d.close();
+                }
+            }
         }
+    }
+
+    /**
+     * How far the dealer runs ahead of each party in one process, for all queries of a batch together: a query
+     * dealt within it is dealt whole before its online phase; a larger one (C1 under the FSS suite: 359 MB per
+     * party) is dealt on while the online phase runs, as the servers read the dealer's streamed answer.
+     */
+    static final long DEALER_AHEAD_BYTES = 256L << 20;
+
+    /** The online phase of a batch whose inputs are split and whose dealer has filled its budget. */
+    private BatchResult runDealt(SecureLayerListener listener, int n, SharedTensor[][] in, long start,
+                                 long offlineStart, Dealer.Dealt[] dealt, DealStream[] deals, long offlineBytes) {
         long offlineNanos = System.nanoTime() - offlineStart;
         List<Map<Integer, InferenceResult.LayerStat>> stats = new ArrayList<>();
         for (int k = 0; k < n; k++) {
@@ -190,7 +209,7 @@ public final class SecureInference implements AutoCloseable {
         long onlineStart = System.nanoTime();
         runAll(n, (p, k) -> {
             meters[p][k] = new MeteredChannel(batch[p].member(k));
-            Randomness r = Randomness.fromPayloads(p, plan, dealt[k].seed(p), payloads.get(k).get(p).iterator(),
+            Randomness r = Randomness.fromPayloads(p, plan, dealt[k].seed(p), deals[k].of(p),
                     masks == null ? null : masks.seed(p));
             SecureLayerListener l = p != 0 ? SecureLayerListener.NONE
                     : collect(stats.get(k), dealt[k].offlineBytesPerLayer(), k == 0 ? listener : SecureLayerListener.NONE);
