@@ -173,7 +173,7 @@ public final class SecureInference implements AutoCloseable {
                 offlineBytes += dealt[k].offlineBytes();
             }
             for (DealStream d : deals) {
-                d.awaitFilled();
+                d.awaitFilled(config.timeout());
             }
             return runDealt(listener, n, in, start, offlineStart, dealt, deals, offlineBytes);
         } finally {

@@ -1,14 +1,11 @@
 package io.sonic.cloud.server;
 
 import io.sonic.engine.dealer.Payload;
+import io.sonic.engine.dealer.PayloadQueue;
 
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,54 +15,36 @@ import java.util.concurrent.TimeUnit;
  * stream.
  */
 final class ReadAhead implements Iterator<Payload>, Closeable {
-    private static final Object END = new Object();
-
-    private final BlockingQueue<Object> queue;
-    private final Semaphore budget;
-    private final int budgetKiB;
-    private final int items;
+    private final PayloadQueue queue;
     private final Duration timeout;
     private final Thread reader;
     private final Closeable stream;
     private final java.util.concurrent.CountDownLatch filled = new java.util.concurrent.CountDownLatch(1);
-    private int taken;
 
     /**
      * @param source the decoded answer, read on the reader thread
      * @param items  how many items the plan has
      */
     ReadAhead(Iterator<Payload> source, int items, Closeable stream, long budgetBytes, Duration timeout, String name) {
-        this.items = items;
         this.stream = stream;
         this.timeout = timeout;
-        this.budgetKiB = (int) Math.max(1, budgetBytes >> 10);
-        this.budget = new Semaphore(budgetKiB);
-        this.queue = new ArrayBlockingQueue<>(Math.max(2, items + 1));
+        this.queue = new PayloadQueue(items, budgetBytes, timeout, filled, "the dealer's answer");
         this.reader = new Thread(() -> {
             try {
                 while (source.hasNext()) {
-                    Payload p = source.next();
-                    if (!budget.tryAcquire(kib(p))) {
-                        filled.countDown();
-                        budget.acquire(kib(p));
-                    }
-                    queue.put(p);
+                    queue.put(source.next());
                 }
-                queue.put(END);
+                queue.end();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
-                queue.offer(e);
+                queue.fail(e);
             } finally {
                 filled.countDown();
             }
         }, name);
         reader.setDaemon(true);
         reader.start();
-    }
-
-    private int kib(Payload p) {
-        return (int) Math.min(budgetKiB, Math.max(1, (8 * p.longs()) >> 10));
     }
 
     /**
@@ -83,34 +62,12 @@ final class ReadAhead implements Iterator<Payload>, Closeable {
 
     @Override
     public boolean hasNext() {
-        return taken < items;
+        return queue.hasNext();
     }
 
     @Override
     public Payload next() {
-        if (taken >= items) {
-            throw new NoSuchElementException();
-        }
-        Object o;
-        try {
-            o = queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the dealer's answer");
-        }
-        if (o == null) {
-            throw new IllegalStateException("the dealer's answer stalled: no item for " + timeout.toSeconds() + " s");
-        }
-        if (o instanceof RuntimeException e) {
-            throw e;
-        }
-        if (o == END) {
-            throw new IllegalStateException("the dealer's answer ended before item " + taken + " of the plan");
-        }
-        Payload p = (Payload) o;
-        budget.release(kib(p));
-        taken++;
-        return p;
+        return queue.next();
     }
 
     @Override

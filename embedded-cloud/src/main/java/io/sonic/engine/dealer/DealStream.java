@@ -2,11 +2,7 @@ package io.sonic.engine.dealer;
 
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,66 +15,9 @@ import java.util.concurrent.TimeUnit;
  * within a layer of each other, so a party waiting for an item always has the other one freeing room.
  */
 public final class DealStream implements AutoCloseable {
-    private static final Object END = new Object();
-
-    private final int items;
-    private final int budgetKiB;
-    private final Duration timeout;
-    private final Party[] parties;
+    private final PayloadQueue[] parties;
     private final Thread dealer;
     private final CountDownLatch filled = new CountDownLatch(1);
-
-    /** One party's side: the items dealt and not yet taken, and its room. */
-    private final class Party implements Iterator<Payload> {
-        final BlockingQueue<Object> queue;
-        final Semaphore room;
-        int taken;
-
-        Party() {
-            queue = new ArrayBlockingQueue<>(Math.max(2, items + 1));
-            room = new Semaphore(budgetKiB);
-        }
-
-        void put(Payload p) throws InterruptedException {
-            if (!room.tryAcquire(kib(p))) {
-                filled.countDown();
-                room.acquire(kib(p));
-            }
-            queue.put(p);
-        }
-
-        @Override
-        public boolean hasNext() {
-            return taken < items;
-        }
-
-        @Override
-        public Payload next() {
-            if (taken >= items) {
-                throw new NoSuchElementException();
-            }
-            Object o;
-            try {
-                o = queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the dealer");
-            }
-            if (o == null) {
-                throw new IllegalStateException("the dealer made no item for " + timeout.toSeconds() + " s");
-            }
-            if (o instanceof RuntimeException e) {
-                throw e;
-            }
-            if (o == END) {
-                throw new IllegalStateException("the dealer ended before item " + taken + " of the plan");
-            }
-            Payload p = (Payload) o;
-            room.release(kib(p));
-            taken++;
-            return p;
-        }
-    }
 
     /**
      * Starts dealing {@code dealt} (a plan of {@code items} items) at once.
@@ -87,10 +26,8 @@ public final class DealStream implements AutoCloseable {
      * @param timeout     the longest wait of a party for its next item
      */
     public DealStream(Dealer.Dealt dealt, int items, long budgetBytes, Duration timeout, String name) {
-        this.items = items;
-        this.timeout = timeout;
-        this.budgetKiB = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budgetBytes >> 10));
-        this.parties = new Party[] {new Party(), new Party()};
+        this.parties = new PayloadQueue[] {new PayloadQueue(items, budgetBytes, timeout, filled, "the dealer"),
+                new PayloadQueue(items, budgetBytes, timeout, filled, "the dealer")};
         this.dealer = new Thread(() -> {
             try {
                 for (Iterator<Payload[]> it = dealt.payloadsOfBoth(); it.hasNext(); ) {
@@ -98,15 +35,15 @@ public final class DealStream implements AutoCloseable {
                     parties[0].put(pair[0]);
                     parties[1].put(pair[1]);
                 }
-                parties[0].queue.put(END);
-                parties[1].queue.put(END);
+                parties[0].end();
+                parties[1].end();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException | OutOfMemoryError e) {
                 RuntimeException failure = e instanceof RuntimeException r ? r
                         : new IllegalStateException("the dealer ran out of memory");
-                parties[0].queue.offer(failure);
-                parties[1].queue.offer(failure);
+                parties[0].fail(failure);
+                parties[1].fail(failure);
             } finally {
                 filled.countDown();
             }
@@ -115,18 +52,9 @@ public final class DealStream implements AutoCloseable {
         dealer.start();
     }
 
-    /** Payloads of a whole item count against the budget, at most the budget itself (a larger item still passes). */
-    private int kib(Payload p) {
-        return (int) Math.min(budgetKiB, Math.max(1, (8 * p.longs()) >> 10));
-    }
-
     /** Bytes of the payloads dealt to party {@code p} and not yet taken. */
     long aheadBytes(int p) {
-        long n = 0;
-        for (Object o : parties[p].queue) {
-            n += o instanceof Payload q ? 8 * q.longs() : 0;
-        }
-        return n;
+        return parties[p].aheadBytes();
     }
 
     /** Whether the dealer's thread still runs. */
@@ -143,7 +71,7 @@ public final class DealStream implements AutoCloseable {
      * Waits until the whole query is dealt or a party's budget is full (at most {@code timeout}): the online
      * phase then starts with its randomness at hand.
      */
-    public void awaitFilled() {
+    public void awaitFilled(Duration timeout) {
         try {
             filled.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
