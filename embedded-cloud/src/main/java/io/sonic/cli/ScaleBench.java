@@ -8,18 +8,15 @@ import io.sonic.engine.Plan;
 import io.sonic.engine.RangeAnalysis;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureInference;
-import io.sonic.engine.dealer.Dealer;
 import io.sonic.engine.InputRange;
+import io.sonic.engine.dealer.Dealer;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.data.InputCsv;
 import io.sonic.model.onnx.OnnxImporter;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +26,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -47,7 +41,6 @@ final class ScaleBench {
     static final List<String> NETWORKS = List.of("resnet18", "resnet50");
     /** In one process every dealer payload of a query is made before its online phase; above this, not run. */
     private static final long MAX_IN_PROCESS_DEALER_BYTES = 6L << 30;
-    private static final Pattern LISTENING = Pattern.compile("listening on (https://\\S+)");
     private static final Pattern CA = Pattern.compile("cluster CA\\s+(sha256:[0-9a-f]{64})");
 
     private ScaleBench() {
@@ -164,20 +157,22 @@ final class ScaleBench {
         new SecureRandom().nextBytes(s);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(s);
         String credential = CloudClient.newToken();
-        List<Node> nodes = new ArrayList<>();
+        List<ChildNode> nodes = new ArrayList<>();
         try {
-            Node dealer = Node.start(List.of("dealer", "--port", "0", "--data", data.resolve("dealer").toString(),
-                    "--secret", secret));
+            ChildNode dealer = ChildNode.start(List.of("dealer", "--port", "0", "--data",
+                    data.resolve("dealer").toString(), "--secret", secret));
             nodes.add(dealer);
-            Node s0 = Node.start(List.of("serve", "--party", "0", "--port", "0", "--dealer", dealer.url().toString(),
-                    "--data", data.resolve("s0").toString(), "--secret", secret, "--upload-credential", credential));
+            String ca = dealer.await(CA, Duration.ofSeconds(30));
+            ChildNode s0 = ChildNode.start(List.of("serve", "--party", "0", "--port", "0", "--dealer",
+                    dealer.url().toString(), "--data", data.resolve("s0").toString(), "--secret", secret,
+                    "--upload-credential", credential));
             nodes.add(s0);
-            Node s1 = Node.start(List.of("serve", "--party", "1", "--port", "0", "--peer", s0.url().toString(),
+            ChildNode s1 = ChildNode.start(List.of("serve", "--party", "1", "--port", "0", "--peer", s0.url().toString(),
                     "--dealer", dealer.url().toString(), "--data", data.resolve("s1").toString(), "--secret", secret,
                     "--upload-credential", credential));
             nodes.add(s1);
-            s1.await("link to server 0 is up");
-            CloudClient client = CloudClient.connect(List.of(s0.url(), s1.url()), dealer.ca(), Duration.ofMinutes(5),
+            s1.await(Pattern.compile("link to server 0 is up"), Duration.ofSeconds(30));
+            CloudClient client = CloudClient.connect(List.of(s0.url(), s1.url()), ca, Duration.ofMinutes(5),
                     w -> { }).withUploadCredential(credential);
             // the results are checked against PyTorch's below, so a range the worst-case bound cannot prove is used
             client.uploadUnproven(g, name, CloudClient.newToken(), cfg.fixedPoint(), range);
@@ -190,7 +185,7 @@ final class ScaleBench {
         } catch (Exception e) {
             throw new UserInputException("the three-process run of " + name + " failed: " + e.getMessage());
         } finally {
-            for (Node n : nodes) {
+            for (ChildNode n : nodes) {
                 n.stop();
             }
             deleteTree(data);
@@ -213,7 +208,7 @@ final class ScaleBench {
     }
 
     /** A node's peak resident memory (VmHWM), or "-" where /proc does not tell. */
-    private static String peakRss(Node n) {
+    private static String peakRss(ChildNode n) {
         try {
             for (String l : Files.readAllLines(Path.of("/proc", Long.toString(n.process().pid()), "status"))) {
                 if (l.startsWith("VmHWM:")) {
@@ -264,76 +259,6 @@ final class ScaleBench {
         public void close() {
             running = false;
             sampler.interrupt();
-        }
-    }
-
-    /** A node of the cluster as its own JVM (this one's class path), and the lines it prints. */
-    private record Node(Process process, URI url, String ca, BlockingQueue<String> lines) {
-        static Node start(List<String> args) throws IOException, InterruptedException {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-cp", System.getProperty("java.class.path"), SonicCli.class.getName()));
-            cmd.addAll(args);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String l;
-                    while ((l = r.readLine()) != null) {
-                        lines.add(l);
-                    }
-                } catch (IOException ignored) {
-                    // the node ended
-                }
-            }, "sonic-scale-node");
-            reader.setDaemon(true);
-            reader.start();
-            URI url = null;
-            String ca = null;
-            List<String> seen = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((url == null || ca == null) && System.nanoTime() < deadline && (p.isAlive() || !lines.isEmpty())) {
-                String l = lines.poll(200, TimeUnit.MILLISECONDS);
-                if (l == null) {
-                    continue;
-                }
-                seen.add(l);
-                Matcher m = LISTENING.matcher(l);
-                if (m.find()) {
-                    url = URI.create(m.group(1));
-                }
-                Matcher c = CA.matcher(l);
-                if (c.find()) {
-                    ca = c.group(1);
-                }
-            }
-            if (url == null || ca == null) {
-                p.destroyForcibly();
-                throw new IOException("'" + args.get(0) + "' did not start: " + String.join(" | ", seen));
-            }
-            return new Node(p, url, ca, lines);
-        }
-
-        void await(String text) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                String l = lines.poll(200, TimeUnit.MILLISECONDS);
-                if (l != null && l.contains(text)) {
-                    return;
-                }
-            }
-            throw new IOException("server 1 did not print '" + text + "' within 30 s");
-        }
-
-        void stop() {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }
