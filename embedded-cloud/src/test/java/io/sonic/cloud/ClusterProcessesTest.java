@@ -109,10 +109,15 @@ class ClusterProcessesTest {
         for (int p = 0; p < 2; p++) {
             List<String> lines = client.log(p, 0).entries().stream().map(io.sonic.cloud.api.LogEntry::text).toList();
             assertTrue(lines.contains("link to server " + (1 - p) + " is up"), lines.toString());
+            // a query that used randomness fetched ahead names the deal
+            String ahead = "(, randomness fetched ahead \\(deal [0-9a-f]{8}\\))?";
             assertTrue(lines.stream().anyMatch(l -> l.matches("session [0-9a-f]{8} done: 1,861,440 bytes in 64 rounds,"
-                    + " .* ms online")), lines.toString());
+                    + " [0-9.]+ ms online" + ahead)), lines.toString());
             assertTrue(lines.stream().anyMatch(l -> l.matches("session [0-9a-f]{8} done: 797,664 bytes in 15 rounds,"
-                    + " .* ms online")), "the FSS suite's query: " + lines);
+                    + " [0-9.]+ ms online" + ahead)), "the FSS suite's query: " + lines);
+            assertTrue(lines.stream().noneMatch(l -> l.contains(" done: ") && !l.matches(
+                    "session [0-9a-f]{8} done: ([0-9]+ queries, )?[0-9,]+ bytes in [0-9]+ rounds, [0-9.]+ ms online" + ahead)),
+                    "every query's line has the documented form: " + lines);
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("model 'm2' stored")), lines.toString());
             long last = client.log(p, 0).next();
             assertTrue(client.log(p, last).entries().isEmpty(), "nothing after the last entry");
