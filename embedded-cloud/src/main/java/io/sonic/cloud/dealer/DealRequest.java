@@ -31,6 +31,12 @@ public record DealRequest(int party, String structureHash, String suite, String 
                 maskGeneration);
     }
 
+    /** The same request from another server. */
+    public DealRequest forParty(int p) {
+        return new DealRequest(p, structureHash, suite, linear, truncation, output, fractionBits, maskKey,
+                maskGeneration);
+    }
+
     /** The configuration asked for; every option must be named. */
     public SecureConfig config(Duration timeout) {
         if (suite == null || linear == null || truncation == null || output == null) {

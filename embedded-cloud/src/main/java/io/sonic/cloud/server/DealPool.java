@@ -1,7 +1,6 @@
 package io.sonic.cloud.server;
 
 import io.sonic.cloud.api.ApiJson;
-import io.sonic.cloud.dealer.DealAnswer;
 import io.sonic.cloud.dealer.DealRequest;
 import io.sonic.cloud.link.PeerLink;
 import io.sonic.engine.Plan;
@@ -26,8 +25,8 @@ import java.util.function.Consumer;
  * Correlated randomness fetched from the dealer ahead of the queries that use it, so that a query does not
  * wait for the dealer: per model and configuration, up to {@value #DEPTH} queries' worth on each server.
  *
- * <p>Server 0 leads. When a query of a model and configuration starts, it makes sure that the next ones'
- * randomness is on its way: it picks a fresh deal id, announces it to server 1 over the link (a control
+ * <p>Server 0 leads. When a single query of a model and configuration is done, it makes sure that the next
+ * ones' randomness is on its way: it picks a fresh deal id, announces it to server 1 over the link (a control
  * message with the model id and the dealer request, no values), and both servers fetch their part of that
  * deal from the dealer, as they would for a query. Server 1 answers when it holds its part (or why it
  * could not fetch it). Only a deal that both servers hold, announced over the link's current connection,
@@ -203,7 +202,7 @@ final class DealPool implements AutoCloseable {
     // ------------------------------------------------------------------ server 1
 
     private void onAnnouncement(UUID id, Announcement a) {
-        DealRequest mine = asParty(a.request(), 1);
+        DealRequest mine = a.request().forParty(1);
         try {
             workers.execute(() -> {
                 String why = fetchAnnounced(id, a.model(), mine);
@@ -244,7 +243,7 @@ final class DealPool implements AutoCloseable {
                 if (entries.containsKey(id) || used() + bytes > (long) MAX_POOL_MIB << 20) {
                     return entries.containsKey(id) ? "deal announced twice" : "server 1's pool is full";
                 }
-                e = new Entry(id, new Key(modelId, asParty(request, 0)), link.epoch(), bytes);
+                e = new Entry(id, new Key(modelId, request.forParty(0)), link.epoch(), bytes);
                 entries.put(id, e);
             }
             fetchInto(e, request, m, plan);
@@ -290,14 +289,8 @@ final class DealPool implements AutoCloseable {
 
     // ------------------------------------------------------------------ both
 
-    /** The same request for another party. */
-    private static DealRequest asParty(DealRequest r, int party) {
-        return new DealRequest(party, r.structureHash(), r.suite(), r.linear(), r.truncation(), r.output(),
-                r.fractionBits(), r.maskKey(), r.maskGeneration());
-    }
-
     private void fetchInto(Entry e, DealRequest request, ModelStore.Loaded m, List<Need<?>> plan) {
-        DealRequest forMe = asParty(request, party);
+        DealRequest forMe = request.forParty(party);
         try {
             Fetched f = fetcher.fetch(e.id, forMe, m, plan, "sonic-deal-ahead-" + NodeLog.shortId(e.id));
             f.ahead().awaitFilled();

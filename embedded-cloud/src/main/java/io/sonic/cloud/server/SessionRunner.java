@@ -142,7 +142,7 @@ final class SessionRunner implements Consumer<ServerSession> {
                     : wireAfter - wireBefore, nanos / 1e6, s.pausedNanos() / 1e6), offline);
             if (n == 1 && party == 0) {
                 // the next queries' randomness is fetched now that this one's online phase is over
-                pool.refill(poolKey(s, cfg, request), m, plan);
+                pool.refill(poolKey(s, request), m, plan);
             }
             log.accept(String.format(java.util.Locale.ROOT, "session %s done: %s%,d bytes in %d rounds, %.1f ms online%s",
                     NodeLog.shortId(s.id), n == 1 ? "" : n + " queries, ", t.bytes(), t.rounds(), nanos / 1e6,
@@ -188,7 +188,7 @@ final class SessionRunner implements Consumer<ServerSession> {
     private DealPool.Fetched single(ServerSession s, SecureConfig cfg, DealRequest request, ModelStore.Loaded m,
                                     List<Need<?>> plan) {
         UUID own = sampleId(s.id, 0);
-        DealPool.Taken taken = party == 0 ? pool.take(poolKey(s, cfg, request)) : null;
+        DealPool.Taken taken = party == 0 ? pool.take(poolKey(s, request)) : null;
         byte[] mine = ByteBuffer.allocate(DEAL_BYTES).put(DEAL_FORMAT)
                 .putLong(taken == null ? 0 : taken.id().getMostSignificantBits())
                 .putLong(taken == null ? 0 : taken.id().getLeastSignificantBits()).array();
@@ -218,7 +218,7 @@ final class SessionRunner implements Consumer<ServerSession> {
         if (chosen.getMostSignificantBits() == 0 && chosen.getLeastSignificantBits() == 0) {
             return fetch(own, request, m, plan, READ_AHEAD_BYTES, "sonic-deal-" + NodeLog.shortId(s.id), cfg.timeout());
         }
-        DealPool.Fetched f = pool.take(chosen, poolKey(s, cfg, request));
+        DealPool.Fetched f = pool.take(chosen, poolKey(s, request));
         if (f == null) {
             throw new IllegalStateException("server 1 does not hold the randomness that server 0 fetched ahead for"
                     + " this query (it expired, server 1 restarted, or it was fetched for another model or"
@@ -227,9 +227,8 @@ final class SessionRunner implements Consumer<ServerSession> {
         return f;
     }
 
-    private static DealPool.Key poolKey(ServerSession s, SecureConfig cfg, DealRequest request) {
-        return new DealPool.Key(s.modelId, DealRequest.of(0, request.structureHash(), cfg, request.maskKey(),
-                request.maskGeneration()));
+    private static DealPool.Key poolKey(ServerSession s, DealRequest request) {
+        return new DealPool.Key(s.modelId, request.forParty(0));
     }
 
     /** Asks the dealer for one query's randomness and starts reading its answer ahead. */
