@@ -68,9 +68,8 @@ public final class ChildNode {
         }, "sonic-child-node");
         reader.setDaemon(true);
         reader.start();
-        ChildNode n = new ChildNode(p, null, List.copyOf(args), first);
         List<String> seen = new ArrayList<>();
-        String url = n.await(LISTENING, wait, seen);
+        String url = await(p, first, LISTENING, wait, seen);
         if (url == null) {
             p.destroyForcibly();
             throw new IOException("'" + String.join(" ", args) + "' did not start: " + String.join(" | ", seen));
@@ -84,7 +83,7 @@ public final class ChildNode {
      * wait) are consumed.
      */
     public String await(Pattern pattern, Duration wait) throws IOException {
-        String found = await(pattern, wait, new ArrayList<>());
+        String found = await(process, lines, pattern, wait, new ArrayList<>());
         if (found == null) {
             throw new IOException("'" + String.join(" ", args) + "' printed no line matching '" + pattern + "' within "
                     + wait.toSeconds() + " s");
@@ -92,7 +91,8 @@ public final class ChildNode {
         return found;
     }
 
-    private String await(Pattern pattern, Duration wait, List<String> seen) throws IOException {
+    private static String await(Process process, BlockingQueue<String> lines, Pattern pattern, Duration wait,
+                                List<String> seen) throws IOException {
         long deadline = System.nanoTime() + wait.toNanos();
         try {
             while (System.nanoTime() < deadline && (process.isAlive() || !lines.isEmpty())) {

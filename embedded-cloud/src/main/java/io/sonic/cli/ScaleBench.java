@@ -144,7 +144,7 @@ final class ScaleBench {
         try (peak; SecureInference s = new SecureInference(g, cfg)) {
             r = s.infer(x);
         }
-        Row row = row(name, "one process", r, r.offlineBytes(), "heap " + mib(peak.max()) + " (all roles)", torch);
+        Row row = row(name, "one process", r, "heap " + mib(peak.max()) + " (all roles)", torch);
         o.printf("  in one process: %.2f s online, %.2f s in all%n", r.onlineNanos() / 1e9, r.nanos() / 1e9);
         o.flush();
         return row;
@@ -181,7 +181,7 @@ final class ScaleBench {
             o.printf("  three processes: %.2f s online, %.2f s in all; peak resident memory: %s%n",
                     r.onlineNanos() / 1e9, r.nanos() / 1e9, memory);
             o.flush();
-            return row(name, "three processes, TLS", r, r.offlineBytes(), memory, torch);
+            return row(name, "three processes, TLS", r, memory, torch);
         } catch (Exception e) {
             throw new UserInputException("the three-process run of " + name + " failed: " + e.getMessage());
         } finally {
@@ -192,14 +192,14 @@ final class ScaleBench {
         }
     }
 
-    private static Row row(String name, String path, InferenceResult r, long dealer, String memory, float[] torch) {
+    private static Row row(String name, String path, InferenceResult r, String memory, float[] torch) {
         double worst = 0;
         int label = 0;
         for (int i = 0; i < torch.length; i++) {
             worst = Math.max(worst, Math.abs(r.output()[i] - torch[i]));
             label = torch[i] > torch[label] ? i : label;
         }
-        return new Row(name, path, r.online().bytes(), r.online().rounds(), dealer, r.onlineNanos() / 1e6,
+        return new Row(name, path, r.online().bytes(), r.online().rounds(), r.offlineBytes(), r.onlineNanos() / 1e6,
                 r.nanos() / 1e6, memory, worst, r.predictedLabel() == label);
     }
 

@@ -168,14 +168,51 @@ public final class SecureInference implements AutoCloseable {
         try {
             for (int k = 0; k < n; k++) {
                 dealt[k] = Dealer.deal(plan, masks, graph.layers().size());
-                deals[k] = new DealStream(dealt[k], plan.size(), Math.max(1L << 20, DEALER_AHEAD_BYTES / n),
-                        config.timeout(), "sonic-dealer-" + k);
+                deals[k] = new DealStream(dealt[k], Math.max(1L << 20, DEALER_AHEAD_BYTES / n), config.timeout(),
+                        "sonic-dealer-" + k);
                 offlineBytes += dealt[k].offlineBytes();
             }
             for (DealStream d : deals) {
-                d.awaitFilled(config.timeout());
+                d.awaitFilled();
             }
-            return runDealt(listener, n, in, start, offlineStart, dealt, deals, offlineBytes);
+            long offlineNanos = System.nanoTime() - offlineStart;
+            List<Map<Integer, InferenceResult.LayerStat>> stats = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                stats.add(new ConcurrentHashMap<>());
+            }
+            CostModel.Cost cost = new CostModel.Cost(queryCost.onlineBytes() * n, queryCost.rounds(), 0);
+            MeteredChannel[] link = channels(cost);
+            BatchChannel[] batch = {new BatchChannel(link[0], n, config.channelTimeout(cost.onlineBytes() / 2)),
+                    new BatchChannel(link[1], n, config.channelTimeout(cost.onlineBytes() / 2))};
+            MeteredChannel[][] meters = new MeteredChannel[2][n];
+            SharedTensor[][] out = new SharedTensor[n][2];
+            long onlineStart = System.nanoTime();
+            runAll(n, (p, k) -> {
+                meters[p][k] = new MeteredChannel(batch[p].member(k));
+                Randomness r = Randomness.fromPayloads(p, plan, dealt[k].seed(p), deals[k].of(p),
+                        masks == null ? null : masks.seed(p));
+                SecureLayerListener l = p != 0 ? SecureLayerListener.NONE : collect(stats.get(k),
+                        dealt[k].offlineBytesPerLayer(), k == 0 ? listener : SecureLayerListener.NONE);
+                out[k][p] = parties[p].run(in[k][p], meters[p][k], r, l);
+                if (r.remaining() != 0) {
+                    throw new IllegalStateException("server " + p + " left " + r.remaining()
+                            + " randomness items unused");
+                }
+            }, batch, cost);
+            long onlineNanos = System.nanoTime() - onlineStart;
+            // user: reconstruct
+            long nanos = System.nanoTime() - start;
+            List<InferenceResult> results = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                long[] y = SharedTensor.reconstruct(out[k][0], out[k][1]).values();
+                List<InferenceResult.LayerStat> layerStats = new ArrayList<>(new java.util.TreeMap<>(stats.get(k))
+                        .values());
+                boolean label = config.output() == SecureConfig.OutputMode.LABEL;
+                results.add(new InferenceResult(label ? new double[0] : fp.decode(y), label ? (Integer) (int) y[0]
+                        : null, y, layerStats, meters[0][k].total(), -1, dealt[k].offlineBytes(), onlineNanos,
+                        offlineNanos, nanos, 0, config.link()));
+            }
+            return new BatchResult(results, link[0].total(), onlineNanos, offlineBytes, offlineNanos, nanos);
         } finally {
             for (DealStream d : deals) {
                 if (d != null) {
@@ -191,47 +228,6 @@ public final class SecureInference implements AutoCloseable {
      * party) is dealt on while the online phase runs, as the servers read the dealer's streamed answer.
      */
     static final long DEALER_AHEAD_BYTES = 256L << 20;
-
-    /** The online phase of a batch whose inputs are split and whose dealer has filled its budget. */
-    private BatchResult runDealt(SecureLayerListener listener, int n, SharedTensor[][] in, long start,
-                                 long offlineStart, Dealer.Dealt[] dealt, DealStream[] deals, long offlineBytes) {
-        long offlineNanos = System.nanoTime() - offlineStart;
-        List<Map<Integer, InferenceResult.LayerStat>> stats = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-            stats.add(new ConcurrentHashMap<>());
-        }
-        CostModel.Cost cost = new CostModel.Cost(queryCost.onlineBytes() * n, queryCost.rounds(), 0);
-        MeteredChannel[] link = channels(cost);
-        BatchChannel[] batch = {new BatchChannel(link[0], n, config.channelTimeout(cost.onlineBytes() / 2)),
-                new BatchChannel(link[1], n, config.channelTimeout(cost.onlineBytes() / 2))};
-        MeteredChannel[][] meters = new MeteredChannel[2][n];
-        SharedTensor[][] out = new SharedTensor[n][2];
-        long onlineStart = System.nanoTime();
-        runAll(n, (p, k) -> {
-            meters[p][k] = new MeteredChannel(batch[p].member(k));
-            Randomness r = Randomness.fromPayloads(p, plan, dealt[k].seed(p), deals[k].of(p),
-                    masks == null ? null : masks.seed(p));
-            SecureLayerListener l = p != 0 ? SecureLayerListener.NONE
-                    : collect(stats.get(k), dealt[k].offlineBytesPerLayer(), k == 0 ? listener : SecureLayerListener.NONE);
-            out[k][p] = parties[p].run(in[k][p], meters[p][k], r, l);
-            if (r.remaining() != 0) {
-                throw new IllegalStateException("server " + p + " left " + r.remaining() + " randomness items unused");
-            }
-        }, batch, cost);
-        long onlineNanos = System.nanoTime() - onlineStart;
-        // user: reconstruct
-        long nanos = System.nanoTime() - start;
-        List<InferenceResult> results = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-            long[] y = SharedTensor.reconstruct(out[k][0], out[k][1]).values();
-            List<InferenceResult.LayerStat> layerStats = new ArrayList<>(new java.util.TreeMap<>(stats.get(k)).values());
-            boolean label = config.output() == SecureConfig.OutputMode.LABEL;
-            results.add(new InferenceResult(label ? new double[0] : fp.decode(y), label ? (Integer) (int) y[0] : null, y,
-                    layerStats, meters[0][k].total(), -1, dealt[k].offlineBytes(), onlineNanos, offlineNanos, nanos, 0,
-                    config.link()));
-        }
-        return new BatchResult(results, link[0].total(), onlineNanos, offlineBytes, offlineNanos, nanos);
-    }
 
     /** Server 0's layer events of one sample, kept as its layer figures and passed on. */
     private static SecureLayerListener collect(Map<Integer, InferenceResult.LayerStat> stats, long[] offlinePerLayer,

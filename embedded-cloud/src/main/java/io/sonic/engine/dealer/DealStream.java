@@ -16,16 +16,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DealStream implements AutoCloseable {
     private final PayloadQueue[] parties;
+    private final Duration timeout;
     private final Thread dealer;
     private final CountDownLatch filled = new CountDownLatch(1);
 
     /**
-     * Starts dealing {@code dealt} (a plan of {@code items} items) at once.
+     * Starts dealing {@code dealt} at once.
      *
      * @param budgetBytes how far the dealer may run ahead of each party
-     * @param timeout     the longest wait of a party for its next item
+     * @param timeout     the longest wait of a party for its next item, and for the dealer to fill its budget
      */
-    public DealStream(Dealer.Dealt dealt, int items, long budgetBytes, Duration timeout, String name) {
+    public DealStream(Dealer.Dealt dealt, long budgetBytes, Duration timeout, String name) {
+        int items = dealt.plan().size();
+        this.timeout = timeout;
         this.parties = new PayloadQueue[] {new PayloadQueue(items, budgetBytes, timeout, filled, "the dealer"),
                 new PayloadQueue(items, budgetBytes, timeout, filled, "the dealer")};
         this.dealer = new Thread(() -> {
@@ -71,7 +74,7 @@ public final class DealStream implements AutoCloseable {
      * Waits until the whole query is dealt or a party's budget is full (at most {@code timeout}): the online
      * phase then starts with its randomness at hand.
      */
-    public void awaitFilled(Duration timeout) {
+    public void awaitFilled() {
         try {
             filled.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -35,8 +35,8 @@ class DealStreamTest {
         long budget = 1L << 20;
         assertTrue(Dealer.offlineBytesOf(plan) > 8 * budget, "the query is larger than the budget");
         Iterator<Payload[]> direct = new Dealer.Dealt(plan, s0, s1, null, 8).payloadsOfBoth();
-        try (DealStream stream = new DealStream(dealt, plan.size(), budget, Duration.ofSeconds(30), "test-dealer")) {
-            stream.awaitFilled(Duration.ofSeconds(30));
+        try (DealStream stream = new DealStream(dealt, budget, Duration.ofSeconds(30), "test-dealer")) {
+            stream.awaitFilled();
             long most = 0;
             for (int i = 0; i < plan.size(); i++) {
                 Payload[] want = direct.next();
@@ -61,9 +61,9 @@ class DealStreamTest {
     @Test
     void closingAQueryThatStoppedEarlyStopsItsDealer() throws Exception {
         List<Need<?>> plan = Plan.of(new SampleModels("mnist-m2").graph(), FSS);
-        DealStream stream = new DealStream(Dealer.deal(plan, null, 8), plan.size(), 64 << 10, Duration.ofSeconds(30),
+        DealStream stream = new DealStream(Dealer.deal(plan, null, 8), 64 << 10, Duration.ofSeconds(30),
                 "test-dealer");
-        stream.awaitFilled(Duration.ofSeconds(30));
+        stream.awaitFilled();
         stream.of(0).next();
         assertTrue(stream.dealing(), "the dealer waits for room");
         stream.close();
