@@ -95,7 +95,8 @@ final class ScaleBench {
             csv.append(String.join(",", r.model(), r.path(), Long.toString(r.onlineBytes()), Long.toString(r.rounds()),
                     Long.toString(r.dealerBytes()), String.format(Locale.ROOT, "%.1f", r.onlineMs()),
                     String.format(Locale.ROOT, "%.1f", r.wholeMs()), '"' + r.memory() + '"',
-                    String.format(Locale.ROOT, "%.3e", r.maxAbsError()), Boolean.toString(r.labelAgrees()))).append('\n');
+                    String.format(Locale.ROOT, "%.3e", r.maxAbsError()), Boolean.toString(r.labelAgrees())))
+                    .append('\n');
         }
         Files.writeString(out.resolve("scale.csv"), csv.toString());
         o.printf("wrote %s%n", out.resolve("scale.csv"));
@@ -115,8 +116,15 @@ final class ScaleBench {
         }
         o.printf("exporting %s with %s …%n", name, script);
         o.flush();
-        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), models.toString(), name)
-                .redirectErrorStream(true).start();
+        Process p;
+        try {
+            p = new ProcessBuilder("/usr/bin/python3", script.toString(), models.toString(), name)
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new UserInputException("exporting " + name + " needs Debian's Python with torchvision"
+                    + " (/usr/bin/python3 could not be run: " + e.getMessage() + "): apt-get install"
+                    + " python3-torchvision python3-onnx");
+        }
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (!p.waitFor(10, TimeUnit.MINUTES)) {
@@ -133,7 +141,7 @@ final class ScaleBench {
                     + (said.contains("No module named") ? "; it needs Debian's python3-torchvision and python3-onnx:"
                     + " apt-get install python3-torchvision python3-onnx" : ""));
         }
-        o.print(said.lines().filter(l -> l.startsWith(name + ":")).map(l -> "  " + l + "\n").reduce("", String::concat));
+        said.lines().filter(l -> l.startsWith(name + ":")).forEach(l -> o.println("  " + l));
         return onnx;
     }
 
@@ -167,9 +175,9 @@ final class ScaleBench {
                     dealer.url().toString(), "--data", data.resolve("s0").toString(), "--secret", secret,
                     "--upload-credential", credential));
             nodes.add(s0);
-            ChildNode s1 = ChildNode.start(List.of("serve", "--party", "1", "--port", "0", "--peer", s0.url().toString(),
-                    "--dealer", dealer.url().toString(), "--data", data.resolve("s1").toString(), "--secret", secret,
-                    "--upload-credential", credential));
+            ChildNode s1 = ChildNode.start(List.of("serve", "--party", "1", "--port", "0", "--peer",
+                    s0.url().toString(), "--dealer", dealer.url().toString(), "--data", data.resolve("s1").toString(),
+                    "--secret", secret, "--upload-credential", credential));
             nodes.add(s1);
             s1.await(Pattern.compile("link to server 0 is up"), Duration.ofSeconds(30));
             CloudClient client = CloudClient.connect(List.of(s0.url(), s1.url()), ca, Duration.ofMinutes(5),
