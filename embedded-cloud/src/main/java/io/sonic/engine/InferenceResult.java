@@ -11,11 +11,14 @@ import java.util.List;
  * both directions between the servers), offline bytes are dealer → servers. Times: online is the two
  * servers' run without step-mode pauses, offline the dealer's work, total the whole query including the
  * user's split; paused is the time the servers waited for the user in step mode. {@code link} is the
- * network the servers simulated (as they report it).
+ * network the servers simulated (as they report it). {@code preprocessing} is the traffic between the servers
+ * when they made the query's correlated randomness themselves with oblivious transfer (as server 0 saw it,
+ * session set-up included when this query began the session; {@link Traffic#ZERO} with a dealer).
  */
 public record InferenceResult(double[] output, Integer label, long[] outputRing, List<LayerStat> layers,
                               Traffic online, long wireBytes, long offlineBytes, long onlineNanos, long offlineNanos,
-                              long nanos, long pausedNanos, io.sonic.engine.net.LinkProfile link) {
+                              long nanos, long pausedNanos, io.sonic.engine.net.LinkProfile link,
+                              Traffic preprocessing) {
 
     /**
      * One layer's protocol, online traffic (payload), bytes on the wire (TLS records and framing

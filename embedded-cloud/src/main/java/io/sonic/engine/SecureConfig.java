@@ -20,11 +20,12 @@ import java.util.Map;
  * @param truncation   how products are brought back to f fraction bits
  * @param output       what leaves the servers
  * @param link         the network simulated between the servers ({@link LinkProfile#LOOPBACK}: none)
+ * @param preprocessing who makes the correlated randomness: the dealer, or the two servers with oblivious transfer
  * @param timeout      the longest wait for the peer before the session fails (the link's delay comes on top:
  *                     {@link #channelTimeout})
  */
 public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, TruncationMode truncation,
-                           OutputMode output, LinkProfile link, Duration timeout) {
+                           OutputMode output, LinkProfile link, Preprocessing preprocessing, Duration timeout) {
 
     /** A configuration option's values: each has one name, used everywhere. */
     public interface Option {
@@ -74,22 +75,49 @@ public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, Tru
         }
     }
 
+    /**
+     * Where a query's correlated randomness comes from: DEALER (a semi-trusted third party deals it, the
+     * paper's design) or OT (the two servers make it themselves with oblivious transfer, no dealer at all;
+     * Sonic suite only, because FSS keys cannot be made cheaply without one).
+     */
+    public enum Preprocessing implements Option {
+        DEALER, OT;
+
+        public String cliName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Why a configuration cannot run, or null: the FSS suite's keys need a dealer. */
+    public static String refusal(Suite suite, Preprocessing preprocessing) {
+        return suite == Suite.FSS && preprocessing == Preprocessing.OT
+                ? "the FSS suite needs a dealer: its DCF keys cannot be made by the servers with oblivious transfer at"
+                + " any reasonable cost; use preprocessing=ot with suite=sonic, or keep the dealer"
+                : null;
+    }
+
     /** The option names, in the order {@link #text} writes them. */
     public static final String SUITE = "suite";
     public static final String LINEAR = "linear";
     public static final String TRUNCATION = "truncation";
     public static final String OUTPUT = "output";
     public static final String LINK = "link";
+    public static final String PREPROCESSING = "preprocessing";
     public static final String FRACTION_BITS = "fractionBits";
 
     public static final SecureConfig DEFAULT = new SecureConfig(FixedPoint.DEFAULT_FRACTION_BITS, Suite.SONIC,
-            LinearMode.FAITHFUL, TruncationMode.EXACT, OutputMode.LOGITS, LinkProfile.LOOPBACK, Duration.ofSeconds(10));
+            LinearMode.FAITHFUL, TruncationMode.EXACT, OutputMode.LOGITS, LinkProfile.LOOPBACK, Preprocessing.DEALER,
+            Duration.ofSeconds(10));
 
     public SecureConfig {
         new FixedPoint(fractionBits);
-        if (suite == null || linear == null || truncation == null || output == null || link == null || timeout == null
-                || timeout.isNegative()) {
+        if (suite == null || linear == null || truncation == null || output == null || link == null
+                || preprocessing == null || timeout == null || timeout.isNegative()) {
             throw new IllegalArgumentException("incomplete secure configuration");
+        }
+        String refused = refusal(suite, preprocessing);
+        if (refused != null) {
+            throw new IllegalArgumentException(refused);
         }
     }
 
@@ -98,27 +126,31 @@ public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, Tru
     }
 
     public SecureConfig withSuite(Suite s) {
-        return new SecureConfig(fractionBits, s, linear, truncation, output, link, timeout);
+        return new SecureConfig(fractionBits, s, linear, truncation, output, link, preprocessing, timeout);
     }
 
     public SecureConfig withLinear(LinearMode m) {
-        return new SecureConfig(fractionBits, suite, m, truncation, output, link, timeout);
+        return new SecureConfig(fractionBits, suite, m, truncation, output, link, preprocessing, timeout);
     }
 
     public SecureConfig withTruncation(TruncationMode m) {
-        return new SecureConfig(fractionBits, suite, linear, m, output, link, timeout);
+        return new SecureConfig(fractionBits, suite, linear, m, output, link, preprocessing, timeout);
     }
 
     public SecureConfig withOutput(OutputMode m) {
-        return new SecureConfig(fractionBits, suite, linear, truncation, m, link, timeout);
+        return new SecureConfig(fractionBits, suite, linear, truncation, m, link, preprocessing, timeout);
     }
 
     public SecureConfig withFractionBits(int f) {
-        return new SecureConfig(f, suite, linear, truncation, output, link, timeout);
+        return new SecureConfig(f, suite, linear, truncation, output, link, preprocessing, timeout);
+    }
+
+    public SecureConfig withPreprocessing(Preprocessing p) {
+        return new SecureConfig(fractionBits, suite, linear, truncation, output, link, p, timeout);
     }
 
     public SecureConfig withLink(LinkProfile l) {
-        return new SecureConfig(fractionBits, suite, linear, truncation, output, l, timeout);
+        return new SecureConfig(fractionBits, suite, linear, truncation, output, l, preprocessing, timeout);
     }
 
     /** The configuration as far as the protocols see it (the simulated link changes timing only). */
@@ -135,7 +167,7 @@ public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, Tru
     }
 
     public SecureConfig withTimeout(Duration t) {
-        return new SecureConfig(fractionBits, suite, linear, truncation, output, link, t);
+        return new SecureConfig(fractionBits, suite, linear, truncation, output, link, preprocessing, t);
     }
 
     /** The options as named fields (every field, values as {@link Option#cliName}); the timeout is not one. */
@@ -146,6 +178,7 @@ public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, Tru
         m.put(TRUNCATION, truncation.cliName());
         m.put(OUTPUT, output.cliName());
         m.put(LINK, link.text());
+        m.put(PREPROCESSING, preprocessing.cliName());
         m.put(FRACTION_BITS, Integer.toString(fractionBits));
         return m;
     }
@@ -160,7 +193,8 @@ public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, Tru
     /** A short human summary, e.g. "fss suite, mask-reuse, exact truncation, label". */
     public String summary() {
         return suite.cliName() + " suite, " + linear.cliName() + ", " + truncation.cliName() + " truncation, "
-                + output.cliName() + (link.simulated() ? ", " + link.text() + " link" : "");
+                + output.cliName() + (link.simulated() ? ", " + link.text() + " link" : "")
+                + (preprocessing == Preprocessing.OT ? ", no dealer (OT)" : "");
     }
 
     /**
@@ -168,20 +202,26 @@ public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, Tru
      * with a message naming it and the values allowed.
      */
     public static SecureConfig fromFields(Map<String, String> fields, SecureConfig base) {
-        SecureConfig c = base;
+        int f = base.fractionBits;
+        Suite suite = base.suite;
+        LinearMode linear = base.linear;
+        TruncationMode truncation = base.truncation;
+        OutputMode output = base.output;
+        LinkProfile link = base.link;
+        Preprocessing preprocessing = base.preprocessing;
         for (var e : fields.entrySet()) {
             String v = e.getValue();
             if (v == null) {
                 continue;
             }
             switch (e.getKey()) {
-                case SUITE -> c = c.withSuite(option(SUITE, v, Suite.values()));
-                case LINEAR -> c = c.withLinear(option(LINEAR, v, LinearMode.values()));
-                case TRUNCATION -> c = c.withTruncation(option(TRUNCATION, v, TruncationMode.values()));
-                case OUTPUT -> c = c.withOutput(option(OUTPUT, v, OutputMode.values()));
-                case LINK -> c = c.withLink(LinkProfile.parse(v));
+                case SUITE -> suite = option(SUITE, v, Suite.values());
+                case LINEAR -> linear = option(LINEAR, v, LinearMode.values());
+                case TRUNCATION -> truncation = option(TRUNCATION, v, TruncationMode.values());
+                case OUTPUT -> output = option(OUTPUT, v, OutputMode.values());
+                case LINK -> link = LinkProfile.parse(v);
+                case PREPROCESSING -> preprocessing = option(PREPROCESSING, v, Preprocessing.values());
                 case FRACTION_BITS -> {
-                    int f;
                     try {
                         f = Integer.parseInt(v.trim());
                     } catch (NumberFormatException ex) {
@@ -190,13 +230,12 @@ public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, Tru
                     if (f < 1 || f > 30) {
                         throw new IllegalArgumentException(FRACTION_BITS + " must be between 1 and 30, not " + f);
                     }
-                    c = c.withFractionBits(f);
                 }
                 default -> throw new IllegalArgumentException("unknown secure option '" + e.getKey() + "' (known: "
                         + String.join(", ", DEFAULT.fields().keySet()) + ")");
             }
         }
-        return c;
+        return new SecureConfig(f, suite, linear, truncation, output, link, preprocessing, base.timeout);
     }
 
     /** Reads the form {@link #text} writes (words {@code name=value} separated by spaces). */

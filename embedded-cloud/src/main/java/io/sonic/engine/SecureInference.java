@@ -12,6 +12,8 @@ import io.sonic.engine.net.InMemoryChannel;
 import io.sonic.engine.net.MeteredChannel;
 import io.sonic.engine.net.Round;
 import io.sonic.engine.net.Traffic;
+import io.sonic.engine.ot.OtPreprocessing;
+import io.sonic.engine.ot.OtSession;
 import io.sonic.engine.protocol.ProtocolId;
 import io.sonic.engine.ring.RingTensor;
 import io.sonic.engine.ring.SharedTensor;
@@ -49,6 +51,11 @@ public final class SecureInference implements AutoCloseable {
     private final InputRange range;
     private Traffic setupTraffic = Traffic.ZERO;
     private volatile java.util.function.UnaryOperator<io.sonic.engine.net.Channel> linkWrap = c -> c;
+    /** Without a dealer: each server's OT session with the other, begun by the first query. */
+    private final OtSession[] otSessions = new OtSession[2];
+    private long nextNonce = 1;
+    private Traffic[] lastPreprocessing = new Traffic[0];
+    private long[] otBytesPerLayer;
 
     /** All roles in one process, without an input range check (engine tests and benchmarks). */
     public SecureInference(ModelGraph graph, SecureConfig config) {
@@ -70,6 +77,9 @@ public final class SecureInference implements AutoCloseable {
             parties[p] = new SecureParty(p, graph, shares[p], config);
         }
         this.plan = Plan.of(graph, config);
+        if (config.preprocessing() == SecureConfig.Preprocessing.OT) {
+            OtPreprocessing.check(plan);
+        }
         this.queryCost = CostModel.total(graph, config);
         this.servers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "sonic-server");
@@ -160,20 +170,25 @@ public final class SecureInference implements AutoCloseable {
         for (int k = 0; k < n; k++) {
             in[k] = SharedTensor.split(new RingTensor(graph.inputShape(), fp.encode(inputs.get(k))), Prg.fresh());
         }
-        // dealer: each query's own correlated randomness, dealt ahead of the parties within a budget
+        // each query's own correlated randomness: dealt ahead of the parties within a budget, or made by the
+        // servers themselves with oblivious transfer before the online phase
         long offlineStart = System.nanoTime();
+        boolean ot = config.preprocessing() == SecureConfig.Preprocessing.OT;
         Dealer.Dealt[] dealt = new Dealer.Dealt[n];
         DealStream[] deals = new DealStream[n];
+        Randomness[][] made = ot ? preprocess(n) : null;
         long offlineBytes = 0;
         try {
-            for (int k = 0; k < n; k++) {
+            for (int k = 0; !ot && k < n; k++) {
                 dealt[k] = Dealer.deal(plan, masks, graph.layers().size());
                 deals[k] = new DealStream(dealt[k], Math.max(1L << 20, DEALER_AHEAD_BYTES / n), config.timeout(),
                         "sonic-dealer-" + k);
                 offlineBytes += dealt[k].offlineBytes();
             }
             for (DealStream d : deals) {
-                d.awaitFilled();
+                if (d != null) {
+                    d.awaitFilled();
+                }
             }
             long offlineNanos = System.nanoTime() - offlineStart;
             List<Map<Integer, InferenceResult.LayerStat>> stats = new ArrayList<>();
@@ -189,10 +204,10 @@ public final class SecureInference implements AutoCloseable {
             long onlineStart = System.nanoTime();
             runAll(n, (p, k) -> {
                 meters[p][k] = new MeteredChannel(batch[p].member(k));
-                Randomness r = Randomness.fromPayloads(p, plan, dealt[k].seed(p), deals[k].of(p),
+                Randomness r = ot ? made[k][p] : Randomness.fromPayloads(p, plan, dealt[k].seed(p), deals[k].of(p),
                         masks == null ? null : masks.seed(p));
                 SecureLayerListener l = p != 0 ? SecureLayerListener.NONE : collect(stats.get(k),
-                        dealt[k].offlineBytesPerLayer(), k == 0 ? listener : SecureLayerListener.NONE);
+                        ot ? otBytesPerLayer : dealt[k].offlineBytesPerLayer(), k == 0 ? listener : SecureLayerListener.NONE);
                 out[k][p] = parties[p].run(in[k][p], meters[p][k], r, l);
                 if (r.remaining() != 0) {
                     throw new IllegalStateException("server " + p + " left " + r.remaining()
@@ -209,8 +224,8 @@ public final class SecureInference implements AutoCloseable {
                         .values());
                 boolean label = config.output() == SecureConfig.OutputMode.LABEL;
                 results.add(new InferenceResult(label ? new double[0] : fp.decode(y), label ? (Integer) (int) y[0]
-                        : null, y, layerStats, meters[0][k].total(), -1, dealt[k].offlineBytes(), onlineNanos,
-                        offlineNanos, nanos, 0, config.link()));
+                        : null, y, layerStats, meters[0][k].total(), -1, ot ? 0 : dealt[k].offlineBytes(), onlineNanos,
+                        offlineNanos, nanos, 0, config.link(), ot ? lastPreprocessing[k] : Traffic.ZERO));
             }
             return new BatchResult(results, link[0].total(), onlineNanos, offlineBytes, offlineNanos, nanos);
         } finally {
@@ -220,6 +235,44 @@ public final class SecureInference implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Without a dealer: both servers make every sample's correlated randomness with oblivious transfer over a
+     * metered link of their own (the first query also runs the session's base OTs), one sample after the
+     * other; returns each sample's sources {server 0's, server 1's} and keeps each sample's traffic.
+     */
+    private synchronized Randomness[][] preprocess(int n) {
+        if (otBytesPerLayer == null) {
+            otBytesPerLayer = new long[graph.layers().size() + 1];
+            for (Need<?> need : plan) {
+                otBytesPerLayer[need.layer()] += OtPreprocessing.flow(need, 0).bytesSent()
+                        + OtPreprocessing.flow(need, 1).bytesSent();
+            }
+        }
+        long first = nextNonce;
+        nextNonce += n;
+        long bytes = OtPreprocessing.bytesSent(plan, 0) + OtPreprocessing.bytesSent(plan, 1);
+        CostModel.Cost cost = new CostModel.Cost(bytes, OtPreprocessing.rounds(plan) + OtSession.SETUP_ROUNDS, 0);
+        MeteredChannel[] link = channels(cost);
+        Randomness[][] made = new Randomness[n][2];
+        Traffic[] traffic = new Traffic[n];
+        runAll(1, (p, unused) -> {
+            for (int k = 0; k < n; k++) {
+                try (MeteredChannel.Scope s = link[p].scope("preprocessing")) {
+                    if (otSessions[p] == null) {
+                        otSessions[p] = OtSession.establish(p, link[p]);
+                    }
+                    made[k][p] = OtPreprocessing.prepare(p, link[p], otSessions[p].begin(first + k), plan,
+                            masks == null ? null : masks.seed(p));
+                    if (p == 0) {
+                        traffic[k] = s.traffic();
+                    }
+                }
+            }
+        }, link, cost);
+        lastPreprocessing = traffic;
+        return made;
     }
 
     /**

@@ -21,20 +21,42 @@ class SecureConfigTest {
                     for (SecureConfig.OutputMode o : SecureConfig.OutputMode.values()) {
                         for (LinkProfile link : new LinkProfile[] {LinkProfile.LOOPBACK, LinkProfile.LAN,
                                 LinkProfile.WAN, LinkProfile.parse("latency=1.5ms,bandwidth=10mbit,jitter=250us")}) {
-                            SecureConfig c = new SecureConfig(12, s, l, t, o, link, Duration.ofSeconds(3));
-                            assertEquals(c, SecureConfig.parseText(c.text(), SecureConfig.DEFAULT
-                                    .withTimeout(Duration.ofSeconds(3))));
-                            assertEquals(c, SecureConfig.fromFields(c.fields(), SecureConfig.DEFAULT
-                                    .withTimeout(Duration.ofSeconds(3))));
-                            n++;
+                            for (SecureConfig.Preprocessing pre : SecureConfig.Preprocessing.values()) {
+                                if (SecureConfig.refusal(s, pre) != null) {
+                                    continue;
+                                }
+                                SecureConfig c = new SecureConfig(12, s, l, t, o, link, pre, Duration.ofSeconds(3));
+                                assertEquals(c, SecureConfig.parseText(c.text(), SecureConfig.DEFAULT
+                                        .withTimeout(Duration.ofSeconds(3))));
+                                assertEquals(c, SecureConfig.fromFields(c.fields(), SecureConfig.DEFAULT
+                                        .withTimeout(Duration.ofSeconds(3))));
+                                n++;
+                            }
                         }
                     }
                 }
             }
         }
-        assertEquals(64, n);
-        assertEquals("suite=sonic linear=faithful truncation=exact output=logits link=loopback fractionBits=16",
-                SecureConfig.DEFAULT.text());
+        assertEquals(64 + 32, n);
+        assertEquals("suite=sonic linear=faithful truncation=exact output=logits link=loopback preprocessing=dealer"
+                + " fractionBits=16", SecureConfig.DEFAULT.text());
+    }
+
+    @Test
+    void theFssSuiteWithoutADealerIsRefusedWithTheReasonInWhateverOrderTheOptionsCome() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SecureConfig.parseText("preprocessing=ot suite=fss", SecureConfig.DEFAULT));
+        assertTrue(e.getMessage().contains("the FSS suite needs a dealer"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> SecureConfig.parseText("suite=fss preprocessing=ot", SecureConfig.DEFAULT));
+        // switching both in one reading is fine in either order
+        SecureConfig ot = SecureConfig.parseText("suite=sonic preprocessing=ot", SecureConfig.DEFAULT.withSuite(
+                SecureConfig.Suite.FSS));
+        assertEquals(SecureConfig.Preprocessing.OT, ot.preprocessing());
+        assertEquals(SecureConfig.Suite.FSS, SecureConfig.parseText("preprocessing=dealer suite=fss", ot).suite());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> SecureConfig.parseText("preprocessing=he", SecureConfig.DEFAULT));
+        assertEquals("preprocessing must be dealer or ot, not 'he'", bad.getMessage());
     }
 
     @Test

@@ -52,6 +52,30 @@ class SecureInferenceTest {
         check(m, fss.withTruncation(TruncationMode.LOCAL), some);
     }
 
+    @org.junit.jupiter.api.Test
+    void withoutADealerTheServersOwnRandomnessGivesTheSameResults() {
+        SecureConfig ot = SecureConfig.DEFAULT.withPreprocessing(SecureConfig.Preprocessing.OT);
+        SampleModels bc = new SampleModels("breast-cancer");
+        SampleModels m1 = new SampleModels("mnist-m1");
+        SampleModels m2 = new SampleModels("mnist-m2");
+        check(bc, ot, bc.inputs());
+        check(m1, ot, m1.inputs());
+        check(m1, ot.withLinear(LinearMode.MASK_REUSE).withTruncation(TruncationMode.LOCAL), m1.inputs().subList(0, 5));
+        check(m2, ot, m2.inputs().subList(0, 6));
+        check(m2, ot.withLinear(LinearMode.MASK_REUSE), m2.inputs().subList(6, 10));
+        labelOnly(m1, ot.withOutput(OutputMode.LABEL));
+    }
+
+    @org.junit.jupiter.api.Test
+    void withoutADealerAModelTooLargeForOtIsRefusedWithItsFigure() {
+        SampleModels c1 = new SampleModels("cifar-c1");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new SecureInference(c1.graph(), SecureConfig.DEFAULT.withPreprocessing(
+                        SecureConfig.Preprocessing.OT)));
+        assertTrue(e.getMessage().matches("without a dealer, each query of this model needs 11\\.0 GB from each server"
+                + " .* use the dealer \\(preprocessing=dealer\\) for this model"), e.getMessage());
+    }
+
     @ParameterizedTest
     @MethodSource("models")
     void labelOutputReturnsOnlyTheArgmax(SampleModels m) {

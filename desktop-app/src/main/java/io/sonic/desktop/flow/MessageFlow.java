@@ -163,7 +163,7 @@ public final class MessageFlow {
                 .orElseThrow(() -> new IllegalArgumentException("layer " + layerIndex + " has not run yet"));
         InferenceResult partial = new InferenceResult(new double[0], null, new long[0], List.copyOf(finished),
                 io.sonic.engine.net.Traffic.ZERO, -1, 0, 0, 0, 0, 0,
-                io.sonic.engine.net.LinkProfile.LOOPBACK);
+                io.sonic.engine.net.LinkProfile.LOOPBACK, io.sonic.engine.net.Traffic.ZERO);
         return new Builder(partial, stat, graph, layerIndex == graph.layers().size(), layerIndex == 0, false,
                 seedBytes).build();
     }

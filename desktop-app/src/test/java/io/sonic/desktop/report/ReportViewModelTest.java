@@ -210,7 +210,8 @@ class ReportViewModelTest {
         InferenceResult r = new InferenceResult(new double[] {0.25, 0.75}, null, new long[2],
                 List.of(new LayerStat(0, "fc, \"big\"", "Gemm", io.sonic.engine.protocol.ProtocolId.of(io.sonic.engine.protocol.ProtocolName.BEAVER_MATMUL), layer, 300, 40, 2_000_000, List.of()),
                         new LayerStat(1, "relu", "Relu", io.sonic.engine.protocol.ProtocolId.of(io.sonic.engine.protocol.ProtocolName.MSB_RELU), layer, 280, 60, 1_000_000, List.of())),
-                layer.plus(layer), 700, 132, 4_000_000, 0, 5_000_000, 0, io.sonic.engine.net.LinkProfile.LOOPBACK);
+                layer.plus(layer), 700, 132, 4_000_000, 0, 5_000_000, 0, io.sonic.engine.net.LinkProfile.LOOPBACK,
+                io.sonic.engine.net.Traffic.ZERO);
         Run run = new Run(SampleRuns.open(SampleRuns.BREAST_CANCER), SecureConfig.DEFAULT, r, new float[] {0.2f, 0.8f},
                 1, null, "synthetic", T0);
         LayerRow outside = ReportViewModel.outsideLayers(run);

@@ -665,9 +665,9 @@ public final class CloudClient implements AutoCloseable {
             long off = offline / n;
             results.add(cfg.output() == SecureConfig.OutputMode.LABEL
                     ? new InferenceResult(new double[0], (int) y[0], y, layers, t, wire, off, onlineNanos, 0, nanos,
-                    pausedNanos, link)
+                    pausedNanos, link, Traffic.ZERO)
                     : new InferenceResult(fp.decode(y), null, y, layers, t, wire, off, onlineNanos, 0, nanos,
-                    pausedNanos, link));
+                    pausedNanos, link, Traffic.ZERO));
         }
         return new BatchResult(results, online, onlineNanos, offline, 0, nanos);
     }

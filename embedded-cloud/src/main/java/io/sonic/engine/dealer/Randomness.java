@@ -28,6 +28,11 @@ public interface Randomness {
         return new DealtRandomness(party, plan, seed, payloads, maskSeed);
     }
 
+    /** Items made before the query, in plan order (the servers' own, by oblivious transfer): each taken once. */
+    static Randomness prepared(java.util.List<Need<?>> plan, java.util.List<? extends Material> items) {
+        return new PreparedRandomness(plan, items);
+    }
+
     /** A source that plans nothing and records every request, returning zeros of the right sizes. */
     static Recording recording() {
         return new Recording();
