@@ -21,7 +21,8 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Test runner for two-party protocol code: both servers on two threads with a dealer-made plan, an
+ * Test runner for two-party protocol code: both servers on two threads with a plan made by the dealer or by
+ * the servers with oblivious transfer ({@link Source}), an
  * in-memory channel (optionally wrapped, e.g. to record what a server receives) and a timeout that
  * closes both ends when one side fails, so a failing test never hangs.
  */
@@ -48,8 +49,28 @@ public final class TwoParties {
 
     public static <T> Run<T> run(List<Need<?>> given, SecureConfig cfg, UnaryOperator<Channel> wrap,
                                  Function<PartyContext, T> body) {
+        return run(given, cfg, Source.DEALER, wrap, body);
+    }
+
+    /**
+     * Where the run's correlated randomness comes from: the seeded dealer, or the two servers themselves with
+     * oblivious transfer over the same metered link before the body runs (in the meter's scope "offline"; the OT
+     * sessions' base OTs were made once before, see {@link #otSessions}).
+     */
+    public enum Source {
+        DEALER, OT
+    }
+
+    public static <T> Run<T> run(List<Need<?>> plan, SecureConfig cfg, Source source, Function<PartyContext, T> body) {
+        return run(plan, cfg, source, c -> c, body);
+    }
+
+    public static <T> Run<T> run(List<Need<?>> given, SecureConfig cfg, Source source, UnaryOperator<Channel> wrap,
+                                 Function<PartyContext, T> body) {
         List<Need<?>> plan = given != null ? given : Traced.plan(cfg, body::apply);
         Dealer.Dealt dealt = Dealer.deal(plan, null, 64);
+        io.sonic.engine.ot.OtSession[] sessions = source == Source.OT ? otSessions() : null;
+        long nonce = NONCES.getAndIncrement();
         InMemoryChannel[] pair = InMemoryChannel.pair(Duration.ofSeconds(20));
         MeteredChannel[] m = {new MeteredChannel(wrap.apply(pair[0])), new MeteredChannel(wrap.apply(pair[1]))};
         ExecutorService ex = Executors.newFixedThreadPool(2);
@@ -59,8 +80,16 @@ public final class TwoParties {
                 int party = p;
                 f.add(ex.submit(() -> {
                     try {
+                        Randomness r;
+                        if (source == Source.OT) {
+                            try (MeteredChannel.Scope s = m[party].scope("offline")) {
+                                r = io.sonic.engine.ot.OtPreprocessing.prepare(party, m[party],
+                                        sessions[party].begin(nonce), plan, null);
+                            }
+                        } else {
+                            r = Randomness.dealt(party, dealt, null);
+                        }
                         try (MeteredChannel.Scope s = m[party].scope("test")) {
-                            Randomness r = Randomness.dealt(party, dealt, null);
                             T out = body.apply(new PartyContext(party, m[party], r, cfg));
                             if (r.remaining() != 0) {
                                 throw new IllegalStateException(r.remaining() + " randomness items unused");
@@ -87,6 +116,32 @@ public final class TwoParties {
             pair[1].close();
             ex.shutdownNow();
         }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong NONCES = new java.util.concurrent.atomic.AtomicLong(1);
+    private static io.sonic.engine.ot.OtSession[] sessions;
+
+    /**
+     * The two servers' OT sessions, set up once for all runs (as a link's session is, before its queries) over a
+     * link of their own, so a run's meter and recordings hold only the query's own preprocessing.
+     */
+    private static synchronized io.sonic.engine.ot.OtSession[] otSessions() {
+        if (sessions == null) {
+            InMemoryChannel[] pair = InMemoryChannel.pair(Duration.ofSeconds(20));
+            ExecutorService ex = Executors.newFixedThreadPool(2);
+            try {
+                Future<io.sonic.engine.ot.OtSession> s0 = ex.submit(() -> io.sonic.engine.ot.OtSession.establish(0, pair[0]));
+                Future<io.sonic.engine.ot.OtSession> s1 = ex.submit(() -> io.sonic.engine.ot.OtSession.establish(1, pair[1]));
+                sessions = new io.sonic.engine.ot.OtSession[] {s0.get(60, TimeUnit.SECONDS), s1.get(60, TimeUnit.SECONDS)};
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            } finally {
+                pair[0].close();
+                pair[1].close();
+                ex.shutdownNow();
+            }
+        }
+        return sessions;
     }
 
     public static long[] sum(long[] a, long[] b) {

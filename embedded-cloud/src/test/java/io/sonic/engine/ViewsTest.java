@@ -93,12 +93,18 @@ class ViewsTest {
     /** All bytes party 1 receives while the protocol runs on the secret x (shared afresh each time). */
     static byte[] viewOfServer1(List<Need<?>> plan, long[] x, Function<long[], Function<io.sonic.engine.protocol.PartyContext, long[]>> body,
                                 int runs) {
+        return viewOfServer1(plan, x, body, runs, TwoParties.Source.DEALER);
+    }
+
+    /** The same, with the randomness from {@code source}: with OT the view includes the query's OT messages. */
+    static byte[] viewOfServer1(List<Need<?>> plan, long[] x, Function<long[], Function<io.sonic.engine.protocol.PartyContext, long[]>> body,
+                                int runs, TwoParties.Source source) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (int r = 0; r < runs; r++) {
             SharedTensor[] s = SharedTensor.split(new RingTensor(new int[] {x.length}, x), Prg.fresh());
             long[][] shares = {s[0].values(), s[1].values()};
             List<Recording> rec = new ArrayList<>();
-            TwoParties.run(plan, SecureConfig.DEFAULT, c -> {
+            TwoParties.run(plan, SecureConfig.DEFAULT, source, c -> {
                 Recording w = new Recording(c);
                 synchronized (rec) {
                     rec.add(w);
@@ -114,8 +120,17 @@ class ViewsTest {
     private static void assertUniformAndIndependent(String what, List<Need<?>> plan, long[] secretA, long[] secretB,
                                                     Function<long[], Function<io.sonic.engine.protocol.PartyContext, long[]>> body,
                                                     int runs) {
-        byte[] viewA = viewOfServer1(plan, secretA, body, runs);
-        byte[] viewB = viewOfServer1(plan, secretB, body, runs);
+        for (TwoParties.Source source : TwoParties.Source.values()) {
+            assertUniformAndIndependent(what + " (randomness: " + source + ")", plan, secretA, secretB, body, runs,
+                    source);
+        }
+    }
+
+    private static void assertUniformAndIndependent(String what, List<Need<?>> plan, long[] secretA, long[] secretB,
+                                                    Function<long[], Function<io.sonic.engine.protocol.PartyContext, long[]>> body,
+                                                    int runs, TwoParties.Source source) {
+        byte[] viewA = viewOfServer1(plan, secretA, body, runs, source);
+        byte[] viewB = viewOfServer1(plan, secretB, body, runs, source);
         long[] ca = byteCounts(viewA);
         long[] cb = byteCounts(viewB);
         assertTrue(chiSquareUniform(ca) < CHI2_255, what + ": view for secret A is not uniform, chi2 "
@@ -162,6 +177,7 @@ class ViewsTest {
                 x -> ctx -> ReluProtocol.relu(ctx, 0, x), 6);
     }
 
+    /** The FSS suite's keys come from the dealer only. */
     @Test
     void fssReluAndMaxOpenOnlyUniformValues() {
         long[] positive = new long[128];
@@ -169,9 +185,11 @@ class ViewsTest {
         Arrays.fill(positive, 5L << 16);
         Arrays.fill(negative, -(5L << 16));
         assertUniformAndIndependent("FSS ReLU", null, positive, negative,
-                x -> ctx -> FssReluProtocol.relu(ctx, 0, x), 40);
+                x -> ctx -> FssReluProtocol.relu(ctx, 0, x), 40,
+                TwoParties.Source.DEALER);
         assertUniformAndIndependent("FSS max", null, positive, negative,
-                x -> ctx -> FssMaxPoolProtocol.tree(ctx, 0, new long[][] {x, x.clone()}), 40);
+                x -> ctx -> FssMaxPoolProtocol.tree(ctx, 0, new long[][] {x, x.clone()}), 40,
+                TwoParties.Source.DEALER);
     }
 
     @Test
@@ -180,7 +198,8 @@ class ViewsTest {
         long[] large = new long[128];
         Arrays.fill(large, -(1L << 40));
         assertUniformAndIndependent("FSS exact truncation", null, small, large,
-                x -> ctx -> FssTruncationProtocol.truncate(ctx, 0, x), 40);
+                x -> ctx -> FssTruncationProtocol.truncate(ctx, 0, x), 40,
+                TwoParties.Source.DEALER);
         long[] ascending = new long[64];
         long[] descending = new long[64];
         for (int i = 0; i < 64; i++) {
@@ -188,7 +207,8 @@ class ViewsTest {
             descending[i] = (long) (63 - i) << 16;
         }
         assertUniformAndIndependent("FSS argmax", null, ascending, descending,
-                x -> ctx -> new long[] {FssArgmaxProtocol.argmax(ctx, 0, x)}, 80);
+                x -> ctx -> new long[] {FssArgmaxProtocol.argmax(ctx, 0, x)}, 80,
+                TwoParties.Source.DEALER);
     }
 
     @Test
@@ -211,9 +231,17 @@ class ViewsTest {
         }
     }
 
+    /** Every suite with every source of randomness it can use; with OT, server 1's view includes the OT messages. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> suitesAndSources() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(SecureConfig.Suite.SONIC, TwoParties.Source.DEALER),
+                org.junit.jupiter.params.provider.Arguments.of(SecureConfig.Suite.SONIC, TwoParties.Source.OT),
+                org.junit.jupiter.params.provider.Arguments.of(SecureConfig.Suite.FSS, TwoParties.Source.DEALER));
+    }
+
     @ParameterizedTest
-    @EnumSource(SecureConfig.Suite.class)
-    void aWholeInferenceShowsServer1OnlyUniformBytes(SecureConfig.Suite suite) {
+    @org.junit.jupiter.params.provider.MethodSource("suitesAndSources")
+    void aWholeInferenceShowsServer1OnlyUniformBytes(SecureConfig.Suite suite, TwoParties.Source source) {
         SecureConfig cfg = SecureConfig.DEFAULT.withSuite(suite);
         SampleModels m1 = new SampleModels("mnist-m1");
         io.sonic.model.ModelGraph g = m1.graph();
@@ -226,7 +254,7 @@ class ViewsTest {
             long[] x = cfg.fixedPoint().encode(inputs.get(k));
             SharedTensor[] in = SharedTensor.split(new RingTensor(g.inputShape(), x), Prg.fresh());
             List<Recording> rec = new ArrayList<>();
-            TwoParties.run(plan, cfg, c -> {
+            TwoParties.run(plan, cfg, source, c -> {
                 Recording w = new Recording(c);
                 synchronized (rec) {
                     rec.add(w);
@@ -237,9 +265,9 @@ class ViewsTest {
                 return p.run(in[ctx.party()], new io.sonic.engine.net.MeteredChannel(ctx.channel()), ctx.randomness(), SecureLayerListener.NONE).values();
             });
             counts[k] = byteCounts(rec.get(1).received.toByteArray());
-            assertTrue(chiSquareUniform(counts[k]) < CHI2_255, suite + " input " + k + ": chi2 "
+            assertTrue(chiSquareUniform(counts[k]) < CHI2_255, suite + "/" + source + " input " + k + ": chi2 "
                     + chiSquareUniform(counts[k]));
         }
-        assertTrue(chiSquareTwoSample(counts[0], counts[1]) < CHI2_255, suite.toString());
+        assertTrue(chiSquareTwoSample(counts[0], counts[1]) < CHI2_255, suite + "/" + source);
     }
 }

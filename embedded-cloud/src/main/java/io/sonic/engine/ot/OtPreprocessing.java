@@ -103,9 +103,12 @@ public final class OtPreprocessing {
                 || need instanceof Need.Truncs;
     }
 
+    /** Bytes each server sends first: the query's nonce, which both must name alike (one round). */
+    public static final int NONCE_BYTES = 8;
+
     /** Bytes server {@code party} sends to make a whole plan (the session's base OTs excluded). */
     public static long bytesSent(List<Need<?>> plan, int party) {
-        long n = 0;
+        long n = NONCE_BYTES;
         for (Need<?> need : plan) {
             n += flow(need, party).bytesSent();
         }
@@ -114,7 +117,7 @@ public final class OtPreprocessing {
 
     /** Rounds to make a whole plan (the session's base OTs excluded). */
     public static int rounds(List<Need<?>> plan) {
-        int n = 0;
+        int n = 1;
         for (Need<?> need : plan) {
             n += flow(need, 0).rounds();
         }
@@ -129,6 +132,13 @@ public final class OtPreprocessing {
      */
     public static Randomness prepare(int party, Channel channel, OtSession.Query q, List<Need<?>> plan,
                                      byte[] maskSeed) {
+        byte[] nonce = java.nio.ByteBuffer.allocate(NONCE_BYTES).putLong(q.nonce()).array();
+        byte[] peer = channel.exchange("the query's OT nonce", nonce);
+        if (!java.util.Arrays.equals(nonce, peer)) {
+            throw new IllegalStateException("the servers' oblivious transfers are out of step: this server's query is "
+                    + Long.toHexString(q.nonce()) + ", the peer's " + (peer.length == NONCE_BYTES
+                    ? Long.toHexString(java.nio.ByteBuffer.wrap(peer).getLong()) : peer.length + " bytes"));
+        }
         Prg prg = Prg.fresh();
         List<Material> items = new ArrayList<>(plan.size());
         for (Need<?> need : plan) {

@@ -127,6 +127,16 @@ class OtPreprocessingTest {
                         meters[p].total().bytesSent(), "server " + p + " bytes");
                 assertEquals(OtSession.SETUP_ROUNDS + OtPreprocessing.rounds(plan), meters[p].total().rounds());
             }
+            // the documented formula (docs/protocols/ot-preprocessing.md) with M2's figures written out: Beaver triples
+            // 1024·E + 260·T per server (E choice elements: 400, 2304, 256, 100; T products: 230,400, 409,600,
+            // 25,600, 1,000), 29,322 words of AND triples at 1024 bytes, 10,340 bit × value items in 162 words
+            // (16 bytes each from server 0, 8 from server 1), 10,350 truncation pairs (512 bytes from server 0,
+            // 1024 from server 1), the 8-byte nonce and the 4,257-byte base OTs
+            long triples = 1024L * (400 + 2304 + 256 + 100) + 260L * (230_400 + 409_600 + 25_600 + 1_000);
+            long common = triples + 1024L * 29_322 + 1024L * 162 + 8 + 4_257;
+            assertEquals(common + 16L * 10_340 + 512L * 10_350, meters[0].total().bytesSent(), "server 0, formula");
+            assertEquals(common + 8L * 10_340 + 1024L * 10_350, meters[1].total().bytesSent(), "server 1, formula");
+            assertEquals(2 + 1 + 4 * 2 + 7 + 7 * 2 + 4 * 2, meters[0].total().rounds(), "rounds, formula");
             System.out.printf("M2 %s without a dealer: %.1f MB from server 0, %.1f MB from server 1, %d rounds, %d ms%n",
                     mode, meters[0].total().bytesSent() / 1e6, meters[1].total().bytesSent() / 1e6,
                     meters[0].total().rounds(), ms);
