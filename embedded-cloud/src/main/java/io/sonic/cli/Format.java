@@ -31,8 +31,12 @@ final class Format {
                     wire(s.wireBytes()), s.online().rounds(), String.format("%,d", s.offlineBytes()),
                     String.format("%.2f", s.nanos() / 1e6));
         }
+        boolean ot = r.preprocessing().messages() > 0;
         t.row("", "total", "", "", String.format("%,d", r.online().bytes()), wire(r.wireBytes()), r.online().rounds(),
-                String.format("%,d", r.offlineBytes()), String.format("%.2f", r.onlineNanos() / 1e6));
-        return t.render();
+                String.format("%,d", ot ? r.preprocessing().bytes() : r.offlineBytes()),
+                String.format("%.2f", r.onlineNanos() / 1e6));
+        return t.render() + (ot ? String.format("offline bytes: made by the two servers with oblivious transfer, both"
+                + " directions, no dealer (%d rounds); the total adds the query's nonce check and, on the first query"
+                + " of the servers' link, its base OTs%n", r.preprocessing().rounds()) : "");
     }
 }

@@ -153,8 +153,11 @@ final class InferCommand implements Callable<Integer> {
                     out.printf("sample %d: secure label %d, plain label %d %s%s, online %s in %d rounds, offline %s,"
                                     + " %.1f ms online%n", k, label, plainLabel, label == plainLabel ? "(agree)" : "(DIFFER)",
                             maxErr == null ? "" : String.format(", max |secure - fixed-point| %.2g", maxErr),
-                            Format.bytes(r.online().bytes()), r.online().rounds(), Format.bytes(r.offlineBytes()),
-                            r.onlineNanos() / 1e6);
+                            Format.bytes(r.online().bytes()), r.online().rounds(), r.preprocessing().messages() > 0
+                                    ? String.format("%s between the servers in %d rounds, %.0f ms",
+                                    Format.bytes(r.preprocessing().bytes()), r.preprocessing().rounds(),
+                                    r.offlineNanos() / 1e6)
+                                    : Format.bytes(r.offlineBytes()), r.onlineNanos() / 1e6);
                     if (inBatch != null && (k + 1) % batch == 0 || inBatch != null && k == samples.size() - 1) {
                         out.printf("batch %d: %d samples in %d rounds (one query's), %s online, %.1f ms online,"
                                         + " %.0f inferences/s%n", k / batch + 1, inBatch.size(), inBatch.online().rounds(),
@@ -335,6 +338,15 @@ final class InferCommand implements Callable<Integer> {
         }
         o.put("label", label);
         o.put("plainLabel", plainLabel);
+        if (r.preprocessing().messages() > 0) {
+            ObjectNode pre = o.putObject("preprocessing");
+            pre.put("source", "ot");
+            pre.put("bytes", r.preprocessing().bytes());
+            pre.put("bytesSent", r.preprocessing().bytesSent());
+            pre.put("bytesReceived", r.preprocessing().bytesReceived());
+            pre.put("rounds", r.preprocessing().rounds());
+            pre.put("ms", r.offlineNanos() / 1e6);
+        }
         if (maxErr == null) {
             o.putNull("maxAbsError");
         } else {

@@ -35,6 +35,12 @@ final class SecureOptions {
                     + " (bench: several, e.g. loopback,lan,wan). Default: ${DEFAULT-VALUE}")
     String link;
 
+    @Option(names = "--preprocessing", paramLabel = "SOURCE", defaultValue = "dealer",
+            description = "who makes each query's correlated randomness: dealer (a semi-trusted third party, the"
+                    + " paper's design) or ot (the two servers themselves with oblivious transfer, no dealer at all;"
+                    + " Sonic suite only, and far more traffic between the servers). Default: ${DEFAULT-VALUE}")
+    String preprocessing;
+
     @Option(names = "--fraction-bits", paramLabel = "F",
             description = "fixed-point fraction bits (1-30). Default: the model card's, else "
                     + FixedPoint.DEFAULT_FRACTION_BITS)
@@ -78,12 +84,16 @@ final class SecureOptions {
         f.put(SecureConfig.LINEAR, linear);
         f.put(SecureConfig.OUTPUT, output);
         f.put(SecureConfig.TRUNCATION, truncation);
+        f.put(SecureConfig.PREPROCESSING, preprocessing);
         // several links are the bench's (it runs each); a configuration has one
         f.put(SecureConfig.LINK, links().size() == 1 ? link : null);
         try {
             return SecureConfig.fromFields(f, SecureConfig.DEFAULT.withFractionBits(fractionBits));
         } catch (IllegalArgumentException e) {
-            throw new UserInputException("--" + e.getMessage());
+            String m = e.getMessage();
+            boolean named = SecureConfig.DEFAULT.fields().keySet().stream().anyMatch(k -> m.startsWith(k + " "));
+            throw new UserInputException(named ? "--" + m : m.replace("preprocessing=ot", "--preprocessing ot")
+                    .replace("suite=sonic", "--suite sonic").replace("(preprocessing=dealer)", "(--preprocessing dealer)"));
         }
     }
 }
