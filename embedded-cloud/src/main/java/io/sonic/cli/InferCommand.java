@@ -251,7 +251,9 @@ final class InferCommand implements Callable<Integer> {
         String id = modelId != null ? modelId : ModelIds.from(g.name());
         LocalCloud local;
         try {
-            local = LocalCloud.start(null);
+            // without a dealer, no dealer process: only the two servers
+            local = LocalCloud.start(null, io.sonic.engine.net.LinkProfile.LOOPBACK,
+                    cfg.preprocessing() == SecureConfig.Preprocessing.DEALER);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the local servers: " + e.getMessage(), e);
         }
@@ -259,7 +261,8 @@ final class InferCommand implements Callable<Integer> {
             CloudClient client = local.client();
             client.upload(g, id, Tokens.newToken(), fp, range.range());
             String where = "local servers " + local.serverUrls().get(0) + " and " + local.serverUrls().get(1)
-                    + " and dealer " + local.dealerUrl() + " (HTTPS, WebSocket link over TLS)";
+                    + (local.dealerUrl() == null ? " and no dealer" : " and dealer " + local.dealerUrl())
+                    + " (HTTPS, WebSocket link over TLS)";
             return cloudBackend(client, id, cfg, range.range(), range.source(), where, local);
         } catch (RuntimeException e) {
             local.close();

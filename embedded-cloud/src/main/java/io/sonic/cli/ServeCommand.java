@@ -27,7 +27,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--peer", paramLabel = "URL", description = "server 0's URL (required for server 1)")
     URI peer;
 
-    @Option(names = "--dealer", required = true, paramLabel = "URL", description = "the dealer's URL")
+    @Option(names = "--dealer", paramLabel = "URL", description = "the dealer's URL; without it the cluster runs"
+            + " without a dealer and every query must ask for preprocessing=ot (the servers make the randomness"
+            + " themselves with oblivious transfer)")
     URI dealer;
 
     @Option(names = "--data", paramLabel = "DIR", description = "data folder (certificate, model shares). Default:"
@@ -127,7 +129,8 @@ final class ServeCommand implements Callable<Integer> {
         out.printf("  cluster CA   %s   (clients pin it with --ca)%n", s.caFingerprint());
         out.printf("  upload credential  %s   (owners pass it to sonic upload --credential)%n", s.uploadCredential());
         out.printf("  data         %s%n", dir.toAbsolutePath());
-        out.printf("  dealer       %s%n", dealer);
+        out.printf("  dealer       %s%n", dealer != null ? dealer
+                : "none: the servers make every query's randomness themselves (preprocessing=ot)");
         if (profile.simulated()) {
             out.printf("  link         simulated %s (sessions may ask for another)%n", profile.summary());
         }

@@ -244,11 +244,7 @@ public final class SecureInference implements AutoCloseable {
      */
     private synchronized Randomness[][] preprocess(int n) {
         if (otBytesPerLayer == null) {
-            otBytesPerLayer = new long[graph.layers().size() + 1];
-            for (Need<?> need : plan) {
-                otBytesPerLayer[need.layer()] += OtPreprocessing.flow(need, 0).bytesSent()
-                        + OtPreprocessing.flow(need, 1).bytesSent();
-            }
+            otBytesPerLayer = OtPreprocessing.bytesPerLayer(plan, graph.layers().size());
         }
         long first = nextNonce;
         nextNonce += n;

@@ -14,11 +14,13 @@ import java.util.Map;
  * network simulated between the servers) to the server's own (the names and values of
  * {@link SecureConfig#fields}); {@code step} (classroom step mode: the
  * server pauses before each layer until {@code POST .../continue}) defaults to false; {@code batch} (1 to
- * {@link #MAX_BATCH}, default 1) is how many queries the session runs together, every round carrying all.
+ * {@link #MAX_BATCH}, default 1) is how many queries the session runs together, every round carrying all;
+ * {@code preprocessing} (dealer, ot) who makes the queries' correlated randomness: the dealer (default) or the
+ * two servers themselves with oblivious transfer (Sonic suite only).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SessionRequest(String sessionId, String modelId, String suite, String linear, String truncation,
-                             String output, String link, Boolean step, Integer batch) {
+                             String output, String link, Boolean step, Integer batch, String preprocessing) {
     /** The most queries one session runs together. */
     public static final int MAX_BATCH = 256;
 
@@ -33,7 +35,8 @@ public record SessionRequest(String sessionId, String modelId, String suite, Str
         // no simulated link asked: the server's own applies (serve --link)
         return new SessionRequest(sessionId, modelId, f.get(SecureConfig.SUITE), f.get(SecureConfig.LINEAR),
                 f.get(SecureConfig.TRUNCATION), f.get(SecureConfig.OUTPUT),
-                cfg.link().simulated() ? f.get(SecureConfig.LINK) : null, step, batch == 1 ? null : batch);
+                cfg.link().simulated() ? f.get(SecureConfig.LINK) : null, step, batch == 1 ? null : batch,
+                cfg.preprocessing() == SecureConfig.Preprocessing.DEALER ? null : f.get(SecureConfig.PREPROCESSING));
     }
 
     /** The batch asked for (1 when absent); 1 to {@link #MAX_BATCH}, and one query only in step mode. */
@@ -56,6 +59,7 @@ public record SessionRequest(String sessionId, String modelId, String suite, Str
         f.put(SecureConfig.TRUNCATION, truncation);
         f.put(SecureConfig.OUTPUT, output);
         f.put(SecureConfig.LINK, link);
+        f.put(SecureConfig.PREPROCESSING, preprocessing);
         return SecureConfig.fromFields(f, base);
     }
 }

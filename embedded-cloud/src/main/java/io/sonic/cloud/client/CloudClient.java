@@ -654,6 +654,14 @@ public final class CloudClient implements AutoCloseable {
                 st.online().messagesReceived(), st.online().rounds());
         long onlineNanos = (long) (st.online().millis() * 1e6);
         long offline = st.offline().bytes();
+        // without a dealer: what the servers sent each other to make the randomness (server 0's count)
+        io.sonic.cloud.api.OnlineTraffic b = st.offline().betweenServers();
+        Traffic made = b == null ? Traffic.ZERO : new Traffic(b.bytesSent(), b.bytesReceived(), b.messagesSent(),
+                b.messagesReceived(), b.rounds());
+        long madeNanos = b == null ? 0 : (long) (b.millis() * 1e6);
+        // a batch's samples each show an equal share of the batch's (its items are the same for every sample)
+        Traffic madeEach = n == 1 ? made : new Traffic(made.bytesSent() / n, made.bytesReceived() / n,
+                made.messagesSent() / n, made.messagesReceived() / n, made.rounds() / n);
         long pausedNanos = (long) (st.online().pausedMillis() * 1e6);
         // the network the servers simulated: the session's, or the server's own (serve --link) when it asked none
         LinkProfile link = linkOf(st);
@@ -664,12 +672,12 @@ public final class CloudClient implements AutoCloseable {
             long wire = n == 1 ? totalWire : -1;
             long off = offline / n;
             results.add(cfg.output() == SecureConfig.OutputMode.LABEL
-                    ? new InferenceResult(new double[0], (int) y[0], y, layers, t, wire, off, onlineNanos, 0, nanos,
-                    pausedNanos, link, Traffic.ZERO)
-                    : new InferenceResult(fp.decode(y), null, y, layers, t, wire, off, onlineNanos, 0, nanos,
-                    pausedNanos, link, Traffic.ZERO));
+                    ? new InferenceResult(new double[0], (int) y[0], y, layers, t, wire, off, onlineNanos, madeNanos,
+                    nanos, pausedNanos, link, madeEach)
+                    : new InferenceResult(fp.decode(y), null, y, layers, t, wire, off, onlineNanos, madeNanos, nanos,
+                    pausedNanos, link, madeEach));
         }
-        return new BatchResult(results, online, onlineNanos, offline, 0, nanos);
+        return new BatchResult(results, online, onlineNanos, offline, madeNanos, nanos);
     }
 
     private static LinkProfile linkOf(SessionStatus st) {

@@ -40,16 +40,26 @@ public final class LocalCloud implements AutoCloseable {
 
     /** The three nodes, the servers simulating {@code link} for sessions that ask for none (serve --link). */
     public static LocalCloud start(Path dataDir, io.sonic.engine.net.LinkProfile link) throws Exception {
+        return start(dataDir, link, true);
+    }
+
+    /**
+     * The nodes: with {@code withDealer} false, only the two servers (they make every query's randomness
+     * themselves: sessions must ask for preprocessing=ot).
+     */
+    public static LocalCloud start(Path dataDir, io.sonic.engine.net.LinkProfile link, boolean withDealer)
+            throws Exception {
         boolean owns = dataDir == null;
         Path dir = owns ? Files.createTempDirectory("sonic-local-") : dataDir;
         String secret = ClusterTrust.newSecret();
         Duration timeout = NodeConfig.DEFAULT_TIMEOUT;
-        DealerServer dealer = new DealerServer(new NodeConfig(-1, "127.0.0.1", 0, dir.resolve("dealer"), secret, null,
-                null, timeout, null)).start();
+        DealerServer dealer = withDealer ? new DealerServer(new NodeConfig(-1, "127.0.0.1", 0, dir.resolve("dealer"),
+                secret, null, null, timeout, null)).start() : null;
+        java.net.URI dealerUrl = dealer == null ? null : dealer.url();
         CloudServer s0 = new CloudServer(new NodeConfig(0, "127.0.0.1", 0, dir.resolve("server0"), secret, null,
-                dealer.url(), timeout, null).withLink(link)).start();
+                dealerUrl, timeout, null).withLink(link)).start();
         CloudServer s1 = new CloudServer(new NodeConfig(1, "127.0.0.1", 0, dir.resolve("server1"), secret, s0.url(),
-                dealer.url(), timeout, null).withLink(link)).start();
+                dealerUrl, timeout, null).withLink(link)).start();
         LocalCloud c = new LocalCloud(dir, owns, dealer, s0, s1);
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (!s0.link().connected() || !s1.link().connected()) {
@@ -67,8 +77,9 @@ public final class LocalCloud implements AutoCloseable {
         return List.of(s0.url(), s1.url());
     }
 
+    /** The dealer's URL, or null when the servers run without one. */
     public URI dealerUrl() {
-        return dealer.url();
+        return dealer == null ? null : dealer.url();
     }
 
     public String caFingerprint() {
@@ -98,7 +109,9 @@ public final class LocalCloud implements AutoCloseable {
     public void close() {
         s1.close();
         s0.close();
-        dealer.close();
+        if (dealer != null) {
+            dealer.close();
+        }
         if (ownsData) {
             try (Stream<Path> s = Files.walk(dataDir)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {

@@ -62,9 +62,6 @@ public final class CloudServer implements AutoCloseable {
         if (config.party() != 0 && config.party() != 1) {
             throw new IllegalArgumentException("a server is party 0 or 1");
         }
-        if (config.dealer() == null) {
-            throw new IllegalArgumentException("a server needs the dealer's URL (--dealer)");
-        }
         if (config.party() == 1 && config.peer() == null) {
             throw new IllegalArgumentException("server 1 needs server 0's URL (--peer)");
         }
@@ -76,7 +73,9 @@ public final class CloudServer implements AutoCloseable {
                 config.ipAddresses());
         this.store = new ModelStore(config.dataDir(), party, config.limits(), faults);
         this.link = new PeerLink("server " + (1 - party));
-        this.dealer = new DealerClient(config.dealer(), identity.mutualContext(), config.timeout());
+        // without a dealer the servers make every query's randomness themselves (preprocessing=ot)
+        this.dealer = config.dealer() == null ? null
+                : new DealerClient(config.dealer(), identity.mutualContext(), config.timeout());
         this.runner = new SessionRunner(party, store, dealer, link, config.limits().pauseTimeout(), config.timeout(),
                 log::add);
         this.sessions = new Sessions(party, config.limits(), runner, log::add);
@@ -261,7 +260,7 @@ public final class CloudServer implements AutoCloseable {
         String linkState = "disconnected";
         long tick = 0;
         while (running) {
-            if (tick++ % 5 == 0) {
+            if (tick++ % 5 == 0 && dealer != null) {
                 boolean reachable = dealer.health();
                 if (reachable != dealerReachable || tick == 1) {
                     log.add(reachable ? "dealer " + config.dealer() + " is reachable"
@@ -315,6 +314,11 @@ public final class CloudServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- answers
 
+    /** Whether this server has a dealer (serve --dealer); without one only preprocessing=ot sessions run. */
+    boolean hasDealer() {
+        return dealer != null;
+    }
+
     Health health() {
         return new Health("ok", party, link.state());
     }
@@ -322,7 +326,7 @@ public final class CloudServer implements AutoCloseable {
     Status status() {
         return new Status("ok", party, link.state(), url().toString(), identity.fingerprint(), trust.caFingerprint(),
                 link.lastError(), link.silentMillis(), config.peer() == null ? null : config.peer().toString(),
-                config.dealer().toString(), dealerReachable, store.all().size(), store.usedBytes(), sessions.running(),
+                config.dealer() == null ? null : config.dealer().toString(), dealerReachable, store.all().size(), store.usedBytes(), sessions.running(),
                 sessions.paused(), sessions.size(), link.wireBytes(), sessions.activeWorkers(), busyThreads(),
                 sessions.openStreams(), config.link().text(), runner.pool().ready(), config.limits().toApi());
     }

@@ -56,6 +56,7 @@ final class ServerSession {
     private final List<SessionEvent> layers = new ArrayList<>();
     private OnlineTraffic online = OnlineTraffic.NONE;
     private long offlineBytes;
+    private OnlineTraffic preprocessing;
     private LinkChannel channel;
     private int steps;
     private boolean freeRunning;
@@ -201,7 +202,7 @@ final class ServerSession {
         return new ArrayList<>(events.subList(Math.min(from, events.size()), events.size()));
     }
 
-    void finish(byte[] outputShare, OnlineTraffic traffic, long offline) {
+    void finish(byte[] outputShare, OnlineTraffic traffic, long offline, OnlineTraffic betweenServers) {
         synchronized (this) {
             if (!open()) {
                 return;
@@ -209,6 +210,7 @@ final class ServerSession {
             output = outputShare;
             online = traffic;
             offlineBytes = offline;
+            preprocessing = betweenServers;
             end(State.DONE);
             events.add(new SessionEvent(SessionEvent.DONE, null, null, null, null, null, null, traffic.bytes(), null, null,
                     traffic.rounds(), null, null, traffic.wireBytesSent(), offline, traffic.millis(),
@@ -267,6 +269,7 @@ final class ServerSession {
     synchronized SessionStatus status() {
         return new SessionStatus(id.toString(), modelId, state.api(), config.suite().cliName(), config.linear().cliName(),
                 config.truncation().cliName(), config.output().cliName(), config.link().text(),
-                stepping, batch, error, online, new SessionStatus.Offline(offlineBytes), new ArrayList<>(layers));
+                config.preprocessing().cliName(), stepping, batch, error, online,
+                new SessionStatus.Offline(offlineBytes, preprocessing), new ArrayList<>(layers));
     }
 }

@@ -22,6 +22,8 @@ import io.sonic.engine.net.BatchChannel;
 import io.sonic.engine.net.Channel;
 import io.sonic.engine.net.ChannelException;
 import io.sonic.engine.net.MeteredChannel;
+import io.sonic.engine.ot.OtPreprocessing;
+import io.sonic.engine.ot.OtSession;
 import io.sonic.engine.net.Round;
 import io.sonic.engine.net.Traffic;
 import io.sonic.engine.ring.SharedTensor;
@@ -95,6 +97,16 @@ final class SessionRunner implements Consumer<ServerSession> {
             List<Need<?>> plan = Plan.of(m.graph, cfg);
             SecureParty p = new SecureParty(party, m.graph, m.share, cfg);
             String hash = m.stored.info().structureHash();
+            boolean ot = cfg.preprocessing() == SecureConfig.Preprocessing.OT;
+            if (ot) {
+                try {
+                    OtPreprocessing.check(plan);
+                } catch (IllegalArgumentException e) {
+                    throw new ApiException(422, e.getMessage());
+                }
+            } else if (dealer == null) {
+                throw new ApiException(409, "this cluster runs without a dealer: ask for preprocessing=ot");
+            }
             byte[] maskSeed = null;
             DealRequest request;
             if (cfg.linear() == SecureConfig.LinearMode.MASK_REUSE) {
@@ -109,7 +121,7 @@ final class SessionRunner implements Consumer<ServerSession> {
             // the dealer's part is offline: each query's own answer, read (as far as the budget holds) first
             List<Randomness> sources = new ArrayList<>(n);
             UUID ahead = null;
-            for (int k = 0; k < n; k++) {
+            for (int k = 0; !ot && k < n; k++) {
                 DealPool.Fetched f = n == 1 ? single(s, cfg, request, m, plan)
                         : fetch(sampleId(s.id, k), request, m, plan, READ_AHEAD_BYTES / n,
                         "sonic-deal-" + NodeLog.shortId(s.id) + "-" + k, cfg.timeout());
@@ -120,11 +132,27 @@ final class SessionRunner implements Consumer<ServerSession> {
             for (ReadAhead a : aheads) {
                 a.awaitFilled();
             }
-            long offline = Dealer.offlineBytesOf(plan) * n;
+            long offline = ot ? 0 : Dealer.offlineBytesOf(plan) * n;
             long queryBytes = CostModel.total(m.graph, cfg).onlineBytes() / 2;
-            ch = link.open(s.id, cfg.channelTimeout(queryBytes * n));
+            long largest = Math.max(queryBytes * n, ot ? OtPreprocessing.bytesSent(plan, party) : 0);
+            ch = link.open(s.id, cfg.channelTimeout(largest));
             s.channel(ch);
             stack = cfg.link().wrap(ch);
+            OnlineTraffic betweenServers = null;
+            if (ot) {
+                // without a dealer: both servers make each query's randomness with oblivious transfer, metered apart
+                long start = System.nanoTime();
+                MeteredChannel offlineMeter = new MeteredChannel(stack);
+                OtSession session = otSession(s, cfg, offlineMeter);
+                for (int k = 0; k < n; k++) {
+                    UUID q = sampleId(s.id, k);
+                    sources.add(OtPreprocessing.prepare(party, offlineMeter, session.begin(q.getMostSignificantBits()
+                            ^ q.getLeastSignificantBits()), plan, maskSeed));
+                }
+                Traffic o = offlineMeter.total();
+                betweenServers = new OnlineTraffic(o.bytes(), o.bytesSent(), o.bytesReceived(), o.rounds(),
+                        o.messagesSent(), o.messagesReceived(), -1, (System.nanoTime() - start) / 1e6, 0);
+            }
             MeteredChannel metered = new MeteredChannel(stack);
             BatchChannel batch = new BatchChannel(metered, n, cfg.channelTimeout(queryBytes * n));
             // both servers start the clock once both are ready (input and dealer data in hand): one byte each
@@ -132,21 +160,25 @@ final class SessionRunner implements Consumer<ServerSession> {
             stack.exchange("ready", new byte[] {READY});
             long wireBefore = link.wireBytesOut();
             long onlineStart = System.nanoTime();
-            Events events = new Events(s, Dealer.offlineBytesPerLayer(plan, m.graph.layers().size()));
+            Events events = new Events(s, ot ? OtPreprocessing.bytesPerLayer(plan, m.graph.layers().size())
+                    : Dealer.offlineBytesPerLayer(plan, m.graph.layers().size()));
             List<SharedTensor> out = runBatch(s, p, batch, sources, events);
             long wireAfter = link.wireBytesOut();
             long nanos = System.nanoTime() - onlineStart - s.pausedNanos();
             Traffic t = metered.total();
             s.finish(ShareCodec.encodeTensor(SharedTensor.stack(out)), new OnlineTraffic(t.bytes(), t.bytesSent(),
                     t.bytesReceived(), t.rounds(), t.messagesSent(), t.messagesReceived(), wireBefore < 0 ? -1
-                    : wireAfter - wireBefore, nanos / 1e6, s.pausedNanos() / 1e6), offline);
-            if (n == 1 && party == 0) {
+                    : wireAfter - wireBefore, nanos / 1e6, s.pausedNanos() / 1e6), offline, betweenServers);
+            if (n == 1 && party == 0 && !ot) {
                 // the next queries' randomness is fetched now that this one's online phase is over
                 pool.refill(poolKey(s, request), m, plan);
             }
             log.accept(String.format(java.util.Locale.ROOT, "session %s done: %s%,d bytes in %d rounds, %.1f ms online%s",
                     NodeLog.shortId(s.id), n == 1 ? "" : n + " queries, ", t.bytes(), t.rounds(), nanos / 1e6,
-                    ahead == null ? "" : ", randomness fetched ahead (deal " + NodeLog.shortId(ahead) + ")"));
+                    ahead == null ? "" : ", randomness fetched ahead (deal " + NodeLog.shortId(ahead) + ")")
+                    + (betweenServers == null ? "" : String.format(java.util.Locale.ROOT,
+                    ", randomness made by the servers: %,d bytes in %d rounds, %.1f ms", betweenServers.bytes(),
+                    betweenServers.rounds(), betweenServers.millis())));
         } catch (ServerSession.EndedException e) {
             abort(ch, s, "server " + party + ": " + e.getMessage());
         } catch (ApiException | ChannelException | IllegalStateException e) {
@@ -169,6 +201,77 @@ final class SessionRunner implements Consumer<ServerSession> {
                 store.release(m);
             }
         }
+    }
+
+    private final java.util.Map<String, DealerClient.MaskSeed> ownMasks = new java.util.HashMap<>();
+
+    /**
+     * Without a dealer, this server's own mask seed for a model version (its joint key), drawn once and kept while
+     * the server runs; the peer keeps its own. A server that restarts draws a new one, and both open E again.
+     */
+    private DealerClient.MaskSeed ownMask(String key) {
+        synchronized (ownMasks) {
+            return ownMasks.computeIfAbsent(key, k -> new DealerClient.MaskSeed("servers' own", Prg.newSeed()));
+        }
+    }
+
+    private static final byte OT_FORMAT = 1;
+    private static final int OT_BYTES = 1 + 16;
+    /** OT sessions kept per server (the newest are offered first). */
+    private static final int OT_SESSIONS_KEPT = 4;
+    private final java.util.LinkedHashMap<UUID, OtSession> otSessions = new java.util.LinkedHashMap<>();
+
+    /**
+     * The OT session (base OTs) this query extends from: on a control session that is not metered, server 0 names
+     * the newest it holds and server 1 answers whether it holds it too; if not (first query, or a server
+     * restarted), both set a new one up on the query's own link, in its offline traffic, named by the query.
+     */
+    private OtSession otSession(ServerSession s, SecureConfig cfg, Channel offline) {
+        UUID offered = null;
+        OtSession offeredSession = null;
+        if (party == 0) {
+            synchronized (otSessions) {
+                for (var e : otSessions.entrySet()) {
+                    offered = e.getKey();
+                    offeredSession = e.getValue();
+                }
+            }
+        }
+        ByteBuffer mine = ByteBuffer.allocate(OT_BYTES).put(OT_FORMAT);
+        mine.putLong(offered == null ? 0 : offered.getMostSignificantBits())
+                .putLong(offered == null ? 0 : offered.getLeastSignificantBits());
+        UUID control = UUID.nameUUIDFromBytes(("ot:" + s.id).getBytes(StandardCharsets.UTF_8));
+        OtSession use = null;
+        try (Channel c = cfg.link().wrap(link.open(control, cfg.channelTimeout(OT_BYTES)))) {
+            byte[] theirs = c.exchange(mine.array());
+            if (theirs.length != OT_BYTES || theirs[0] != OT_FORMAT) {
+                throw new IllegalStateException("server " + (1 - party) + " named its OT session in another format;"
+                        + " run the same Sonic version on both servers");
+            }
+            if (party == 1) {
+                ByteBuffer b = ByteBuffer.wrap(theirs, 1, 16);
+                UUID named = new UUID(b.getLong(), b.getLong());
+                synchronized (otSessions) {
+                    use = otSessions.get(named);
+                }
+                c.exchange(new byte[] {(byte) (use == null ? 0 : 1)});
+            } else {
+                byte[] held = c.exchange(new byte[] {0});
+                if (held.length == 1 && held[0] == 1) {
+                    use = offeredSession;
+                }
+            }
+        }
+        if (use == null) {
+            use = OtSession.establish(party, offline);
+            synchronized (otSessions) {
+                otSessions.put(s.id, use);
+                while (otSessions.size() > OT_SESSIONS_KEPT) {
+                    otSessions.remove(otSessions.keySet().iterator().next());
+                }
+            }
+        }
+        return use;
     }
 
     /** Query k's id at the dealer: the session's own for the first, one derived from it for the others. */
@@ -436,7 +539,8 @@ final class SessionRunner implements Consumer<ServerSession> {
             }
             key = jointKey(v[0], v[1]);
             try {
-                mask = dealer.masks(st.info().structureHash(), key, m.structureJson);
+                mask = cfg.preprocessing() == SecureConfig.Preprocessing.OT ? ownMask(key)
+                        : dealer.masks(st.info().structureHash(), key, m.structureJson);
             } catch (ApiException e) {
                 c.abort("server " + party + ": " + e.getMessage());
                 throw e;

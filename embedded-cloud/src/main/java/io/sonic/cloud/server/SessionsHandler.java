@@ -190,12 +190,19 @@ final class SessionsHandler extends JsonHandler {
     }
 
     private SecureConfig config(SessionRequest req, int fractionBits) {
+        SecureConfig cfg;
         try {
-            return req.config(SecureConfig.DEFAULT.withFractionBits(fractionBits).withTimeout(server.timeout())
+            cfg = req.config(SecureConfig.DEFAULT.withFractionBits(fractionBits).withTimeout(server.timeout())
                     .withLink(server.linkProfile()));
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, io.sonic.cloud.api.ApiJson.printable(e.getMessage()));
         }
+        if (cfg.preprocessing() == SecureConfig.Preprocessing.DEALER && !server.hasDealer()) {
+            throw new ApiException(409, "this cluster runs without a dealer (its servers were started without"
+                    + " --dealer): ask for preprocessing=ot (./sonic infer --preprocessing ot), or start a dealer and"
+                    + " the servers with --dealer");
+        }
+        return cfg;
     }
 
     /** A session id in the canonical 8-4-4-4-12 hexadecimal form; 400 otherwise. */

@@ -115,6 +115,18 @@ public final class OtPreprocessing {
         return n;
     }
 
+    /**
+     * Bytes both servers send each other per layer index (the last index is the output's argmax) to make a plan,
+     * the nonce and the session's base OTs excluded.
+     */
+    public static long[] bytesPerLayer(List<Need<?>> plan, int layers) {
+        long[] perLayer = new long[Math.max(layers, 1) + 1];
+        for (Need<?> need : plan) {
+            perLayer[need.layer()] += flow(need, 0).bytesSent() + flow(need, 1).bytesSent();
+        }
+        return perLayer;
+    }
+
     /** Rounds to make a whole plan (the session's base OTs excluded). */
     public static int rounds(List<Need<?>> plan) {
         int n = 1;
