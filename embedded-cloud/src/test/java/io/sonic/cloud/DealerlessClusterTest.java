@@ -1,0 +1,121 @@
+package io.sonic.cloud;
+
+import io.sonic.cloud.client.CloudClient;
+import io.sonic.cloud.client.CloudException;
+import io.sonic.cloud.tls.ClusterTrust;
+import io.sonic.engine.InferenceResult;
+import io.sonic.engine.Plan;
+import io.sonic.engine.SampleModels;
+import io.sonic.engine.SecureConfig;
+import io.sonic.engine.SecureInference;
+import io.sonic.engine.ot.OtPreprocessing;
+import io.sonic.engine.ot.OtSession;
+import io.sonic.model.ModelGraph;
+import io.sonic.model.eval.FloatEvaluator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A cluster without any dealer process: the two servers, each its own JVM started with the real command line
+ * and no --dealer, make every query's randomness themselves with oblivious transfer.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class DealerlessClusterTest {
+    @TempDir
+    static Path dir;
+    static NodeProcess s0;
+    static NodeProcess s1;
+    static CloudClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String secret = ClusterTrust.newSecret();
+        // without a dealer a server holds an item's OT corrections both ways: M2's largest is 106 MB each way
+        s0 = NodeProcess.start(List.of("-Xmx1g"), List.of("serve", "--party", "0", "--port", "0", "--data", dir.resolve("s0").toString(),
+                "--secret", secret));
+        s0.awaitLine("none: the servers make every query's randomness themselves");
+        s1 = NodeProcess.start(List.of("-Xmx1g"), List.of("serve", "--party", "1", "--port", "0", "--peer", s0.url().toString(), "--data",
+                dir.resolve("s1").toString(), "--secret", secret));
+        s1.awaitLine("link to server 0 is up");
+        ClusterTrust trust = ClusterTrust.fromSecret(secret);
+        client = CloudClient.connect(List.of(s0.url(), s1.url()), trust.caFingerprint(), Duration.ofSeconds(10), w -> { })
+                .withUploadCredential(trust.uploadCredential());
+        SampleModels m2 = new SampleModels("mnist-m2");
+        client.upload(m2.graph(), "m2", "owner-token-1", SecureConfig.DEFAULT.fixedPoint(), m2.inputRange());
+    }
+
+    @AfterAll
+    static void stop() {
+        for (NodeProcess n : new NodeProcess[] {s1, s0}) {
+            if (n != null) {
+                n.stop();
+            }
+        }
+    }
+
+    @Test
+    void queriesWithoutADealerGiveTheInProcessResultsAndTheDocumentedTraffic() {
+        SampleModels m2 = new SampleModels("mnist-m2");
+        ModelGraph g = m2.graph();
+        FloatEvaluator f = new FloatEvaluator(g);
+        SecureConfig ot = SecureConfig.DEFAULT.withPreprocessing(SecureConfig.Preprocessing.OT);
+        List<io.sonic.engine.dealer.Need<?>> plan = Plan.of(g, ot);
+        long from0 = OtPreprocessing.bytesSent(plan, 0);
+        long from1 = OtPreprocessing.bytesSent(plan, 1);
+        try (SecureInference local = new SecureInference(g, SecureConfig.DEFAULT)) {
+            for (int k = 0; k < 3; k++) {
+                float[] x = m2.inputs().get(k);
+                InferenceResult remote = client.infer("m2", x, ot, e -> { });
+                InferenceResult dealt = local.infer(x);
+                assertEquals(f.run(x).argmax(), remote.predictedLabel(), "sample " + k);
+                for (int i = 0; i < remote.output().length; i++) {
+                    assertEquals(dealt.output()[i], remote.output()[i], 1e-3);
+                }
+                // the online phase is the dealer run's, byte for byte and round for round
+                assertEquals(dealt.online().bytes(), remote.online().bytes());
+                assertEquals(dealt.online().rounds(), remote.online().rounds());
+                assertEquals(0, remote.offlineBytes(), "nothing from a dealer");
+                // the offline phase between the servers: the formula, plus the base OTs on the link's first query
+                long setup = k == 0 ? OtSession.SETUP_BYTES_EACH_WAY : 0;
+                assertEquals(from0 + setup, remote.preprocessing().bytesSent(), "sample " + k + " from server 0");
+                assertEquals(from1 + setup, remote.preprocessing().bytesReceived(), "sample " + k + " from server 1");
+                assertEquals(OtPreprocessing.rounds(plan) + (k == 0 ? OtSession.SETUP_ROUNDS : 0),
+                        remote.preprocessing().rounds());
+                for (int i = 0; i < remote.layers().size(); i++) {
+                    assertEquals(OtPreprocessing.bytesPerLayer(plan, g.layers().size())[i],
+                            remote.layers().get(i).offlineBytes(), "layer " + i);
+                }
+            }
+        }
+        // mask reuse: each server's own mask seed, E opened once
+        InferenceResult reuse = client.infer("m2", m2.inputs().get(3), ot.withLinear(SecureConfig.LinearMode.MASK_REUSE),
+                e -> { });
+        assertEquals(f.run(m2.inputs().get(3)).argmax(), reuse.predictedLabel());
+        List<String> lines = client.log(0, 0).entries().stream().map(io.sonic.cloud.api.LogEntry::text).toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("session [0-9a-f]{8} done: 1,861,440 bytes in 64 rounds,"
+                + " [0-9.]+ ms online, randomness made by the servers: [0-9,]+ bytes in 38 rounds, [0-9.]+ ms")),
+                lines.toString());
+    }
+
+    @Test
+    void aQueryThatAsksForTheDealerIsRefusedNamingWhatToDo() {
+        CloudException e = assertThrows(CloudException.class,
+                () -> client.infer("m2", new SampleModels("mnist-m2").inputs().get(0), SecureConfig.DEFAULT, ev -> { }));
+        assertTrue(e.getMessage().contains("this cluster runs without a dealer (its servers were started without"
+                + " --dealer): ask for preprocessing=ot"), e.getMessage());
+        assertNull(client.status(0).dealer());
+    }
+}
