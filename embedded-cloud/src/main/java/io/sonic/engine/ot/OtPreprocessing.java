@@ -92,8 +92,8 @@ public final class OtPreprocessing {
         if (most > MAX_BYTES_PER_SERVER) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "without a dealer, each query of"
                     + " this model needs %.1f GB from each server to make its randomness with oblivious transfer"
-                    + " (at most %.1f GB are allowed): use the dealer (preprocessing=dealer) for this model", most / 1e9,
-                    MAX_BYTES_PER_SERVER / 1e9));
+                    + " (at most %d GiB are allowed): use the dealer (preprocessing=dealer) for this model", most / 1e9,
+                    MAX_BYTES_PER_SERVER >> 30));
         }
     }
 
