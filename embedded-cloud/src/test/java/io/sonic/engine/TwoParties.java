@@ -6,6 +6,8 @@ import io.sonic.engine.dealer.Randomness;
 import io.sonic.engine.net.Channel;
 import io.sonic.engine.net.InMemoryChannel;
 import io.sonic.engine.net.MeteredChannel;
+import io.sonic.engine.ot.OtPreprocessing;
+import io.sonic.engine.ot.OtSession;
 import io.sonic.engine.protocol.PartyContext;
 import io.sonic.engine.protocol.Traced;
 
@@ -17,6 +19,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -69,10 +75,45 @@ public final class TwoParties {
                                  Function<PartyContext, T> body) {
         List<Need<?>> plan = given != null ? given : Traced.plan(cfg, body::apply);
         Dealer.Dealt dealt = Dealer.deal(plan, null, 64);
-        io.sonic.engine.ot.OtSession[] sessions = source == Source.OT ? otSessions() : null;
+        OtSession[] sessions = source == Source.OT ? otSessions() : null;
         long nonce = NONCES.getAndIncrement();
-        InMemoryChannel[] pair = InMemoryChannel.pair(Duration.ofSeconds(20));
-        MeteredChannel[] m = {new MeteredChannel(wrap.apply(pair[0])), new MeteredChannel(wrap.apply(pair[1]))};
+        MeteredChannel[] m = new MeteredChannel[2];
+        List<T> out = both(wrap, m, (party, ch) -> {
+            Randomness r;
+            if (source == Source.OT) {
+                try (MeteredChannel.Scope s = ch.scope("offline")) {
+                    r = OtPreprocessing.prepare(party, ch, sessions[party].begin(nonce), plan, null);
+                }
+            } else {
+                r = Randomness.dealt(party, dealt, null);
+            }
+            try (MeteredChannel.Scope s = ch.scope("test")) {
+                T o = body.apply(new PartyContext(party, ch, r, cfg));
+                if (r.remaining() != 0) {
+                    throw new IllegalStateException(r.remaining() + " randomness items unused");
+                }
+                return o;
+            }
+        });
+        return new Run<>(out.get(0), out.get(1), m[0], m[1], dealt);
+    }
+
+    /** Runs the body as both parties over a fresh in-memory pair, metered; see {@link #both(UnaryOperator, MeteredChannel[], BiFunction)}. */
+    public static <T> List<T> both(MeteredChannel[] meters, BiFunction<Integer, MeteredChannel, T> body) {
+        return both(c -> c, meters, body);
+    }
+
+    /**
+     * Runs the body as party 0 and party 1 on two threads over a fresh in-memory pair (each end optionally
+     * wrapped, then metered into {@code meters}). The first failure closes both ends, so the other side stops too,
+     * and is the one thrown, not the "channel closed" it causes on the other side.
+     */
+    public static <T> List<T> both(UnaryOperator<Channel> wrap, MeteredChannel[] meters,
+                                   BiFunction<Integer, MeteredChannel, T> body) {
+        InMemoryChannel[] pair = InMemoryChannel.pair(Duration.ofSeconds(60));
+        meters[0] = new MeteredChannel(wrap.apply(pair[0]));
+        meters[1] = new MeteredChannel(wrap.apply(pair[1]));
+        AtomicReference<Throwable> first = new AtomicReference<>();
         ExecutorService ex = Executors.newFixedThreadPool(2);
         try {
             List<Future<T>> f = new ArrayList<>();
@@ -80,36 +121,29 @@ public final class TwoParties {
                 int party = p;
                 f.add(ex.submit(() -> {
                     try {
-                        Randomness r;
-                        if (source == Source.OT) {
-                            try (MeteredChannel.Scope s = m[party].scope("offline")) {
-                                r = io.sonic.engine.ot.OtPreprocessing.prepare(party, m[party],
-                                        sessions[party].begin(nonce), plan, null);
-                            }
-                        } else {
-                            r = Randomness.dealt(party, dealt, null);
-                        }
-                        try (MeteredChannel.Scope s = m[party].scope("test")) {
-                            T out = body.apply(new PartyContext(party, m[party], r, cfg));
-                            if (r.remaining() != 0) {
-                                throw new IllegalStateException(r.remaining() + " randomness items unused");
-                            }
-                            return out;
-                        }
+                        return body.apply(party, meters[party]);
                     } catch (RuntimeException | Error e) {
+                        first.compareAndSet(null, e);
                         pair[0].close();
                         pair[1].close();
                         throw e;
                     }
                 }));
             }
-            return new Run<>(f.get(0).get(60, TimeUnit.SECONDS), f.get(1).get(60, TimeUnit.SECONDS), m[0], m[1], dealt);
+            return List.of(f.get(0).get(120, TimeUnit.SECONDS), f.get(1).get(120, TimeUnit.SECONDS));
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
+            Throwable cause = first.get() != null ? first.get() : e.getCause();
+            if (cause instanceof RuntimeException re) {
                 throw re;
             }
-            throw new IllegalStateException(e.getCause());
-        } catch (Exception e) {
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the two parties did not finish within 120 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } finally {
             pair[0].close();
@@ -118,28 +152,16 @@ public final class TwoParties {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicLong NONCES = new java.util.concurrent.atomic.AtomicLong(1);
-    private static io.sonic.engine.ot.OtSession[] sessions;
+    private static final AtomicLong NONCES = new AtomicLong(1);
+    private static OtSession[] sessions;
 
     /**
      * The two servers' OT sessions, set up once for all runs (as a link's session is, before its queries) over a
      * link of their own, so a run's meter and recordings hold only the query's own preprocessing.
      */
-    private static synchronized io.sonic.engine.ot.OtSession[] otSessions() {
+    private static synchronized OtSession[] otSessions() {
         if (sessions == null) {
-            InMemoryChannel[] pair = InMemoryChannel.pair(Duration.ofSeconds(20));
-            ExecutorService ex = Executors.newFixedThreadPool(2);
-            try {
-                Future<io.sonic.engine.ot.OtSession> s0 = ex.submit(() -> io.sonic.engine.ot.OtSession.establish(0, pair[0]));
-                Future<io.sonic.engine.ot.OtSession> s1 = ex.submit(() -> io.sonic.engine.ot.OtSession.establish(1, pair[1]));
-                sessions = new io.sonic.engine.ot.OtSession[] {s0.get(60, TimeUnit.SECONDS), s1.get(60, TimeUnit.SECONDS)};
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            } finally {
-                pair[0].close();
-                pair[1].close();
-                ex.shutdownNow();
-            }
+            sessions = both(new MeteredChannel[2], OtSession::establish).toArray(new OtSession[0]);
         }
         return sessions;
     }

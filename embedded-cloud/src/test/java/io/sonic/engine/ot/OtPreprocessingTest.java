@@ -3,23 +3,17 @@ package io.sonic.engine.ot;
 import io.sonic.engine.Plan;
 import io.sonic.engine.SampleModels;
 import io.sonic.engine.SecureConfig;
+import io.sonic.engine.TwoParties;
 import io.sonic.engine.dealer.Bilinear;
 import io.sonic.engine.dealer.Material;
 import io.sonic.engine.dealer.Need;
 import io.sonic.engine.dealer.Randomness;
-import io.sonic.engine.net.Channel;
-import io.sonic.engine.net.InMemoryChannel;
 import io.sonic.engine.net.MeteredChannel;
 import io.sonic.model.ModelGraph;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -29,40 +23,7 @@ class OtPreprocessingTest {
 
     /** Runs {@code body} as both servers over an in-memory metered link, with a timeout that closes both ends. */
     static <T> List<T> both(BiFunction<Integer, MeteredChannel, T> body, MeteredChannel[] meters) {
-        InMemoryChannel[] pair = InMemoryChannel.pair(Duration.ofSeconds(60));
-        meters[0] = new MeteredChannel(pair[0]);
-        meters[1] = new MeteredChannel(pair[1]);
-        ExecutorService ex = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<T>> f = new ArrayList<>();
-            for (int p = 0; p < 2; p++) {
-                int party = p;
-                f.add(ex.submit(() -> {
-                    try {
-                        return body.apply(party, meters[party]);
-                    } catch (RuntimeException | Error e) {
-                        pair[0].close();
-                        pair[1].close();
-                        throw e;
-                    }
-                }));
-            }
-            return List.of(f.get(0).get(120, TimeUnit.SECONDS), f.get(1).get(120, TimeUnit.SECONDS));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            pair[0].close();
-            pair[1].close();
-            ex.shutdownNow();
-        }
-    }
-
-    private static long[] sum(long[] a, long[] b) {
-        long[] r = new long[a.length];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = a[i] + b[i];
-        }
-        return r;
+        return TwoParties.both(meters, body);
     }
 
     private static void checkItem(Need<?> need, Material m0, Material m1) {
@@ -70,7 +31,7 @@ class OtPreprocessingTest {
         if (need instanceof Need.Triple t) {
             Material.Triple x = (Material.Triple) m0;
             Material.Triple y = (Material.Triple) m1;
-            assertArrayEquals(t.op().apply(sum(x.a(), y.a()), sum(x.b(), y.b())), sum(x.c(), y.c()), what);
+            assertArrayEquals(t.op().apply(TwoParties.sum(x.a(), y.a()), TwoParties.sum(x.b(), y.b())), TwoParties.sum(x.c(), y.c()), what);
         } else if (need instanceof Need.Ands a) {
             long[][] x = ((Material.Ands) m0).take(a.words());
             long[][] y = ((Material.Ands) m1).take(a.words());

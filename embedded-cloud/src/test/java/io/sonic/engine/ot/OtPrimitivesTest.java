@@ -6,6 +6,7 @@ import io.sonic.engine.dealer.Randomness;
 import io.sonic.engine.net.MeteredChannel;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -60,8 +61,7 @@ class OtPrimitivesTest {
     @Test
     void co15RefusesPointsThatAreNotOnTheCurveOrInfinity() {
         BaseOt.Sender s = new BaseOt.Sender();
-        byte[] notOnCurve = s.first();
-        notOnCurve[32] ^= 1;
+        byte[] notOnCurve = offCurveEncoding();
         byte[][] tries = {notOnCurve, new byte[33], new byte[] {0}, Arrays.copyOf(s.first(), 32)};
         for (byte[] bad : tries) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
@@ -71,6 +71,28 @@ class OtPrimitivesTest {
         byte[] reply = new byte[33];
         assertThrows(IllegalStateException.class, () -> s.keys("x".getBytes(), reply, 1));
         assertThrows(IllegalStateException.class, () -> s.keys("x".getBytes(), new byte[34], 1));
+    }
+
+    /**
+     * A compressed encoding 0x02 ‖ x whose x is the smallest positive integer with x³ − 3x + b a quadratic
+     * non-residue mod p, so no P-256 point has it (flipping a bit of a real point's x lands on the curve half
+     * the time).
+     */
+    private static byte[] offCurveEncoding() {
+        BigInteger p = new BigInteger("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", 16);
+        BigInteger b = new BigInteger("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b", 16);
+        BigInteger halfOrder = p.subtract(BigInteger.ONE).shiftRight(1);
+        for (BigInteger x = BigInteger.ONE; x.bitLength() < 16; x = x.add(BigInteger.ONE)) {
+            BigInteger y2 = x.pow(3).subtract(x.multiply(BigInteger.valueOf(3))).add(b).mod(p);
+            if (y2.modPow(halfOrder, p).equals(p.subtract(BigInteger.ONE))) {
+                byte[] enc = new byte[33];
+                enc[0] = 2;
+                byte[] xb = x.toByteArray();
+                System.arraycopy(xb, 0, enc, 33 - xb.length, xb.length);
+                return enc;
+            }
+        }
+        throw new AssertionError("no x below 2^16 is off P-256");
     }
 
     /** Both servers' sessions, set up over an in-memory link. */
