@@ -6,7 +6,8 @@ import io.sonic.engine.InferenceResult;
 
 /**
  * The traffic part of a secure result as JSON, the same for {@code sonic infer --json} and the
- * desktop app's export: online {bytes, rounds, messages, wireBytes}, offline {bytes}, millis,
+ * desktop app's export: online {bytes, rounds, messages, wireBytes}, offline {bytes (from the dealer),
+ * betweenServers {bytes, rounds, millis} (without a dealer: what the servers sent each other to make it)}, millis,
  * onlineMillis and per layer {index, name, op, protocol, bytes, rounds, wireBytes, offlineBytes, millis}.
  */
 public final class ResultJson {
@@ -19,7 +20,14 @@ public final class ResultJson {
         on.put("rounds", r.online().rounds());
         on.put("messages", r.online().messages());
         on.put("wireBytes", r.wireBytes());
-        o.putObject("offline").put("bytes", r.offlineBytes());
+        ObjectNode off = o.putObject("offline");
+        off.put("bytes", r.offlineBytes());
+        if (r.preprocessing() != null && r.preprocessing().bytes() > 0) {
+            ObjectNode b = off.putObject("betweenServers");
+            b.put("bytes", r.preprocessing().bytes());
+            b.put("rounds", r.preprocessing().rounds());
+            b.put("millis", r.offlineNanos() / 1e6);
+        }
         o.put("millis", r.nanos() / 1e6);
         o.put("onlineMillis", r.onlineNanos() / 1e6);
         ArrayNode layers = o.putArray("layers");
