@@ -3,7 +3,9 @@ package io.sonic.desktop.app;
 import io.sonic.cloud.client.CloudClient;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.SecureConfig;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -35,6 +37,8 @@ public final class AppState {
     private final ObjectProperty<OpenModel> model = new SimpleObjectProperty<>();
     private final ObjectProperty<CloudClient> cloud = new SimpleObjectProperty<>();
     private final StringProperty cloudDescription = new SimpleStringProperty("no servers");
+    /** Whether the connected servers run without a dealer (they make the randomness with oblivious transfer). */
+    private final BooleanProperty noDealer = new SimpleBooleanProperty();
     /** The id under which the open model is uploaded to the current cloud, or null. */
     private final StringProperty uploadedModelId = new SimpleStringProperty();
     private final ObjectProperty<SecureConfig> config = new SimpleObjectProperty<>(SecureConfig.DEFAULT);
@@ -57,6 +61,14 @@ public final class AppState {
 
     public StringProperty cloudDescriptionProperty() {
         return cloudDescription;
+    }
+
+    /**
+     * True while the connected servers run without a dealer: every query's correlated randomness is made by the
+     * two servers themselves ({@code preprocessing=ot}); a dealer query would be refused.
+     */
+    public BooleanProperty noDealerProperty() {
+        return noDealer;
     }
 
     public StringProperty uploadedModelIdProperty() {

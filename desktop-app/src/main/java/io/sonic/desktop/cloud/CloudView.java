@@ -10,11 +10,13 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -26,7 +28,7 @@ import javafx.scene.shape.Circle;
 import javafx.util.Duration;
 
 /**
- * The Cloud screen: start two local servers and the dealer with one click, or connect to remote ones;
+ * The Cloud screen: start two local servers and the dealer (or no dealer) with one click, or connect to remote ones;
  * a light for each server and the dealer, and each server's own log, newest line in view.
  */
 public final class CloudView {
@@ -37,10 +39,18 @@ public final class CloudView {
     public CloudView(AppState state, Tasks tasks) {
         this.state = state;
         this.vm = new CloudViewModel(state, tasks);
-        Button start = new Button("Start local servers and dealer");
+        Button start = new Button();
         start.setId("startLocal");
+        start.textProperty().bind(vm.withoutDealerProperty().map(no -> no ? "Start local servers (no dealer)"
+                : "Start local servers and dealer"));
         start.disableProperty().bind(vm.startBlockedProperty().isNotEmpty());
         start.setOnAction(e -> vm.startLocal());
+        CheckBox noDealer = new CheckBox("No dealer: the servers make the randomness with oblivious transfer");
+        noDealer.setId("noDealer");
+        noDealer.selectedProperty().bindBidirectional(vm.withoutDealerProperty());
+        noDealer.disableProperty().bind(vm.startBlockedProperty().isNotEmpty());
+        noDealer.setTooltip(new Tooltip("Without a dealer nobody outside the two servers is trusted; they pay for it"
+                + " with an offline phase hundreds of times larger, sent between them before each query."));
         Button stop = new Button("Stop / disconnect");
         stop.setId("stopCloud");
         stop.disableProperty().bind(vm.connectedProperty().not());
@@ -104,11 +114,12 @@ public final class CloudView {
         HBox servers = new HBox(10, serverPane(0), serverPane(1));
         VBox.setVgrow(servers, Priority.ALWAYS);
         Label explain = new Label("Two cloud servers that do not collude each hold one share of the model and of"
-                + " every input. A dealer hands them input-independent randomness. They talk over one TLS WebSocket"
-                + " link and authenticate each other with certificates derived from a shared cluster secret.");
+                + " every input. A dealer hands them input-independent randomness, or, with no dealer, they make it"
+                + " between themselves with oblivious transfer. They talk over one TLS WebSocket link and"
+                + " authenticate each other with certificates derived from a shared cluster secret.");
         explain.setWrapText(true);
         explain.setMinHeight(Region.USE_PREF_SIZE);
-        HBox buttons = new HBox(8, start, stop, busy);
+        HBox buttons = new HBox(8, start, stop, busy, noDealer);
         buttons.setAlignment(Pos.CENTER_LEFT);
         root.getChildren().addAll(explain, buttons, remotePane, error, fp, dealerRow, servers);
         root.setPadding(new Insets(12));

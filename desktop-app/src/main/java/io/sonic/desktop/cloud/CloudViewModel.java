@@ -31,7 +31,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * State and actions of the Cloud screen: local servers started here, or remote ones connected by URL;
+ * State and actions of the Cloud screen: local servers started here (with a dealer, or without one: then the
+ * two servers make every query's randomness themselves with oblivious transfer), or remote ones connected by URL;
  * their health (a status light for each server and for the dealer), certificate fingerprints, and a log
  * per server fed by the server's own log ({@code GET /v1/log}: sessions started, done, failed or
  * cancelled, the link up or down, the dealer reachable or not, models stored and deleted).
@@ -41,6 +42,9 @@ public final class CloudViewModel {
     public static final int LOG_LINES = 500;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The dealer line of a cluster that runs without one. */
+    public static final String NO_DEALER = "no dealer: the two servers make each query's randomness themselves with"
+            + " oblivious transfer (preprocessing ot), hundreds of times the dealer's bytes, sent between them";
 
     /** A light's colour. */
     public enum Light { OFF, GOOD, BAD }
@@ -54,6 +58,7 @@ public final class CloudViewModel {
             new SimpleObjectProperty<>(Light.OFF)};
     private final ObjectProperty<Light> dealerLight = new SimpleObjectProperty<>(Light.OFF);
     private final StringProperty dealerStatus = new SimpleStringProperty("dealer: not started");
+    private final BooleanProperty withoutDealer = new SimpleBooleanProperty();
     private final StringProperty fingerprints = new SimpleStringProperty("");
     private final StringProperty error = new SimpleStringProperty("");
     private final BooleanProperty connected = new SimpleBooleanProperty();
@@ -96,6 +101,14 @@ public final class CloudViewModel {
 
     public StringProperty dealerStatusProperty() {
         return dealerStatus;
+    }
+
+    /**
+     * The "no dealer" mode of "Start local servers": start only the two servers, which make each query's
+     * correlated randomness between themselves with oblivious transfer.
+     */
+    public BooleanProperty withoutDealerProperty() {
+        return withoutDealer;
     }
 
     public StringProperty fingerprintsProperty() {
@@ -188,21 +201,27 @@ public final class CloudViewModel {
 
     // ----------------------------------------------------------------- actions
 
-    /** Starts the dealer and both servers in this process. */
+    /** Starts both servers in this process, and the dealer unless {@link #withoutDealerProperty()} is set. */
     public void startLocal() {
         if (!startBlocked.get().isEmpty()) {
             return;
         }
         busy.set(true);
         error.set("");
+        boolean dealer = !withoutDealer.get();
         tasks.call("start-local", () -> {
-            LocalCloud c = LocalCloud.start(null);
+            LocalCloud c = LocalCloud.start(null, io.sonic.engine.net.LinkProfile.LOOPBACK, dealer);
             local = c;
             return c.client();
         }, client -> {
             busy.set(false);
-            connected(client, "started in this process");
-            dealerStatus.set("dealer " + local.dealerUrl() + ": checking…");
+            connected(client, dealer ? "started in this process" : "started in this process without a dealer");
+            state.noDealerProperty().set(!dealer);
+            if (dealer) {
+                dealerStatus.set("dealer " + local.dealerUrl() + ": checking…");
+            } else {
+                dealerStatus.set(NO_DEALER);
+            }
         }, failure -> {
             busy.set(false);
             error.set("Could not start local servers: " + Tasks.message(failure));
@@ -268,6 +287,7 @@ public final class CloudViewModel {
         boolean was = connected.get();
         state.cloudProperty().set(null);
         state.cloudDescriptionProperty().set("no servers");
+        state.noDealerProperty().set(false);
         connected.set(false);
         for (int p = 0; p < 2; p++) {
             lights[p].set(Light.OFF);
@@ -349,7 +369,13 @@ public final class CloudViewModel {
         if (a == null && b == null) {
             dealerLight.set(Light.OFF);
             dealerStatus.set("dealer: unknown (no server answers)");
+        } else if ((a == null || a.dealer() == null) && (b == null || b.dealer() == null)) {
+            // servers started without --dealer: they make the randomness themselves
+            dealerLight.set(Light.OFF);
+            dealerStatus.set(NO_DEALER);
+            state.noDealerProperty().set(true);
         } else {
+            state.noDealerProperty().set(false);
             String dealer = a != null ? a.dealer() : b.dealer();
             boolean r0 = a != null && a.dealerReachable();
             boolean r1 = b != null && b.dealerReachable();

@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  *   only; server 0 expands all its correlated randomness from its seed (the engine's {@code Dealer} and
  *   {@code Randomness}: "a seed to each server and, to party 1, one correction per item"). The two
  *   per-query seeds are what the run's offline total has beyond the layers' sum; they are drawn on the
- *   first layer, split evenly (one seed of the same size to each server).</li>
+ *   first layer, split evenly (one seed of the same size to each server). Without a dealer
+ *   ({@link InferenceResult#preprocessing()} not zero) the layer's offline bytes are what the two servers sent
+ *   each other with oblivious transfer to make its randomness, drawn between them, and there are no seeds.</li>
  *   <li>The user: one input share to each server before the first layer, one output share from each
  *   server after the last; this traffic is the user's, not counted in the servers' online bytes.</li>
  * </ul>
@@ -108,9 +110,11 @@ public final class MessageFlow {
     private final List<String> notes;
     private final long seedBytes;
     private final int rounds;
+    private final boolean byServers;
 
     private MessageFlow(LayerStat stat, String title, List<Message> messages, List<Exchange> exchanges,
-                        List<List<Knowledge>> knows, List<String> notes, long seedBytes, int rounds) {
+                        List<List<Knowledge>> knows, List<String> notes, long seedBytes, int rounds, boolean byServers) {
+        this.byServers = byServers;
         this.stat = stat;
         this.title = title;
         this.messages = List.copyOf(messages);
@@ -148,16 +152,18 @@ public final class MessageFlow {
         if (layerIndex > n || last > n || last < n - 1) {
             throw new IllegalArgumentException("the run's layers do not fit the model's " + n + " layers");
         }
+        boolean byServers = result.preprocessing() != null && result.preprocessing().bytes() > 0;
         return new Builder(result, stat, graph, argmax, layerIndex == 0, layerIndex == last,
-                result.offlineBytes() - layersOffline).build();
+                byServers ? 0 : result.offlineBytes() - layersOffline, byServers).build();
     }
 
     /**
      * A layer of a query that is still running (step mode), from the layers finished so far; the user's
      * output shares are not drawn, as they have not been sent. {@code seedBytes} are the dealer's per-query
-     * seeds to both servers together.
+     * seeds to both servers together; {@code byServers}: there is no dealer, the servers made the randomness.
      */
-    public static MessageFlow ofRunning(List<LayerStat> finished, int layerIndex, ModelGraph graph, long seedBytes) {
+    public static MessageFlow ofRunning(List<LayerStat> finished, int layerIndex, ModelGraph graph, long seedBytes,
+                                        boolean byServers) {
         Objects.requireNonNull(graph, "graph");
         LayerStat stat = finished.stream().filter(s -> s.index() == layerIndex).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("layer " + layerIndex + " has not run yet"));
@@ -165,7 +171,7 @@ public final class MessageFlow {
                 io.sonic.engine.net.Traffic.ZERO, -1, 0, 0, 0, 0, 0,
                 io.sonic.engine.net.LinkProfile.LOOPBACK, io.sonic.engine.net.Traffic.ZERO);
         return new Builder(partial, stat, graph, layerIndex == graph.layers().size(), layerIndex == 0, false,
-                seedBytes).build();
+                byServers ? 0 : seedBytes, byServers).build();
     }
 
     /** "Layer 2: /3/Relu (Relu), MSB ReLU". */
@@ -209,7 +215,15 @@ public final class MessageFlow {
         return rounds;
     }
 
-    /** Sum of the OFFLINE arrows: the dealer's bytes attributed to this layer. */
+    /**
+     * True when the run had no dealer: the OFFLINE arrows are the oblivious transfers between the two servers that
+     * made the layer's randomness, and there are no seeds.
+     */
+    public boolean byServers() {
+        return byServers;
+    }
+
+    /** Sum of the OFFLINE arrows: the dealer's bytes attributed to this layer (without a dealer: the servers'). */
     public long offlineBytes() {
         return sum(Kind.OFFLINE);
     }
@@ -327,6 +341,14 @@ public final class MessageFlow {
     private static final Pattern OPENED_ONCE = Pattern.compile("(.+) was opened once per model");
 
     private static final Pattern EQUATION = Pattern.compile("(\\S+) = (.+?)\\s*([−+⊕])\\s*(\\S+)");
+
+    /** {@link #explain(String)}, for a run without a dealer when {@code byServers}: the servers made the masks. */
+    static String explain(String equation, boolean byServers) {
+        String e = explain(equation);
+        return byServers && e.contains("the dealer's random")
+                ? e.replace("the dealer's random", "the random") + " (made by the two servers with oblivious transfer)"
+                : e;
+    }
 
     /** What an opened masked value is, from the protocols' pages. */
     static String explain(String equation) {
@@ -451,6 +473,7 @@ public final class MessageFlow {
         private final boolean first;
         private final boolean lastLayer;
         private final long seeds;
+        private final boolean byServers;
         private final List<Message> messages = new ArrayList<>();
         private final List<Exchange> exchanges = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
@@ -468,8 +491,9 @@ public final class MessageFlow {
         }
 
         Builder(InferenceResult result, LayerStat stat, ModelGraph graph, boolean argmax, boolean first,
-                boolean lastLayer, long seeds) {
+                boolean lastLayer, long seeds, boolean byServers) {
             this.result = result;
+            this.byServers = byServers;
             this.stat = stat;
             this.graph = graph;
             this.argmax = argmax;
@@ -548,7 +572,14 @@ public final class MessageFlow {
             boolean fss = stat.protocol() != null && (stat.protocol().main().suite() == SecureConfig.Suite.FSS
                     || stat.protocol().truncation() != null
                     && stat.protocol().truncation().suite() == SecureConfig.Suite.FSS);
-            if (stat.offlineBytes() > 0 && fss) {
+            if (stat.offlineBytes() > 0 && byServers) {
+                messages.add(new Message(Lane.SERVER0, Lane.SERVER1, "oblivious transfers making "
+                        + (materials.isEmpty() ? "this layer's correlated randomness" : String.join(", ",
+                        materials.values().stream().map(Material::shortName).toList())) + " (both directions)",
+                        stat.offlineBytes(), 0, Kind.OFFLINE));
+                notes.add("No dealer: before the query the two servers made this layer's randomness between themselves"
+                        + " with oblivious transfer; each ends with its own share and neither learns the other's.");
+            } else if (stat.offlineBytes() > 0 && fss) {
                 messages.add(new Message(Lane.DEALER, Lane.SERVER1, "this layer's FSS keys: their correction words go"
                         + " to both servers (the same words to each), server 1 also gets the corrections of its mask"
                         + " shares; bytes to both servers together", stat.offlineBytes(), 0, Kind.OFFLINE));
@@ -596,7 +627,7 @@ public final class MessageFlow {
             List<List<Knowledge>> knows = List.of(knows(0, opened, materials), knows(1, opened, materials));
             String title = "Layer " + stat.index() + ": " + stat.name() + " (" + stat.op() + "), " + stat.protocol().label();
             List<Message> ordered = new ArrayList<>(messages);
-            return new MessageFlow(stat, title, ordered, exchanges, knows, notes, seeds, rounds);
+            return new MessageFlow(stat, title, ordered, exchanges, knows, notes, seeds, rounds, byServers);
         }
 
         private static long sumOnline(List<Message> online) {
@@ -615,20 +646,27 @@ public final class MessageFlow {
             }
             if (!materials.isEmpty()) {
                 String names = String.join("; ", materials.keySet());
-                String caption = party == 0
+                if (byServers) {
+                    k.add(new Knowledge("its shares of the randomness made with the other server", names + ", made"
+                            + " with the other server by oblivious transfer before the query: uniform noise, and the"
+                            + " other server's shares stay unknown to it", false, false));
+                }
+                String caption = byServers ? null : party == 0
                         ? names + ", expanded from its seed: uniform noise"
                         : names + ", from its seed and the dealer's corrections "
                         + String.join(", ", materials.values().stream().map(Material::correction).toList())
                         + ": uniform noise";
-                k.add(new Knowledge("its shares of the dealer's randomness", caption, false, false));
+                if (!byServers) {
+                    k.add(new Knowledge("its shares of the dealer's randomness", caption, false, false));
+                }
             }
             for (Opened o : opened.values()) {
                 String eq = o.part.equation();
-                StringBuilder c = new StringBuilder(explain(eq));
+                StringBuilder c = new StringBuilder(explain(eq, byServers));
                 if (o.part.note() != null) {
                     Matcher once = OPENED_ONCE.matcher(o.part.note());
                     if (once.matches()) {
-                        k.add(new Knowledge(once.group(1), explain(once.group(1)) + "; opened once per model, "
+                        k.add(new Knowledge(once.group(1), explain(once.group(1), byServers) + "; opened once per model, "
                                 + "before the first query, and the same for every query: uniform noise", true,
                                 isBits(once.group(1))));
                     } else if (!EXPLAINED.contains(eq)) {

@@ -151,7 +151,8 @@ public final class MessageFlowView {
                     + (f.rounds() == 1 ? " round" : " rounds"), "flow-chip-online"));
         }
         if (f.offlineBytes() > 0) {
-            items.add(chip("From the dealer: " + Bytes.exact(f.offlineBytes()) + " (offline)", "flow-chip-dealer"));
+            items.add(chip(f.byServers() ? "Between the servers, offline (no dealer): " + Bytes.exact(f.offlineBytes())
+                    : "From the dealer: " + Bytes.exact(f.offlineBytes()) + " (offline)", "flow-chip-dealer"));
         }
         if (f.seedBytes() > 0) {
             items.add(chip("Seeds: " + Bytes.exact(f.seedBytes()) + " (once per query)", "flow-chip-dealer"));
@@ -190,7 +191,9 @@ public final class MessageFlowView {
         List<Message> input = f.messages().stream().filter(m -> m.kind() == Kind.USER && m.to() != Lane.USER).toList();
         List<Message> output = f.messages().stream().filter(m -> m.kind() == Kind.USER && m.to() == Lane.USER).toList();
         if (!dealer.isEmpty()) {
-            out.add(new FlowRow.Section("Before the query: the dealer's correlated randomness (offline)"));
+            out.add(new FlowRow.Section(f.byServers() ? "Before the query: the servers make the correlated randomness"
+                    + " with oblivious transfer (offline, no dealer)" : "Before the query: the dealer's correlated"
+                    + " randomness (offline)"));
             dealer.forEach(m -> out.add(new FlowRow.MessageRow(m)));
         }
         if (!input.isEmpty()) {

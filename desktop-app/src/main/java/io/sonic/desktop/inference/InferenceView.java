@@ -433,16 +433,26 @@ public final class InferenceView {
         network.setTooltip(new javafx.scene.control.Tooltip("The network simulated between the two servers: every"
                 + " message waits its one-way latency and its bytes ÷ bandwidth. Each layer card's bar shows"
                 + " computing (blue), the rounds' latency (orange) and the transfer (green)."));
+        ComboBox<SecureConfig.Preprocessing> randomness = new ComboBox<>(FXCollections.observableArrayList(
+                SecureConfig.Preprocessing.values()));
+        randomness.setId("preprocessing");
+        randomness.setConverter(names(p -> p == SecureConfig.Preprocessing.DEALER ? "from the dealer"
+                : "made by the servers (OT, no dealer)"));
+        randomness.valueProperty().bindBidirectional(vm.preprocessingProperty());
+        randomness.setTooltip(new javafx.scene.control.Tooltip("Where the correlated randomness (triples, masks)"
+                + " comes from: a dealer that never sees data sends a few hundred KiB, or the two servers make it"
+                + " between themselves with oblivious transfer before the query, hundreds of MB for a CNN. The"
+                + " online phase is the same either way; the FSS suite needs the dealer."));
         CheckBox stepMode = new CheckBox("Step mode (both servers pause before each layer)");
         stepMode.setId("stepMode");
         stepMode.setWrapText(true);
         stepMode.selectedProperty().bindBidirectional(vm.steppingProperty());
-        for (Node n : new Node[] {suite, linear, output, network, stepMode}) {
+        for (Node n : new Node[] {suite, linear, output, network, randomness, stepMode}) {
             n.disableProperty().bind(vm.runningProperty().or(vm.batchRunningProperty()));
         }
         // each label wraps together with its selector
         FlowPane modes = new FlowPane(10, 6, labelled("Protocols", suite), labelled("Linear layers", linear),
-                labelled("Output", output), labelled("Network", network));
+                labelled("Output", output), labelled("Network", network), labelled("Randomness", randomness));
         modes.setAlignment(Pos.CENTER_LEFT);
         return new VBox(6, heading("Settings"), modes, stepMode);
     }

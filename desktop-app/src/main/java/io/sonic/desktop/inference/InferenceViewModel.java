@@ -161,15 +161,26 @@ public final class InferenceViewModel {
             if (input.trueLabel() != null) {
                 s.append("    true label: ").append(model.className(input.trueLabel()));
             }
-            s.append('\n').append(String.format(Locale.ROOT, "online %s in %d rounds (%s on the wire), offline %s,"
+            s.append('\n').append(String.format(Locale.ROOT, "online %s in %d rounds (%s on the wire), %s,"
                             + " %.1f ms online", Bytes.human(result.online().bytes()), result.online().rounds(),
                     result.wireBytes() < 0 ? "not measured in one process" : Bytes.human(result.wireBytes()),
-                    Bytes.human(result.offlineBytes()), result.onlineNanos() / 1e6));
+                    offlineText(), result.onlineNanos() / 1e6));
             if (result.pausedNanos() > 0) {
                 s.append(String.format(Locale.ROOT, " (and %.1f s paused in step mode, not counted)",
                         result.pausedNanos() / 1e9));
             }
             return s.toString();
+        }
+
+        /** The offline phase in words: the dealer's bytes, or what the servers sent each other to make the randomness. */
+        String offlineText() {
+            if (config.preprocessing() == SecureConfig.Preprocessing.OT) {
+                Traffic t = result.preprocessing();
+                return String.format(Locale.ROOT, "offline no dealer: the servers sent each other %s in %d rounds"
+                        + " (%s) to make the randomness", Bytes.human(t.bytes()), t.rounds(),
+                        Bytes.millis(result.offlineNanos() / 1e6));
+            }
+            return "offline " + Bytes.human(result.offlineBytes()) + " from the dealer";
         }
 
         /** Why the chart shows what it shows (label output has no secure probabilities). */
@@ -206,6 +217,8 @@ public final class InferenceViewModel {
     private final ObjectProperty<SecureConfig.OutputMode> output = new SimpleObjectProperty<>(
             SecureConfig.OutputMode.LOGITS);
     private final ObjectProperty<LinkProfile> link = new SimpleObjectProperty<>(LinkProfile.LOOPBACK);
+    private final ObjectProperty<SecureConfig.Preprocessing> preprocessing = new SimpleObjectProperty<>(
+            SecureConfig.Preprocessing.DEALER);
     private final BooleanProperty stepping = new SimpleBooleanProperty();
     private final ObservableList<BatchRow> batchRows = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper batchText = new ReadOnlyStringWrapper("");
@@ -242,6 +255,12 @@ public final class InferenceViewModel {
         linear.addListener((o, a, b) -> settingsChanged());
         output.addListener((o, a, b) -> settingsChanged());
         link.addListener((o, a, b) -> settingsChanged());
+        preprocessing.addListener((o, a, b) -> settingsChanged());
+        // servers without a dealer can only make the randomness themselves; servers with one start with the dealer
+        state.noDealerProperty().addListener((o, a, none) -> {
+            preprocessing.set(none ? SecureConfig.Preprocessing.OT : SecureConfig.Preprocessing.DEALER);
+            updateBlocked();
+        });
         input.addListener((o, a, b) -> updateBlocked());
         running.addListener((o, a, b) -> updateBlocked());
         batchRunning.addListener((o, a, b) -> updateBlocked());
@@ -323,6 +342,14 @@ public final class InferenceViewModel {
         return link;
     }
 
+    /**
+     * Where the next run's correlated randomness comes from: the dealer, or the two servers themselves with
+     * oblivious transfer before the online phase (the Sonic suite only).
+     */
+    public ObjectProperty<SecureConfig.Preprocessing> preprocessingProperty() {
+        return preprocessing;
+    }
+
     public BooleanProperty steppingProperty() {
         return stepping;
     }
@@ -368,7 +395,14 @@ public final class InferenceViewModel {
     /** The configuration the next run uses. */
     public SecureConfig config() {
         return state.configProperty().get().withSuite(suite.get()).withLinear(linear.get()).withOutput(output.get())
-                .withLink(link.get());
+                .withLink(link.get()).withPreprocessing(preprocessingRefused() == null ? preprocessing.get()
+                        : SecureConfig.Preprocessing.DEALER);
+    }
+
+    /** Why the chosen suite cannot run with the chosen source of randomness (the run is blocked), or null. */
+    private String preprocessingRefused() {
+        String r = SecureConfig.refusal(suite.get(), preprocessing.get());
+        return r == null ? null : Character.toUpperCase(r.charAt(0)) + r.substring(1) + ".";
     }
 
     // ----------------------------------------------------------------- inputs
@@ -846,12 +880,19 @@ public final class InferenceViewModel {
         lines.add("Layer " + s + ": " + c.name + " (" + c.op + "), protocol: " + c.protocol.get()
                 + (c.state.get() == CardState.PAUSED ? " — about to run" : ""));
         lines.add(Explanations.forProtocol(c.protocolId.get(), c.op));
+        if (madeByServers() && c.stat() != null && c.stat().offlineBytes() > 0) {
+            lines.add("No dealer in this run: what the explanation calls the dealer's (triples, masks, random bits) the"
+                    + " two servers made between themselves with oblivious transfer before the query. The online"
+                    + " messages are the same.");
+        }
         if (c.stat() != null) {
             InferenceResult.LayerStat st = c.stat();
             lines.add(String.format(Locale.ROOT, "Measured: server 0 sent %s and received %s in %d rounds, %s%s",
                     Bytes.exact(st.online().bytesSent()), Bytes.exact(st.online().bytesReceived()),
-                    st.online().rounds(), Bytes.millis(st.nanos() / 1e6), st.offlineBytes() > 0
-                            ? "; the dealer sent " + Bytes.exact(st.offlineBytes()) + " for it before the query" : ""));
+                    st.online().rounds(), Bytes.millis(st.nanos() / 1e6), st.offlineBytes() <= 0 ? ""
+                            : madeByServers() ? "; before the query the servers sent each other "
+                            + Bytes.exact(st.offlineBytes()) + " to make its randomness"
+                            : "; the dealer sent " + Bytes.exact(st.offlineBytes()) + " for it before the query"));
             RunOutcome done = outcome.get();
             LinkProfile l = done != null && done.result() != null ? done.config().link() : config().link();
             if (l.simulated() && c.split.get() != null) {
@@ -891,7 +932,9 @@ public final class InferenceViewModel {
                         done.add(c.stat());
                     }
                 }
-                flow.set(MessageFlow.ofRunning(done, shown, m.graph(), 2L * io.sonic.engine.crypto.Prg.SEED_BYTES));
+                // the settings cannot change while a query runs: they are the running query's
+                flow.set(MessageFlow.ofRunning(done, shown, m.graph(), 2L * io.sonic.engine.crypto.Prg.SEED_BYTES,
+                        config().preprocessing() == SecureConfig.Preprocessing.OT));
             }
             flowNote.set(shown == s ? "" : "Layer " + s + " has not run yet; these are the messages of layer " + shown
                     + ", the last one both servers ran.");
@@ -924,11 +967,19 @@ public final class InferenceViewModel {
         updateBlocked();
     }
 
+    /** Whether the run shown (or, before one, the next run) has its randomness made by the servers. */
+    private boolean madeByServers() {
+        RunOutcome done = outcome.get();
+        SecureConfig c = done != null ? done.config() : config();
+        return c.preprocessing() == SecureConfig.Preprocessing.OT;
+    }
+
     private void settingsChanged() {
         if (!running.get()) {
             rebuildPipeline(state.modelProperty().get(), config());
             clearOutcome();
         }
+        updateBlocked();
     }
 
     /** Forgets a run in progress (its events and result are ignored from now on) and stops it on the servers. */
@@ -983,6 +1034,10 @@ public final class InferenceViewModel {
                 : state.cloudProperty().get() == null ? "Start or connect servers on the Cloud tab first."
                 : running.get() ? "A query is running."
                 : batchRunning.get() ? "A batch run is running."
+                : preprocessingRefused() != null ? preprocessingRefused()
+                : state.noDealerProperty().get() && config().preprocessing() == SecureConfig.Preprocessing.DEALER
+                ? "These servers run without a dealer: choose randomness made by the servers, or start servers"
+                + " with a dealer on the Cloud tab."
                 : input.get() == null ? (samples.size() == 0
                 ? "Choose an input: this model has no test samples, so paste a row, load a CSV file"
                 + (m.input().image() ? " or an image" : "") + "." : "Choose an input.")

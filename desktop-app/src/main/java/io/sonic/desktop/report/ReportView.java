@@ -145,8 +145,7 @@ public final class ReportView {
         Columns.follow(table, zoom);
         table.setPlaceholder(new Label("Select a run."));
 
-        Node bytesChart = chart("bytesChart", "Bytes per layer: online (both directions)"
-                + " vs offline (dealer)", "bytes", true, true, vm.bytesSeries());
+        Node bytesChart = chart("bytesChart", "Bytes per layer: online (both directions) vs offline", "bytes", true, true, vm.bytesSeries());
         Node timeChart = chart("timeChart", "Online milliseconds per layer (server 0)", "ms",
                 false, false, vm.timeSeries());
         Node compareChart = chart("comparisonChart", vm.comparisonTitleProperty()::get,

@@ -48,9 +48,11 @@ import java.util.concurrent.Callable;
  * <p>Traffic figures are those of {@link InferenceResult}: online bytes are the payload between the
  * two servers in both directions as seen from server 0; wire bytes include TLS records and framing
  * and are unknown (-1) when both servers run in one process; offline bytes go from the dealer to the
- * servers. The online bytes, rounds and messages of the layers add up to the run's totals; the
- * offline total also holds the dealer's two PRG seeds, and the wire total the link framing between
- * layers, which belong to no layer: {@link #outsideLayers} is that remainder.
+ * servers or, in a run without a dealer, between the two servers (the oblivious transfers that made the
+ * randomness). The online bytes, rounds and messages of the layers add up to the run's totals; the
+ * offline total also holds the dealer's two PRG seeds (without a dealer: the servers' nonce check and, on
+ * a link's first query, its base OTs), and the wire total the link framing between layers, which belong
+ * to no layer: {@link #outsideLayers} is that remainder.
  */
 public final class ReportViewModel {
     public static final String EMPTY_TEXT = "No secure runs yet: run an inference on the Inference tab.";
@@ -71,15 +73,21 @@ public final class ReportViewModel {
         }
     }
 
-    /** A run's totals. {@code wireBytes} is -1 when no socket was involved. */
+    /**
+     * A run's totals. {@code wireBytes} is -1 when no socket was involved. {@code offlineBytes}: from the dealer,
+     * or, when {@code byServers} (no dealer), between the two servers in {@code offlineRounds} rounds and
+     * {@code offlineMillis}.
+     */
     public record Totals(long onlineBytes, long wireBytes, long rounds, long messages, long offlineBytes,
                          double onlineMillis, double totalMillis, double pausedMillis, int label, int plainLabel,
-                         Integer trueLabel) {
+                         Integer trueLabel, boolean byServers, long offlineRounds, double offlineMillis) {
         public static Totals of(Run run) {
             InferenceResult r = run.result();
+            boolean byServers = ReportViewModel.byServers(run);
             return new Totals(r.online().bytes(), r.wireBytes(), r.online().rounds(), r.online().messages(),
-                    r.offlineBytes(), r.onlineNanos() / 1e6, r.nanos() / 1e6, r.pausedNanos() / 1e6, r.predictedLabel(),
-                    run.plainLabel(), run.trueLabel());
+                    byServers ? r.preprocessing().bytes() : r.offlineBytes(), r.onlineNanos() / 1e6, r.nanos() / 1e6,
+                    r.pausedNanos() / 1e6, r.predictedLabel(), run.plainLabel(), run.trueLabel(), byServers,
+                    byServers ? r.preprocessing().rounds() : 0, r.offlineNanos() / 1e6);
         }
 
         /** Whether the secure run and the float model predict the same label. */
@@ -288,14 +296,21 @@ public final class ReportViewModel {
                         + " the wire: %s", Bytes.exact(t.onlineBytes()), t.rounds(), t.messages(),
                 t.wireBytes() < 0 ? "not measured (both servers in one process)" : Bytes.exact(t.wireBytes())));
         LayerRow outside = outsideLayers(run);
-        offlineText.set(String.format(Locale.ROOT, "Offline, dealer to servers: %s%s", Bytes.exact(t.offlineBytes()),
+        offlineText.set(t.byServers() ? String.format(Locale.ROOT, "Offline, between the servers (no dealer: oblivious"
+                        + " transfer before the online phase): %s in %,d rounds, %.1f ms%s", Bytes.exact(t.offlineBytes()),
+                t.offlineRounds(), t.offlineMillis(), outside.offlineBytes() == 0 ? ""
+                        : String.format(Locale.ROOT, ", of which %,d B belong to no layer (the nonce check%s)",
+                        outside.offlineBytes(), outside.offlineBytes() > 2L * io.sonic.engine.ot.OtPreprocessing.NONCE_BYTES
+                                ? " and the link's base OTs, made on its first query" : ""))
+                : String.format(Locale.ROOT, "Offline, dealer to servers: %s%s", Bytes.exact(t.offlineBytes()),
                 outside.offlineBytes() == 0 ? ""
                         : String.format(Locale.ROOT, ", of which %,d B are the two PRG seeds", outside.offlineBytes())));
         timeText.set(time(t));
         labelText.set(labels(run, t));
         bytesSeries.setAll(
                 series("online bytes", rows, LayerRow::onlineBytes),
-                series("offline bytes", rows, LayerRow::offlineBytes));
+                series(t.byServers() ? "offline bytes (between the servers)" : "offline bytes (dealer)", rows,
+                        LayerRow::offlineBytes));
         timeSeries.setAll(series("online ms", rows, LayerRow::millis));
         compare(run);
     }
@@ -307,6 +322,12 @@ public final class ReportViewModel {
             return;
         }
         comparisonInBytes.set(true);
+        Run dealer = latestWith(run, SecureConfig.Preprocessing.DEALER);
+        Run servers = latestWith(run, SecureConfig.Preprocessing.OT);
+        if (dealer != null && servers != null) {
+            compareSources(run, dealer, servers);
+            return;
+        }
         Run sonic = latest(run.model().key(), run.config().linear(), SecureConfig.Suite.SONIC);
         Run fss = latest(run.model().key(), run.config().linear(), SecureConfig.Suite.FSS);
         if (sonic != null && fss != null) {
@@ -340,6 +361,51 @@ public final class ReportViewModel {
             s.append(" The two runs differ in other settings too: ").append(describe(a)).append(" vs ")
                     .append(describe(b)).append('.');
         }
+        comparisonText.set(s.toString());
+    }
+
+    /**
+     * The latest run of the selected run's model and settings (network aside) whose randomness came from
+     * {@code from}, or null.
+     */
+    private Run latestWith(Run run, SecureConfig.Preprocessing from) {
+        if (SecureConfig.refusal(run.config().suite(), from) != null) {
+            return null; // the FSS suite runs with the dealer only
+        }
+        SecureConfig want = run.config().protocolOnly().withPreprocessing(from);
+        Run best = null;
+        for (Run r : source) {
+            if (r.model().key().equals(run.model().key()) && r.config().protocolOnly().equals(want)
+                    && (best == null || !r.at().isBefore(best.at()))) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /** The same model and settings with the dealer and without: offline bytes per layer, the online phase alike. */
+    private void compareSources(Run run, Run dealer, Run servers) {
+        comparisonTitle.set("Offline bytes per layer: from the dealer vs between the servers (no dealer)");
+        comparisonSeries.setAll(
+                series("dealer to servers", rows(dealer), LayerRow::offlineBytes),
+                series("between the servers (OT)", rows(servers), LayerRow::offlineBytes));
+        Totals d = Totals.of(dealer);
+        Totals o = Totals.of(servers);
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "Offline traffic of %s (%s), latest dealer run (%s) vs latest run without a dealer (%s): the dealer"
+                        + " sent %s; without it the servers sent each other %s in %,d rounds (%.1f ms)",
+                run.model().name(), run.config().linear().cliName(), TIME.format(dealer.at().atZone(ZoneId.systemDefault())),
+                TIME.format(servers.at().atZone(ZoneId.systemDefault())), Bytes.human(d.offlineBytes()),
+                Bytes.human(o.offlineBytes()), o.offlineRounds(), o.offlineMillis()));
+        if (d.offlineBytes() > 0) {
+            s.append(String.format(Locale.ROOT, ", %,.0f times as much", (double) o.offlineBytes() / d.offlineBytes()));
+        }
+        s.append(String.format(Locale.ROOT, ". Online both sent %s in %d rounds%s.", Bytes.human(d.onlineBytes()),
+                d.rounds(), d.onlineBytes() == o.onlineBytes() && d.rounds() == o.rounds() ? ": the online phase is the"
+                        + " same" : String.format(Locale.ROOT, " vs %s in %d rounds", Bytes.human(o.onlineBytes()),
+                        o.rounds())));
+        s.append(" A dealer that never sees data makes the offline phase small; without one nobody outside the two"
+                + " servers is trusted, and they pay in bytes and rounds before every query.");
         comparisonText.set(s.toString());
     }
 
@@ -500,6 +566,11 @@ public final class ReportViewModel {
 
     // ---- pure functions ----
 
+    /** Whether the run had no dealer: the two servers made its randomness with oblivious transfer. */
+    public static boolean byServers(Run run) {
+        return run.config().preprocessing() == SecureConfig.Preprocessing.OT;
+    }
+
     public static List<LayerRow> rows(Run run) {
         return run.result().layers().stream().map(LayerRow::of).toList();
     }
@@ -513,7 +584,8 @@ public final class ReportViewModel {
         long online = r.online().bytes();
         long rounds = r.online().rounds();
         long messages = r.online().messages();
-        long offline = r.offlineBytes();
+        boolean byServers = byServers(run);
+        long offline = byServers ? r.preprocessing().bytes() : r.offlineBytes();
         long wire = r.wireBytes();
         for (LayerStat s : r.layers()) {
             online -= s.online().bytes();
@@ -522,8 +594,8 @@ public final class ReportViewModel {
             offline -= s.offlineBytes();
             wire = wire < 0 || s.wireBytes() < 0 ? -1 : wire - s.wireBytes();
         }
-        return new LayerRow(-1, "outside layers", "", "dealer seeds and link framing", online, wire, rounds, messages,
-                offline, 0);
+        return new LayerRow(-1, "outside layers", "", byServers ? "nonce check, base OTs (a link's first query), link"
+                + " framing" : "dealer seeds and link framing", online, wire, rounds, messages, offline, 0);
     }
 
     /** "linear mask-reuse, truncation exact, output logits, f = 16". */
@@ -531,15 +603,17 @@ public final class ReportViewModel {
         return c.suite().cliName() + " suite, linear " + c.linear().cliName() + ", truncation "
                 + c.truncation().name().toLowerCase(Locale.ROOT)
                 + ", output " + c.output().name().toLowerCase(Locale.ROOT) + ", f = " + c.fractionBits()
-                + (c.link().simulated() ? ", " + c.link().text() + " link" : "");
+                + (c.link().simulated() ? ", " + c.link().text() + " link" : "")
+                + (c.preprocessing() == SecureConfig.Preprocessing.OT ? ", no dealer (randomness by OT)" : "");
     }
 
     /** Two lines for the list of runs: model and mode; time, online bytes and label. */
     public static String describe(Run run) {
         Totals t = Totals.of(run);
-        return String.format(Locale.ROOT, "%s · %s · %s%s%s%n%s · %s online · %s%s", run.model().name(),
+        return String.format(Locale.ROOT, "%s · %s · %s%s%s%s%n%s · %s online · %s%s", run.model().name(),
                 run.config().suite().cliName(), run.config().linear().cliName(), run.config().output() == SecureConfig.OutputMode.LABEL ? " · label"
-                        : "", run.config().link().simulated() ? " · " + run.config().link().text() : "", TIME.format(run.at().atZone(ZoneId.systemDefault())), Bytes.human(t.onlineBytes()),
+                        : "", run.config().link().simulated() ? " · " + run.config().link().text() : "",
+                byServers(run) ? " · no dealer" : "", TIME.format(run.at().atZone(ZoneId.systemDefault())), Bytes.human(t.onlineBytes()),
                 run.model().className(t.label()), t.agree() ? "" : " (plain " + run.model().className(t.plainLabel())
                         + ")");
     }
@@ -624,6 +698,7 @@ public final class ReportViewModel {
         cfg.put("truncation", c.truncation().name().toLowerCase(Locale.ROOT));
         cfg.put("output", c.output().name().toLowerCase(Locale.ROOT));
         cfg.put("link", c.link().text());
+        cfg.put("preprocessing", c.preprocessing().cliName());
         cfg.put("fractionBits", c.fractionBits());
         ArrayNode sec = o.putArray("secure");
         for (double v : r.output()) {

@@ -1,11 +1,14 @@
 package io.sonic.desktop.app;
 
+import io.sonic.desktop.cloud.CloudViewModel;
 import io.sonic.desktop.inference.InferenceViewModel;
 import io.sonic.desktop.model.SampleCatalog;
 import io.sonic.engine.CostModel;
 import io.sonic.engine.InferenceResult;
 import io.sonic.engine.SecureConfig;
 import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -88,6 +91,38 @@ class MainFlowTest {
         assertTrue(step.startsWith("Layer 0") && step.contains("Beaver"), step);
         robot.clickOn("#stepNext");
         assertTrue(window.inference().viewModel().stepTextProperty().get().startsWith("Layer 1"));
+    }
+
+    @Test
+    void noDealerModeStartsTwoServersWhoseOfflineTrafficTheInferenceTabAndTheReportShow(FxRobot robot)
+            throws Exception {
+        robot.interact(() -> window.model().load(sample("mnist-m1")));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.state().modelProperty().get() != null);
+        robot.clickOn("#tabCloud");
+        robot.clickOn("#noDealer");
+        assertEquals("Start local servers (no dealer)", robot.lookup("#startLocal").queryAs(Button.class).getText());
+        robot.clickOn("#startLocal");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.state().cloudProperty().get() != null);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> CloudViewModel.NO_DEALER.equals(
+                robot.lookup("#dealerStatus").queryAs(Label.class).getText()));
+        robot.clickOn("#tabInference");
+        @SuppressWarnings("unchecked")
+        ComboBox<SecureConfig.Preprocessing> source = robot.lookup("#preprocessing").queryAs(ComboBox.class);
+        assertEquals(SecureConfig.Preprocessing.OT, source.getValue(), "servers without a dealer make the randomness");
+        robot.clickOn("#runInference");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> !window.state().runs().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+        AppState.Run run = window.state().runs().get(0);
+        assertEquals(run.plainLabel(), run.result().predictedLabel());
+        String text = robot.lookup("#resultText").queryAs(Label.class).getText();
+        assertTrue(text.contains("offline no dealer: the servers sent each other "
+                + Bytes.human(run.result().preprocessing().bytes())), text);
+        robot.clickOn("#tabReport");
+        WaitForAsyncUtils.waitForFxEvents();
+        String offline = robot.lookup("#totalOffline").queryAs(Label.class).getText();
+        assertTrue(offline.startsWith("Offline, between the servers (no dealer")
+                && offline.contains(String.format(java.util.Locale.ROOT, "%,d B", run.result().preprocessing().bytes())),
+                offline);
     }
 
     @Test

@@ -3,9 +3,17 @@ package io.sonic.desktop.cloud;
 import io.sonic.cloud.client.CloudClient;
 import io.sonic.desktop.app.AppState;
 import io.sonic.desktop.app.Tasks;
+import io.sonic.desktop.app.Bytes;
+import io.sonic.desktop.app.OpenModel;
+import io.sonic.desktop.flow.MessageFlow;
+import io.sonic.desktop.inference.InferenceViewModel;
 import io.sonic.engine.InputRange;
 import io.sonic.engine.SecureConfig;
+import io.sonic.engine.net.Traffic;
+import io.sonic.engine.ot.OtPreprocessing;
+import io.sonic.engine.ot.OtSession;
 import io.sonic.model.eval.FixedPoint;
+import io.sonic.model.eval.FloatEvaluator;
 import io.sonic.model.onnx.OnnxImporter;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +89,96 @@ class CloudViewModelTest {
         assertEquals(CloudViewModel.Light.OFF, vm.dealerLightProperty().get());
         assertTrue(vm.log(0).get(vm.log(0).size() - 1).contains("[app] stopped by this app"));
         assertFalse(vm.connectedProperty().get());
+    }
+
+    @Test
+    void withoutADealerTheServersMakeTheRandomnessAndTheInferenceTabFollows() throws Exception {
+        AppState state = new AppState();
+        Path file = Path.of(System.getProperty("sonic.root", ".."), "sample-models", "mnist-m1", "mnist-m1.onnx");
+        OpenModel m = OpenModel.of(file, OnnxImporter.read(file));
+        state.configProperty().set(SecureConfig.DEFAULT.withFractionBits(m.fractionBits()));
+        state.modelProperty().set(m);
+        CloudViewModel vm = new CloudViewModel(state, Tasks.direct());
+        InferenceViewModel inference = new InferenceViewModel(state, Tasks.direct());
+        assertEquals(SecureConfig.Preprocessing.DEALER, inference.preprocessingProperty().get());
+        vm.withoutDealerProperty().set(true);
+        vm.startLocal();
+        try {
+            assertNotNull(state.cloudProperty().get(), vm.errorProperty().get());
+            assertNull(vm.localCloud().dealerUrl(), "no dealer process was started");
+            assertTrue(state.noDealerProperty().get());
+            assertEquals(SecureConfig.Preprocessing.OT, inference.preprocessingProperty().get(),
+                    "servers without a dealer: the tab switches to randomness made by the servers");
+            waitFor(vm, () -> vm.lightProperty(0).get() == CloudViewModel.Light.GOOD
+                    && vm.lightProperty(1).get() == CloudViewModel.Light.GOOD);
+            assertEquals(CloudViewModel.Light.OFF, vm.dealerLightProperty().get());
+            assertEquals(CloudViewModel.NO_DEALER, vm.dealerStatusProperty().get());
+            assertTrue(state.noDealerProperty().get(), "the servers' status says they have no dealer");
+
+            // what the servers would refuse is refused on the tab, before anything is sent
+            inference.preprocessingProperty().set(SecureConfig.Preprocessing.DEALER);
+            assertTrue(inference.blockedProperty().get().startsWith("These servers run without a dealer"),
+                    inference.blockedProperty().get());
+            inference.preprocessingProperty().set(SecureConfig.Preprocessing.OT);
+            inference.suiteProperty().set(SecureConfig.Suite.FSS);
+            assertTrue(inference.blockedProperty().get().startsWith("The FSS suite needs a dealer"),
+                    inference.blockedProperty().get());
+            inference.suiteProperty().set(SecureConfig.Suite.SONIC);
+            assertEquals("", inference.blockedProperty().get());
+
+            SecureConfig cfg = inference.config();
+            List<io.sonic.engine.dealer.Need<?>> plan = io.sonic.engine.Plan.of(m.graph(), cfg);
+            long from0 = OtPreprocessing.bytesSent(plan, 0);
+            long from1 = OtPreprocessing.bytesSent(plan, 1);
+            long[] perLayer = OtPreprocessing.bytesPerLayer(plan, m.graph().layers().size());
+            for (int k = 0; k < 2; k++) {
+                inference.run();
+                InferenceViewModel.RunOutcome o = inference.outcomeProperty().get();
+                assertNotNull(o, inference.statusProperty().get());
+                assertEquals(InferenceViewModel.Ending.DONE, o.ending(), o.message());
+                assertEquals(SecureConfig.Preprocessing.OT, o.config().preprocessing());
+                assertEquals(new FloatEvaluator(m.graph()).run(m.samples().inputs().get(0)).argmax(),
+                        o.result().predictedLabel());
+                // the link's base OTs are made on its first query only
+                long setup = k == 0 ? OtSession.SETUP_BYTES_EACH_WAY : 0;
+                Traffic made = o.result().preprocessing();
+                assertEquals(from0 + setup, made.bytesSent(), "query " + k);
+                assertEquals(from1 + setup, made.bytesReceived(), "query " + k);
+                assertEquals(OtPreprocessing.rounds(plan) + (k == 0 ? OtSession.SETUP_ROUNDS : 0), made.rounds());
+                assertEquals(0, o.result().offlineBytes(), "nothing came from a dealer");
+                assertTrue(o.text().contains("offline no dealer: the servers sent each other "
+                        + Bytes.human(from0 + from1 + 2 * setup) + " in " + made.rounds() + " rounds"), o.text());
+                for (InferenceViewModel.LayerCard c : inference.pipeline()) {
+                    assertEquals(perLayer[c.index], c.stat().offlineBytes(), "card " + c.index);
+                }
+            }
+            // a layer's explanation and its message flow draw the offline phase between the servers
+            InferenceViewModel.LayerCard gemm = inference.pipeline().get(0);
+            inference.select(gemm.index);
+            assertTrue(inference.stepTextProperty().get().contains("before the query the servers sent each other "
+                    + Bytes.exact(perLayer[gemm.index]) + " to make its randomness"), inference.stepTextProperty().get());
+            MessageFlow flow = inference.flowProperty().get();
+            assertNotNull(flow);
+            assertEquals(perLayer[gemm.index], flow.offlineBytes());
+            assertEquals(0, flow.seedBytes(), "no dealer, no seeds");
+            assertTrue(flow.byServers());
+            for (int p = 0; p < 2; p++) {
+                for (MessageFlow.Knowledge k : flow.knows(p)) {
+                    assertFalse((k.value() + k.caption()).contains("dealer"), "server " + p + ": " + k);
+                }
+            }
+            assertTrue(inference.stepTextProperty().get().contains("No dealer in this run"),
+                    inference.stepTextProperty().get());
+            assertTrue(flow.messages().stream().noneMatch(x -> x.from() == MessageFlow.Lane.DEALER
+                    || x.to() == MessageFlow.Lane.DEALER), "nothing to or from a dealer");
+            assertTrue(flow.messages().stream().anyMatch(x -> x.kind() == MessageFlow.Kind.OFFLINE
+                    && x.from() == MessageFlow.Lane.SERVER0 && x.to() == MessageFlow.Lane.SERVER1
+                    && x.what().startsWith("oblivious transfers")), flow.messages().toString());
+        } finally {
+            vm.stopNow();
+        }
+        assertFalse(state.noDealerProperty().get());
+        assertEquals(SecureConfig.Preprocessing.DEALER, inference.preprocessingProperty().get());
     }
 
     @Test

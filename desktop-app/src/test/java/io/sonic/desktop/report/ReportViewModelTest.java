@@ -297,6 +297,68 @@ class ReportViewModelTest {
     }
 
     @Test
+    void aRunWithoutADealerShowsTheTrafficBetweenTheServersAndIsComparedWithTheDealerRun() throws Exception {
+        AppState state = new AppState();
+        ReportViewModel vm = new ReportViewModel(state);
+        state.runs().add(m1Reuse);
+        SecureConfig cfg = m1Reuse.config().withPreprocessing(SecureConfig.Preprocessing.OT);
+        Run ot = SampleRuns.run(MNIST_M1, cfg, T0.plusSeconds(9));
+        state.runs().add(ot);
+        assertSame(ot, vm.selectedRunProperty().get());
+
+        // the totals: what the servers sent each other (the formula, plus the base OTs of this first query)
+        var plan = io.sonic.engine.Plan.of(SampleRuns.graph(MNIST_M1), cfg);
+        long made = io.sonic.engine.ot.OtPreprocessing.bytesSent(plan, 0)
+                + io.sonic.engine.ot.OtPreprocessing.bytesSent(plan, 1);
+        long setup = 2L * io.sonic.engine.ot.OtSession.SETUP_BYTES_EACH_WAY;
+        Totals t = vm.totalsProperty().get();
+        assertTrue(t.byServers());
+        assertEquals(made + setup, t.offlineBytes());
+        assertEquals(io.sonic.engine.ot.OtPreprocessing.rounds(plan) + io.sonic.engine.ot.OtSession.SETUP_ROUNDS,
+                t.offlineRounds());
+        assertEquals(0, ot.result().offlineBytes(), "nothing came from a dealer");
+        String off = vm.offlineTextProperty().get();
+        assertTrue(off.startsWith("Offline, between the servers (no dealer"), off);
+        assertTrue(off.contains(String.format(java.util.Locale.ROOT, "%,d B", made + setup)), off);
+        assertTrue(off.contains("base OTs"), off);
+        // the layers' rows add up to the total but for the nonce check and the base OTs
+        long[] perLayer = io.sonic.engine.ot.OtPreprocessing.bytesPerLayer(plan,
+                SampleRuns.graph(MNIST_M1).layers().size());
+        long sum = 0;
+        for (LayerRow r : vm.layers()) {
+            assertEquals(perLayer[r.index()], r.offlineBytes(), "layer " + r.index());
+            sum += r.offlineBytes();
+        }
+        LayerRow outside = ReportViewModel.outsideLayers(ot);
+        assertEquals(2L * io.sonic.engine.ot.OtPreprocessing.NONCE_BYTES + setup, outside.offlineBytes());
+        assertEquals(made + setup, sum + outside.offlineBytes());
+        assertEquals("offline bytes (between the servers)", vm.bytesSeries().get(1).name());
+        assertTrue(ReportViewModel.describe(ot).contains("· no dealer"), ReportViewModel.describe(ot));
+        String[] csv = ReportViewModel.toCsv(ot).split("\n");
+        String[] total = csv[csv.length - 1].split(",");
+        assertEquals("total", total[1]);
+        assertEquals(Long.toString(made + setup), total[8], "the CSV's offline column is the servers' traffic");
+        assertEquals("ot", new ObjectMapper().readTree(ReportViewModel.toJson(ot))
+                .get("config").get("preprocessing").asText());
+        assertEquals(made + setup, new ObjectMapper().readTree(
+                ReportViewModel.toJson(ot)).get("offline").get("betweenServers").get("bytes").asLong());
+
+        // beside the dealer run of the same settings: offline bytes per layer, and the same online phase
+        List<Series> cmp = vm.comparisonSeries();
+        assertEquals(List.of("dealer to servers", "between the servers (OT)"), cmp.stream().map(Series::name).toList());
+        for (int i = 0; i < ot.result().layers().size(); i++) {
+            assertEquals(m1Reuse.result().layers().get(i).offlineBytes(), cmp.get(0).bars().get(i).value());
+            assertEquals(ot.result().layers().get(i).offlineBytes(), cmp.get(1).bars().get(i).value());
+        }
+        assertEquals(m1Reuse.result().online(), ot.result().online(), "the online phase does not depend on the source");
+        String text = vm.comparisonTextProperty().get();
+        assertTrue(text.contains("the online phase is the same"), text);
+        assertTrue(text.contains("the dealer sent " + io.sonic.desktop.app.Bytes.human(m1Reuse.result().offlineBytes())),
+                text);
+        assertTrue(text.contains("times as much"), text);
+    }
+
+    @Test
     void runsOfTheSameSettingsOnTwoNetworksAreComparedByTime() {
         AppState state = new AppState();
         ReportViewModel vm = new ReportViewModel(state);

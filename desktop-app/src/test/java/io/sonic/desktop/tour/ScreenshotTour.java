@@ -22,7 +22,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>System properties: {@code tour.model} (default mnist-m2), {@code tour.suffix} (appended to each file
  * name, e.g. "-1024x768"), {@code tour.presentation=true} (presentation mode), {@code tour.servers},
- * {@code tour.ca}, {@code tour.credential} (remote servers instead of local ones).
+ * {@code tour.ca}, {@code tour.credential} (remote servers instead of local ones). With local servers the tour
+ * ends with the same query on servers started without a dealer ({@code *-nodealer}).
  */
 public final class ScreenshotTour extends Application {
     private static Path out;
@@ -143,6 +144,38 @@ public final class ScreenshotTour extends Application {
                 Platform.runLater(() -> w.learn().select(io.sonic.desktop.learn.Topic.FSS));
                 Thread.sleep(1500);
                 shot("learn-fss");
+                if (servers == null) {
+                    // the same query without a dealer: local servers that make the randomness themselves
+                    var cloud = w.cloud().viewModel();
+                    Platform.runLater(() -> {
+                        cloud.stop();
+                        cloud.withoutDealerProperty().set(true);
+                        cloud.startLocal();
+                    });
+                    await(() -> w.state().noDealerProperty().get() && w.state().cloudProperty().get() != null);
+                    int before = w.state().runs().size();
+                    select(w, "tabInference");
+                    Platform.runLater(() -> {
+                        vm.steppingProperty().set(false);
+                        vm.chooseSample(1);
+                        vm.run();
+                    });
+                    await(() -> w.state().runs().size() > before);
+                    var ot = w.state().runs().get(w.state().runs().size() - 1);
+                    System.out.printf("tour %s without a dealer: secure label %d, %d bytes between the servers"
+                                    + " offline in %d rounds, online %d bytes%n", model, ot.result().predictedLabel(),
+                            ot.result().preprocessing().bytes(), ot.result().preprocessing().rounds(),
+                            ot.result().online().bytes());
+                    Platform.runLater(() -> vm.select(0));
+                    Thread.sleep(1500);
+                    shot("inference-nodealer");
+                    select(w, "tabCloud");
+                    Thread.sleep(4500);
+                    shot("cloud-nodealer");
+                    select(w, "tabReport");
+                    Thread.sleep(2500);
+                    shot("report-nodealer");
+                }
             } catch (Exception e) {
                 e.printStackTrace();
             } finally {
