@@ -1,6 +1,7 @@
 package io.sonic.desktop.cloud;
 
 import io.sonic.cloud.client.CloudClient;
+import io.sonic.cloud.client.LocalCloud;
 import io.sonic.desktop.app.AppState;
 import io.sonic.desktop.app.Tasks;
 import io.sonic.desktop.app.Bytes;
@@ -179,6 +180,22 @@ class CloudViewModelTest {
         }
         assertFalse(state.noDealerProperty().get());
         assertEquals(SecureConfig.Preprocessing.DEALER, inference.preprocessingProperty().get());
+    }
+
+    @Test
+    void connectedServersWithoutADealerAreRecognisedFromTheirStatus() throws Exception {
+        try (LocalCloud elsewhere = LocalCloud.start(null, io.sonic.engine.net.LinkProfile.LOOPBACK, false)) {
+            AppState state = new AppState();
+            CloudViewModel vm = new CloudViewModel(state, Tasks.direct());
+            InferenceViewModel inference = new InferenceViewModel(state, Tasks.direct());
+            vm.connected(elsewhere.client(), "remote servers");
+            waitFor(vm, () -> vm.lightProperty(0).get() == CloudViewModel.Light.GOOD);
+            assertTrue(state.noDealerProperty().get());
+            assertEquals(CloudViewModel.NO_DEALER, vm.dealerStatusProperty().get());
+            assertEquals(SecureConfig.Preprocessing.OT, inference.preprocessingProperty().get());
+            vm.stop();
+            assertFalse(state.noDealerProperty().get());
+        }
     }
 
     @Test

@@ -8,45 +8,28 @@ import java.util.List;
  * by the dealer's payload for it, read only when the protocol asks (so a server holds one item's keys at
  * a time). Asking out of step, for a different size, or past the end fails.
  */
-final class DealtRandomness implements Randomness {
+final class DealtRandomness extends PlannedRandomness {
     private final int party;
-    private final List<Need<?>> plan;
     private final Iterator<Payload> payloads;
     private final Expander expander;
-    private int next;
 
     DealtRandomness(int party, List<Need<?>> plan, byte[] seed, Iterator<Payload> payloads, byte[] maskSeed) {
+        super(plan);
         this.party = party;
-        this.plan = List.copyOf(plan);
         this.payloads = payloads;
         this.expander = new Expander(party, seed, maskSeed);
     }
 
     @Override
-    public int remaining() {
-        return plan.size() - next;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public synchronized <M extends Material> M take(Need<M> need) {
-        if (next >= plan.size()) {
-            throw new IllegalStateException("no correlated randomness left for this query (layer " + need.layer() + ")");
-        }
-        Need<?> planned = plan.get(next);
-        if (!planned.equals(need)) {
-            throw new IllegalStateException("correlated randomness out of step: layer " + need.layer() + " asked for "
-                    + need + ", the plan has " + planned);
-        }
+    Material item(int index, Need<?> planned) {
         if (!payloads.hasNext()) {
-            throw new IllegalStateException("the dealer's payloads end before item " + next + " of the plan");
+            throw new IllegalStateException("the dealer's payloads end before item " + index + " of the plan");
         }
         Payload payload = payloads.next();
         if (payload.longs() != Kinds.payloadLongs(planned, party) || payload.parts().length != Kinds.parts(planned, party)) {
-            throw new IllegalStateException("the dealer's payload for item " + next + " has " + payload.longs()
+            throw new IllegalStateException("the dealer's payload for item " + index + " has " + payload.longs()
                     + " values, " + Kinds.payloadLongs(planned, party) + " expected");
         }
-        next++;
-        return (M) Kinds.assemble(planned, party, expander.expand(planned), payload);
+        return Kinds.assemble(planned, party, expander.expand(planned), payload);
     }
 }

@@ -8,37 +8,19 @@ import java.util.List;
  * oblivious transfer): each item handed out once, only to a request equal to the planned one, and dropped
  * once taken.
  */
-final class PreparedRandomness implements Randomness {
-    private final List<Need<?>> plan;
+final class PreparedRandomness extends PlannedRandomness {
     private final List<Material> items;
-    private int next;
 
     PreparedRandomness(List<Need<?>> plan, List<? extends Material> items) {
+        super(plan);
         if (plan.size() != items.size()) {
             throw new IllegalArgumentException(items.size() + " items for a plan of " + plan.size());
         }
-        this.plan = List.copyOf(plan);
         this.items = new ArrayList<>(items);
     }
 
     @Override
-    public int remaining() {
-        return plan.size() - next;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public synchronized <M extends Material> M take(Need<M> need) {
-        if (next >= plan.size()) {
-            throw new IllegalStateException("no correlated randomness left for this query (layer " + need.layer() + ")");
-        }
-        Need<?> planned = plan.get(next);
-        if (!planned.equals(need)) {
-            throw new IllegalStateException("correlated randomness out of step: layer " + need.layer() + " asked for "
-                    + need + ", the plan has " + planned);
-        }
-        Material m = items.set(next, null);
-        next++;
-        return (M) m;
+    Material item(int index, Need<?> planned) {
+        return items.set(index, null);
     }
 }
