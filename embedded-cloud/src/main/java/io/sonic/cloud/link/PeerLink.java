@@ -49,6 +49,8 @@ public final class PeerLink {
     private volatile SslConnection tls;
     private volatile String lastError = "not connected yet";
     private volatile long lastHeard = System.nanoTime();
+    /** The TLS connection's bytes read when {@link #silentMillis} last looked. */
+    private volatile long lastBytesIn = -1;
     private volatile long lastSent = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicBoolean heartbeatPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.ScheduledExecutorService heartbeats;
@@ -103,9 +105,24 @@ public final class PeerLink {
         return silentMillis() > UNRESPONSIVE_MILLIS ? "unresponsive" : "connected";
     }
 
-    /** Milliseconds since anything arrived on the link, -1 while it is down. */
+    /**
+     * Milliseconds since anything arrived on the link, -1 while it is down. Bytes of a message still arriving
+     * count (a message of hundreds of MB, such as the servers' oblivious transfers, takes seconds, and the
+     * peer's heartbeats wait behind it), so only a peer that sends nothing at all goes silent.
+     */
     public long silentMillis() {
-        return connected() ? (System.nanoTime() - lastHeard) / 1_000_000 : -1;
+        if (!connected()) {
+            return -1;
+        }
+        SslConnection c = tls;
+        if (c != null) {
+            long in = c.getBytesIn();
+            if (in != lastBytesIn) {
+                lastBytesIn = in;
+                lastHeard = System.nanoTime();
+            }
+        }
+        return (System.nanoTime() - lastHeard) / 1_000_000;
     }
 
     /**
