@@ -63,6 +63,8 @@ class SecureInferenceTest {
         check(m1, ot.withLinear(LinearMode.MASK_REUSE).withTruncation(TruncationMode.LOCAL), m1.inputs().subList(0, 5));
         check(m2, ot, m2.inputs().subList(0, 6));
         check(m2, ot.withLinear(LinearMode.MASK_REUSE), m2.inputs().subList(6, 10));
+        SampleModels fashion = new SampleModels("fashion-cnn");
+        check(fashion, ot, fashion.inputs().subList(0, 3));
         labelOnly(m1, ot.withOutput(OutputMode.LABEL));
     }
 
