@@ -14,7 +14,10 @@ import io.sonic.model.ModelGraph;
 import io.sonic.model.eval.FloatEvaluator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and no --dealer, make every query's randomness themselves with oblivious transfer.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DealerlessClusterTest {
     @TempDir
     static Path dir;
@@ -67,6 +71,7 @@ class DealerlessClusterTest {
     }
 
     @Test
+    @Order(1)
     void queriesWithoutADealerGiveTheInProcessResultsAndTheDocumentedTraffic() {
         SampleModels m2 = new SampleModels("mnist-m2");
         ModelGraph g = m2.graph();
@@ -111,6 +116,39 @@ class DealerlessClusterTest {
     }
 
     @Test
+    @Order(3)
+    void concurrentQueriesTakeTurnsAtTheOfflinePhaseAndAllSucceedInABoundedHeap() throws Exception {
+        // each M2 query holds hundreds of MB while its randomness is made; servers with 1 GiB of heap would run
+        // out of memory if four made theirs at once
+        SampleModels m2 = new SampleModels("mnist-m2");
+        FloatEvaluator f = new FloatEvaluator(m2.graph());
+        SecureConfig ot = SecureConfig.DEFAULT.withPreprocessing(SecureConfig.Preprocessing.OT);
+        List<io.sonic.engine.dealer.Need<?>> plan = Plan.of(m2.graph(), ot);
+        int n = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<InferenceResult>> runs = new java.util.ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                float[] x = m2.inputs().get(10 + k);
+                runs.add(pool.submit(() -> client.infer("m2", x, ot, e -> { })));
+            }
+            for (int k = 0; k < n; k++) {
+                InferenceResult r = runs.get(k).get(3, TimeUnit.MINUTES);
+                assertEquals(f.run(m2.inputs().get(10 + k)).argmax(), r.predictedLabel(), "query " + k);
+                assertEquals(OtPreprocessing.bytesSent(plan, 0), r.preprocessing().bytesSent(), "query " + k);
+                assertEquals(OtPreprocessing.bytesSent(plan, 1), r.preprocessing().bytesReceived(), "query " + k);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // nothing ran out of memory (with four offline phases at once server 1 does, in a 1 GiB heap)
+        List<String> lines = client.log(0, 0).entries().stream().map(io.sonic.cloud.api.LogEntry::text).toList();
+        assertTrue(lines.stream().noneMatch(l -> l.contains("out of memory")), lines.toString());
+        assertEquals(0, client.status(0).sessionsRunning());
+    }
+
+    @Test
+    @Order(2)
     void aQueryThatAsksForTheDealerIsRefusedNamingWhatToDo() {
         CloudException e = assertThrows(CloudException.class,
                 () -> client.infer("m2", new SampleModels("mnist-m2").inputs().get(0), SecureConfig.DEFAULT, ev -> { }));

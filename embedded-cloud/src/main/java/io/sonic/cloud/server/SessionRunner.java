@@ -135,23 +135,33 @@ final class SessionRunner implements Consumer<ServerSession> {
             long offline = ot ? 0 : Dealer.offlineBytesOf(plan) * n;
             long queryBytes = CostModel.total(m.graph, cfg).onlineBytes() / 2;
             long largest = Math.max(queryBytes * n, ot ? OtPreprocessing.bytesSent(plan, party) : 0);
-            ch = link.open(s.id, cfg.channelTimeout(largest));
+            // without a dealer a message of the offline phase is followed by work in proportion to its size (M2:
+            // 106 MB, then the Gilboa sums), so each wait also gets 1 s per 20 MB of the largest
+            ch = link.open(s.id, cfg.channelTimeout(largest).plusMillis(ot ? largest / 20_000 : 0));
             s.channel(ch);
             stack = cfg.link().wrap(ch);
             OnlineTraffic betweenServers = null;
             if (ot) {
-                // without a dealer: both servers make each query's randomness with oblivious transfer, metered apart
-                long start = System.nanoTime();
-                MeteredChannel offlineMeter = new MeteredChannel(stack);
-                OtSession session = otSession(s, cfg, offlineMeter);
-                for (int k = 0; k < n; k++) {
-                    UUID q = sampleId(s.id, k);
-                    sources.add(OtPreprocessing.prepare(party, offlineMeter, session.begin(q.getMostSignificantBits()
-                            ^ q.getLeastSignificantBits()), plan, maskSeed));
+                // without a dealer: both servers make each query's randomness with oblivious transfer, metered apart;
+                // server 0 makes one session's at a time and server 1 follows it (see otTurn)
+                boolean turn = party == 0 && awaitOtTurn(cfg);
+                try {
+                    long start = System.nanoTime();
+                    MeteredChannel offlineMeter = new MeteredChannel(stack);
+                    OtSession session = otSession(s, cfg, offlineMeter);
+                    for (int k = 0; k < n; k++) {
+                        UUID q = sampleId(s.id, k);
+                        sources.add(OtPreprocessing.prepare(party, offlineMeter, session.begin(
+                                q.getMostSignificantBits() ^ q.getLeastSignificantBits()), plan, maskSeed));
+                    }
+                    Traffic o = offlineMeter.total();
+                    betweenServers = new OnlineTraffic(o.bytes(), o.bytesSent(), o.bytesReceived(), o.rounds(),
+                            o.messagesSent(), o.messagesReceived(), -1, (System.nanoTime() - start) / 1e6, 0);
+                } finally {
+                    if (turn) {
+                        otTurn.release();
+                    }
                 }
-                Traffic o = offlineMeter.total();
-                betweenServers = new OnlineTraffic(o.bytes(), o.bytesSent(), o.bytesReceived(), o.rounds(),
-                        o.messagesSent(), o.messagesReceived(), -1, (System.nanoTime() - start) / 1e6, 0);
             }
             MeteredChannel metered = new MeteredChannel(stack);
             BatchChannel batch = new BatchChannel(metered, n, cfg.channelTimeout(queryBytes * n));
@@ -203,6 +213,33 @@ final class SessionRunner implements Consumer<ServerSession> {
         }
     }
 
+    /**
+     * Without a dealer a query's oblivious transfers hold hundreds of MB at each server while they run (M2: an
+     * item's corrections, up to 106 MB each way) and share the one link anyway, so sessions take turns: server 0
+     * runs one session's offline phase at a time, in the order its workers ask, and server 1, whose transfers
+     * cannot start before server 0's first message, follows without a bound of its own.
+     */
+    private final java.util.concurrent.Semaphore otTurn = new java.util.concurrent.Semaphore(1, true);
+
+    /** How long a session waits for its turn at the offline phase: six times its timeout (60 s by default). */
+    static Duration otTurnWait(SecureConfig cfg) {
+        return cfg.timeout().multipliedBy(6);
+    }
+
+    /** Server 0 waits its session's turn at the offline phase, at most {@link #otTurnWait}. */
+    private boolean awaitOtTurn(SecureConfig cfg) {
+        try {
+            if (otTurn.tryAcquire(otTurnWait(cfg).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the session was stopped while it waited for its turn");
+        }
+        throw new ApiException(503, "the servers are busy making other queries' randomness (without a dealer they"
+                + " make one query's at a time, and this one waited " + otTurnWait(cfg).toSeconds() + " s): retry later");
+    }
+
     private final java.util.Map<String, DealerClient.MaskSeed> ownMasks = new java.util.HashMap<>();
 
     /**
@@ -242,7 +279,9 @@ final class SessionRunner implements Consumer<ServerSession> {
                 .putLong(offered == null ? 0 : offered.getLeastSignificantBits());
         UUID control = UUID.nameUUIDFromBytes(("ot:" + s.id).getBytes(StandardCharsets.UTF_8));
         OtSession use = null;
-        try (Channel c = cfg.link().wrap(link.open(control, cfg.channelTimeout(OT_BYTES)))) {
+        // server 1 waits here while server 0 waits its turn (otTurn)
+        Duration wait = party == 1 ? cfg.channelTimeout(OT_BYTES).plus(otTurnWait(cfg)) : cfg.channelTimeout(OT_BYTES);
+        try (Channel c = cfg.link().wrap(link.open(control, wait))) {
             byte[] theirs = c.exchange(mine.array());
             if (theirs.length != OT_BYTES || theirs[0] != OT_FORMAT) {
                 throw new IllegalStateException("server " + (1 - party) + " named its OT session in another format;"
