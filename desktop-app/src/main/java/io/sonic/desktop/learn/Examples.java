@@ -147,8 +147,24 @@ public final class Examples {
             implements Example {
     }
 
-    /** What colluders learn: S₀ + S₁ add shares; the dealer and S₀ unmask E and F. */
-    public record Collusion(Sharing sharing, Beaver beaver) implements Example {
+    /** What colluders learn: S₀ + S₁ add shares; the dealer and S₀ unmask E and F. Without a dealer, {@code gilboa}. */
+    public record Collusion(Sharing sharing, Beaver beaver, Gilboa gilboa) implements Example {
+    }
+
+    /**
+     * Without a dealer, one cross product of a triple by oblivious transfer (Gilboa): server 0 holds a, server 1
+     * holds b; for each bit j server 0 offers (r_j, r_j + a·2^j) and server 1 takes the one its bit b_j names,
+     * without server 0 learning which. Server 1's share is the sum of what it took, server 0's is −Σ r_j; they
+     * add up to a·b.
+     */
+    public record Gilboa(Ring ring, long a, long b, long[] pads, long[] taken, long share0, long share1) {
+        public long product() {
+            return ring.add(share0, share1);
+        }
+
+        public int bit(int j) {
+            return (int) (b >>> j) & 1;
+        }
     }
 
     /**
@@ -455,7 +471,25 @@ public final class Examples {
     }
 
     public static Collusion collusion(long seed) {
-        return new Collusion(sharing(seed), beaver(seed));
+        Beaver b = beaver(seed);
+        return new Collusion(sharing(seed), b, gilboa(RING, b.a0(), b.b1(), teaching(seed + 1)));
+    }
+
+    /** Shares of a·b from one oblivious transfer per bit of b (see {@link Gilboa}). */
+    static Gilboa gilboa(Ring ring, long a, long b, Random rnd) {
+        int bits = ring.bits();
+        long[] pads = new long[bits];
+        long[] taken = new long[bits];
+        long s0 = 0;
+        long s1 = 0;
+        for (int j = 0; j < bits; j++) {
+            pads[j] = ring.random(rnd);
+            long offered1 = ring.add(pads[j], ring.mul(a, 1L << j));
+            taken[j] = ((b >>> j) & 1) == 1 ? offered1 : pads[j];
+            s1 = ring.add(s1, taken[j]);
+            s0 = ring.sub(s0, pads[j]);
+        }
+        return new Gilboa(ring, a, b, pads, taken, s0, s1);
     }
 
     /** The example of a topic for a seed. */

@@ -40,6 +40,8 @@ public final class Figures {
     public static final SecureConfig MASK_REUSE = DEFAULT.withLinear(LinearMode.MASK_REUSE);
     public static final SecureConfig LABEL = DEFAULT.withOutput(OutputMode.LABEL);
     public static final SecureConfig FSS = DEFAULT.withSuite(SecureConfig.Suite.FSS);
+    /** No dealer: the servers make the randomness with oblivious transfer. */
+    public static final SecureConfig OT = DEFAULT.withPreprocessing(SecureConfig.Preprocessing.OT);
 
     private Figures() {
     }
@@ -148,6 +150,28 @@ public final class Figures {
     /** Offline bytes of one query as the dealer sends them: the corrections plus two seeds. */
     public static long m2Offline(SecureConfig cfg) {
         return m2Total(cfg).offlineBytes() + 2L * Prg.SEED_BYTES;
+    }
+
+    /** Without a dealer: the bytes both servers send each other to make one M2 query's randomness. */
+    public static long m2BetweenServers() {
+        var plan = io.sonic.engine.Plan.of(M2Structure.graph(), OT);
+        return io.sonic.engine.ot.OtPreprocessing.bytesSent(plan, 0) + io.sonic.engine.ot.OtPreprocessing.bytesSent(plan, 1);
+    }
+
+    /** Without a dealer: the rounds of one M2 query's oblivious transfers. */
+    public static long m2BetweenServersRounds() {
+        return io.sonic.engine.ot.OtPreprocessing.rounds(io.sonic.engine.Plan.of(M2Structure.graph(), OT));
+    }
+
+    /** The base OTs of a link, once: bytes both ways. */
+    public static long baseOtBytes() {
+        return 2 * io.sonic.engine.ot.OtSession.SETUP_BYTES_EACH_WAY;
+    }
+
+    /** Without a dealer: the bytes both servers send each other for one M2 layer's randomness. */
+    public static long m2BetweenServers(int layer) {
+        var plan = io.sonic.engine.Plan.of(M2Structure.graph(), OT);
+        return io.sonic.engine.ot.OtPreprocessing.bytesPerLayer(plan, M2Structure.graph().layers().size())[layer];
     }
 
     public static int seedBytes() {

@@ -651,6 +651,43 @@ public final class Pages {
         return new Page(t, summary, p, exampleTitle(), rows, cost, claims, e);
     }
 
+    /** b's bits, most significant first: "01011010". */
+    private static String bits(Examples.Gilboa g) {
+        StringBuilder b = new StringBuilder();
+        for (int j = g.ring().bits() - 1; j >= 0; j--) {
+            b.append(g.bit(j));
+        }
+        return b.toString();
+    }
+
+    /** The pairs S0 offers, bit 0 first. */
+    private static String pairs(Examples.Gilboa g) {
+        List<String> p = new ArrayList<>();
+        for (int j = 0; j < g.pads().length; j++) {
+            p.add("(" + n(g.pads()[j]) + ", " + n(g.ring().add(g.pads()[j], g.ring().mul(g.a(), 1L << j))) + ")");
+        }
+        return String.join(" ", p);
+    }
+
+    /** Whether A₀·2ʲ vanishes in the ring for some bit j (the two offered values are then equal). */
+    private static boolean wraps(Examples.Gilboa g) {
+        for (int j = 0; j < g.ring().bits(); j++) {
+            if (g.ring().mul(g.a(), 1L << j) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What S1 took, bit 0 first. */
+    private static String takenList(Examples.Gilboa g) {
+        List<String> p = new ArrayList<>();
+        for (int j = 0; j < g.taken().length; j++) {
+            p.add(n(g.taken()[j]));
+        }
+        return String.join(", ", p);
+    }
+
     static String levelChain(int n) {
         List<String> c = new ArrayList<>();
         c.add(String.valueOf(n));
@@ -755,9 +792,18 @@ public final class Pages {
                         + " what they see) and collude neither with each other nor with the dealer. If S0 and S1 pool"
                         + " their views, x₀ + x₁ = x and W₀ + W₁ = W: everything is revealed. If the dealer joins one"
                         + " server, its A and B unmask every opened E and F: W = E + A and X = F + B. The network is"
-                        + " hostile, so every link is TLS and the two servers authenticate each other.");
+                        + " hostile, so every link is TLS and the two servers authenticate each other.",
+                "Without a dealer (\"No dealer\" on the Cloud tab, --preprocessing ot) nobody outside the two servers"
+                        + " is trusted: they make the same randomness between themselves with oblivious transfer (OT),"
+                        + " in which a sender offers two values and the receiver takes one without the sender learning"
+                        + " which, nor the receiver the other. A triple's cross products such as A₀·B₁ come from one OT"
+                        + " per bit of B₁ (Gilboa's multiplication); a few hundred OTs on an elliptic curve once per"
+                        + " link are stretched into millions with AES (OT extension). The online phase stays the"
+                        + " same; the offline phase moves from the dealer to the link between the servers, hundreds"
+                        + " of times larger.");
         Sharing s = e.sharing();
         Beaver b = e.beaver();
+        Examples.Gilboa g = e.gilboa();
         Ring r = s.ring();
         List<Row> rows = List.of(
                 new Row("user: x", n(s.x()), "sends x₀ to S0 and x₁ to S1"),
@@ -769,24 +815,47 @@ public final class Pages {
                 new Row("S0 sees E, F of a product", n(b.e()) + ", " + n(b.f()), "masked by A and B: uniform"),
                 new Row("dealer + S0 collude", "E + A = " + n(r.add(b.e(), b.a())) + ",  F + B = "
                         + n(r.add(b.f(), b.b())), "W = " + n(b.w()) + " and X = " + n(b.x()) + " revealed "
-                        + ok(false)));
+                        + ok(false)),
+                new Row("no dealer: A₀·B₁ by OT", "S0 holds A₀ = " + n(g.a()) + ", S1 holds B₁ = " + n(g.b())
+                        + " = " + bits(g), "neither sends its value"),
+                new Row("S0 offers, bit j = 0…" + (r.bits() - 1), pairs(g), "(rⱼ, rⱼ + A₀·2ʲ), rⱼ random"
+                        + (wraps(g) ? "; the two are equal where A₀·2ʲ = 0 " + MOD : "")),
+                new Row("S1 takes by its bits", takenList(g), "the pad, or the pad plus A₀·2ʲ; S0 does not"
+                        + " learn which"),
+                new Row("shares of A₀·B₁", "S1: Σ taken = " + n(g.share1()) + ", S0: −Σ rⱼ = " + n(g.share0()),
+                        "sum " + n(g.product()) + " = A₀·B₁ " + MOD + " " + ok(g.product() == r.mul(g.a(), g.b()))));
         Cost total = Figures.m2Total(Figures.DEFAULT);
         long offline = Figures.m2Offline(Figures.DEFAULT);
+        long between = Figures.m2BetweenServers();
+        long betweenRounds = Figures.m2BetweenServersRounds();
+        long conv1 = Figures.m2BetweenServers(M2Structure.CONV1);
         List<String> cost = List.of(
                 "The dealer's part of one M2 query: two " + Figures.seedBytes() + "-byte seeds (one per server) plus "
                         + n(total.offlineBytes()) + " bytes of corrections for server 1 = " + n(offline) + " bytes,"
                         + " sent before the input exists.",
                 "Online, the servers exchange " + n(total.onlineBytes()) + " bytes in " + n(total.rounds())
                         + " rounds for one M2 query (faithful mode, exact truncation, logits returned); every byte between"
-                        + " them is a masked value.");
+                        + " them is a masked value.",
+                "Without a dealer the servers send each other " + n(between) + " bytes in " + n(betweenRounds)
+                        + " rounds to make one M2 query's randomness (" + n(between / Math.max(1, offline))
+                        + " times the dealer's bytes; the first convolution's triple alone " + n(conv1) + "), plus "
+                        + n(Figures.baseOtBytes()) + " bytes of base OTs once per link; the online phase is the same.");
         List<Claim> claims = List.of(
+                query(t, "query bytes between the servers, no dealer", Figures.OT, Measure.BETWEEN_SERVERS_BYTES,
+                        between),
+                query(t, "query rounds between the servers, no dealer", Figures.OT, Measure.BETWEEN_SERVERS_ROUNDS,
+                        betweenRounds),
+                layer(t, "conv1 bytes between the servers, no dealer", Figures.OT, M2Structure.CONV1,
+                        Measure.OFFLINE_BYTES, conv1),
+                query(t, "query online bytes, no dealer", Figures.OT, Measure.ONLINE_BYTES, total.onlineBytes()),
                 query(t, "query offline bytes", Figures.DEFAULT, Measure.OFFLINE_BYTES, offline),
                 query(t, "query online bytes", Figures.DEFAULT, Measure.ONLINE_BYTES, total.onlineBytes()),
                 query(t, "query rounds", Figures.DEFAULT, Measure.ROUNDS, total.rounds()));
         String summary = "The servers must not collude, with each other or with the dealer: together S0 and S1 add"
                 + " their shares and see everything, and the dealer's A and B unmask what the servers open. Alone,"
                 + " each server sees only uniformly random numbers. The dealer holds nothing private and never sees"
-                + " the data; the user alone sees the result.";
+                + " the data; the user alone sees the result. Without a dealer the servers make the randomness"
+                + " themselves with oblivious transfer, for hundreds of times the bytes.";
         return new Page(t, summary, p, exampleTitle(), rows, cost, claims, e);
     }
 }

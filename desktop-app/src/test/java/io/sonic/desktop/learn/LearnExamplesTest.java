@@ -286,6 +286,31 @@ class LearnExamplesTest {
             assertEquals(c.sharing().x(), R.add(c.sharing().x0(), c.sharing().x1()));
             assertEquals(c.beaver().w(), R.add(c.beaver().e(), c.beaver().a()), "W = E + A");
             assertEquals(c.beaver().x(), R.add(c.beaver().f(), c.beaver().b()), "X = F + B");
+            // without a dealer: A₀·B₁ from one OT per bit of B₁
+            var g = c.gilboa();
+            assertEquals(c.beaver().a0(), g.a());
+            assertEquals(c.beaver().b1(), g.b());
+            assertEquals(R.mul(g.a(), g.b()), g.product(), "S0's and S1's shares add up to A₀·B₁");
+            for (int j = 0; j < R.bits(); j++) {
+                long chosen = g.bit(j) == 1 ? R.add(g.pads()[j], R.mul(g.a(), 1L << j)) : g.pads()[j];
+                assertEquals(chosen, g.taken()[j], "bit " + j);
+            }
         });
+    }
+
+    @Test
+    void aGilboaShareAloneIsUniform() {
+        // server 1's share for a fixed a·b, over many pads, takes every value of the ring about equally often
+        int[] counts = new int[256];
+        java.util.Random rnd = new java.util.Random(5);
+        int n = 256 * 200;
+        for (int k = 0; k < n; k++) {
+            counts[(int) Examples.gilboa(R, 77, 201, rnd).share1()]++;
+        }
+        double chi = 0;
+        for (int v : counts) {
+            chi += (v - 200.0) * (v - 200.0) / 200.0;
+        }
+        assertTrue(chi < 350, "chi-square over 255 degrees of freedom: " + chi);
     }
 }
