@@ -43,15 +43,16 @@ class DealerlessClusterTest {
     static NodeProcess s0;
     static NodeProcess s1;
     static CloudClient client;
+    static String secret;
 
     @BeforeAll
     static void start() throws Exception {
-        String secret = ClusterTrust.newSecret();
+        secret = ClusterTrust.newSecret();
         // without a dealer a server holds an item's OT corrections both ways: M2's largest is 106 MB each way
-        s0 = NodeProcess.start(List.of("-Xmx1g"), List.of("serve", "--party", "0", "--port", "0", "--data", dir.resolve("s0").toString(),
+        s0 = NodeProcess.start(List.of("-Xmx1536m"), List.of("serve", "--party", "0", "--port", "0", "--data", dir.resolve("s0").toString(),
                 "--secret", secret));
         s0.awaitLine("none: the servers make every query's randomness themselves");
-        s1 = NodeProcess.start(List.of("-Xmx1g"), List.of("serve", "--party", "1", "--port", "0", "--peer", s0.url().toString(), "--data",
+        s1 = NodeProcess.start(List.of("-Xmx1536m"), List.of("serve", "--party", "1", "--port", "0", "--peer", s0.url().toString(), "--data",
                 dir.resolve("s1").toString(), "--secret", secret));
         s1.awaitLine("link to server 0 is up");
         ClusterTrust trust = ClusterTrust.fromSecret(secret);
@@ -118,8 +119,8 @@ class DealerlessClusterTest {
     @Test
     @Order(3)
     void concurrentQueriesTakeTurnsAtTheOfflinePhaseAndAllSucceedInABoundedHeap() throws Exception {
-        // each M2 query holds hundreds of MB while its randomness is made; servers with 1 GiB of heap would run
-        // out of memory if four made theirs at once
+        // each M2 query holds hundreds of MB while its randomness is made; servers with 1.5 GiB of heap ran out
+        // of memory when four made theirs at once
         SampleModels m2 = new SampleModels("mnist-m2");
         FloatEvaluator f = new FloatEvaluator(m2.graph());
         SecureConfig ot = SecureConfig.DEFAULT.withPreprocessing(SecureConfig.Preprocessing.OT);
@@ -133,7 +134,14 @@ class DealerlessClusterTest {
                 runs.add(pool.submit(() -> client.infer("m2", x, ot, e -> { })));
             }
             for (int k = 0; k < n; k++) {
-                InferenceResult r = runs.get(k).get(3, TimeUnit.MINUTES);
+                InferenceResult r;
+                try {
+                    r = runs.get(k).get(3, TimeUnit.MINUTES);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new AssertionError("query " + k + " failed; server 0's log: " + client.log(0, 0).entries()
+                            .stream().map(io.sonic.cloud.api.LogEntry::text).toList() + "; server 1's log: "
+                            + client.log(1, 0).entries().stream().map(io.sonic.cloud.api.LogEntry::text).toList(), e);
+                }
                 assertEquals(f.run(m2.inputs().get(10 + k)).argmax(), r.predictedLabel(), "query " + k);
                 assertEquals(OtPreprocessing.bytesSent(plan, 0), r.preprocessing().bytesSent(), "query " + k);
                 assertEquals(OtPreprocessing.bytesSent(plan, 1), r.preprocessing().bytesReceived(), "query " + k);
@@ -141,10 +149,53 @@ class DealerlessClusterTest {
         } finally {
             pool.shutdownNow();
         }
-        // nothing ran out of memory (with four offline phases at once server 1 does, in a 1 GiB heap)
+        // nothing ran out of memory (with four offline phases at once server 1 did, in a 1.5 GiB heap)
         List<String> lines = client.log(0, 0).entries().stream().map(io.sonic.cloud.api.LogEntry::text).toList();
         assertTrue(lines.stream().noneMatch(l -> l.contains("out of memory")), lines.toString());
         assertEquals(0, client.status(0).sessionsRunning());
+    }
+
+    @Test
+    @Order(4)
+    void aPeerKilledDuringTheOfflinePhaseFailsTheQueryAtOnceAndTheNextQueryRunsAfterItsRestart() throws Exception {
+        SampleModels m2 = new SampleModels("mnist-m2");
+        SecureConfig ot = SecureConfig.DEFAULT.withPreprocessing(SecureConfig.Preprocessing.OT);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var run = pool.submit(() -> client.infer("m2", m2.inputs().get(20), ot, e -> { }));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (client.status(0).sessionsRunning() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(400); // well inside the 1–2 s of oblivious transfers
+            long killed = System.nanoTime();
+            s1.signal("KILL");
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> run.get(60, TimeUnit.SECONDS));
+            long failedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+            assertTrue(e.getCause() instanceof CloudException && e.getCause().getMessage().contains("server 1"),
+                    String.valueOf(e.getCause()));
+            System.out.printf("server 1 killed during the offline phase: the query failed after %d ms: %s%n",
+                    failedAfter, e.getCause().getMessage());
+        } finally {
+            pool.shutdownNow();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (client.status(0).sessionsRunning() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, client.status(0).sessionsRunning(), "server 0 let the session go");
+        // server 1 back on its port: the next query sets a new OT session up (server 1 lost its base OTs) and runs,
+        // so server 0 released the offline phase's turn
+        s1.process().waitFor(10, TimeUnit.SECONDS);
+        s1 = NodeProcess.start(List.of("-Xmx1536m"), List.of("serve", "--party", "1", "--port",
+                Integer.toString(s1.url().getPort()), "--peer", s0.url().toString(), "--data",
+                dir.resolve("s1").toString(), "--secret", secret));
+        s1.awaitLine("link to server 0 is up");
+        InferenceResult r = client.infer("m2", m2.inputs().get(21), ot, e -> { });
+        assertEquals(new FloatEvaluator(m2.graph()).run(m2.inputs().get(21)).argmax(), r.predictedLabel());
+        List<io.sonic.engine.dealer.Need<?>> plan = Plan.of(m2.graph(), ot);
+        assertEquals(OtPreprocessing.bytesSent(plan, 0) + OtSession.SETUP_BYTES_EACH_WAY, r.preprocessing().bytesSent());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.sonic.cloud.link;
 
 import io.sonic.engine.net.ChannelException;
+import io.sonic.engine.net.ChannelTimeoutException;
 import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -260,7 +261,7 @@ public final class PeerLink {
             throw new ChannelException("interrupted while waiting for " + peerName);
         }
         if (m == null) {
-            throw new ChannelException(peerName + " did not answer within " + timeout.toSeconds() + " s");
+            throw new ChannelTimeoutException(peerName + " did not answer within " + timeout.toSeconds() + " s");
         }
         if (m == LINK_LOST) {
             in.queue.add(LINK_LOST);
@@ -388,7 +389,24 @@ public final class PeerLink {
 
         @Override
         public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-            onFrame(payload);
+            int length = payload.remaining();
+            try {
+                onFrame(payload);
+            } catch (OutOfMemoryError | RuntimeException e) {
+                // a message this side cannot take in (a heap too small for it) must not leave the link half
+                // alive, reading nothing more while its sessions wait out their timeouts: drop the connection,
+                // so every waiting session fails at once with the reason and the link is dialled again
+                String why = (e instanceof OutOfMemoryError ? "this server ran out of memory" : "this server failed ("
+                        + e.getClass().getSimpleName() + ")") + " taking in a message of " + length + " bytes from "
+                        + peerName;
+                if (mine == session) {
+                    lost(why);
+                }
+                callback.fail(e);
+                mine.close(org.eclipse.jetty.websocket.api.StatusCode.SERVER_ERROR, "message not taken in",
+                        Callback.NOOP);
+                return;
+            }
             callback.succeed();
         }
 

@@ -20,7 +20,11 @@ public interface Channel extends AutoCloseable {
      */
     default byte[] exchange(String what, byte[] message) {
         send(message);
-        return receive();
+        try {
+            return receive();
+        } catch (ChannelTimeoutException e) {
+            throw e.during(what);
+        }
     }
 
     default byte[] exchange(byte[] message) {

@@ -57,7 +57,7 @@ public final class InMemoryChannel implements Channel {
         try {
             byte[] m = in.poll(timeoutNanos, TimeUnit.NANOSECONDS);
             if (m == null) {
-                throw new ChannelException("the peer did not answer within "
+                throw new ChannelTimeoutException("the peer did not answer within "
                         + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
             }
             if (m == CLOSED) {

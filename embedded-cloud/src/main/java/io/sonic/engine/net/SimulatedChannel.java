@@ -86,7 +86,11 @@ public final class SimulatedChannel extends ForwardingChannel {
             waitUntil(due(message.length));
             inner.send(message);
         }
-        return inner.receive();
+        try {
+            return inner.receive();
+        } catch (ChannelTimeoutException e) {
+            throw e.during(what);
+        }
     }
 
     /** Sleeps until shortly before {@code due}, then spins: parking alone overshoots by tens of microseconds. */
