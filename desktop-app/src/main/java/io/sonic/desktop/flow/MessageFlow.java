@@ -650,13 +650,12 @@ public final class MessageFlow {
                     k.add(new Knowledge("its shares of the randomness made with the other server", names + ", made"
                             + " with the other server by oblivious transfer before the query: uniform noise, and the"
                             + " other server's shares stay unknown to it", false, false));
-                }
-                String caption = byServers ? null : party == 0
-                        ? names + ", expanded from its seed: uniform noise"
-                        : names + ", from its seed and the dealer's corrections "
-                        + String.join(", ", materials.values().stream().map(Material::correction).toList())
-                        + ": uniform noise";
-                if (!byServers) {
+                } else {
+                    String caption = party == 0
+                            ? names + ", expanded from its seed: uniform noise"
+                            : names + ", from its seed and the dealer's corrections "
+                            + String.join(", ", materials.values().stream().map(Material::correction).toList())
+                            + ": uniform noise";
                     k.add(new Knowledge("its shares of the dealer's randomness", caption, false, false));
                 }
             }

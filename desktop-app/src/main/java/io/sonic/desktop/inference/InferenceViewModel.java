@@ -934,7 +934,7 @@ public final class InferenceViewModel {
                 }
                 // the settings cannot change while a query runs: they are the running query's
                 flow.set(MessageFlow.ofRunning(done, shown, m.graph(), 2L * io.sonic.engine.crypto.Prg.SEED_BYTES,
-                        config().preprocessing() == SecureConfig.Preprocessing.OT));
+                        madeByServers()));
             }
             flowNote.set(shown == s ? "" : "Layer " + s + " has not run yet; these are the messages of layer " + shown
                     + ", the last one both servers ran.");

@@ -585,7 +585,7 @@ public final class ReportViewModel {
         long rounds = r.online().rounds();
         long messages = r.online().messages();
         boolean byServers = byServers(run);
-        long offline = byServers ? r.preprocessing().bytes() : r.offlineBytes();
+        long offline = Totals.of(run).offlineBytes();
         long wire = r.wireBytes();
         for (LayerStat s : r.layers()) {
             online -= s.online().bytes();
