@@ -280,8 +280,12 @@ public final class PeerLink {
         }
     }
 
-    /** Tells the peer that this side gave up on the session (the reason must carry no values). */
-    void abort(UUID sessionId, String reason, Duration timeout) {
+    /**
+     * Tells the peer that this side gave up on the session (the reason must carry no values): its pending and later
+     * receives on that session fail with the reason. Waits at most {@code timeout} for the note to be written;
+     * a link that is down is left as it is (the peer's waits end with it).
+     */
+    public void abort(UUID sessionId, String reason, Duration timeout) {
         try {
             send(sessionId, ABORT, reason.getBytes(StandardCharsets.UTF_8), timeout);
         } catch (ChannelException ignored) {
@@ -314,7 +318,10 @@ public final class PeerLink {
             // only a session still open here has a receive to wake; a late close must not create an inbox
             Inbox open = inboxes.get(id);
             if (open != null) {
-                open.abortReason = peerName + " closed the session";
+                if (open.abortReason == null) {
+                    // an abort just before the close keeps its reason
+                    open.abortReason = peerName + " closed the session";
+                }
                 open.queue.add(LINK_LOST);
             }
             return;

@@ -252,6 +252,9 @@ final class SessionRunner implements Consumer<ServerSession> {
         }
     }
 
+    /** The longest wait for a note to the peer that a session ended to be written. */
+    private static final Duration ABORT_WAIT = Duration.ofSeconds(2);
+
     private static final byte OT_FORMAT = 1;
     private static final int OT_BYTES = 1 + 16;
     /** OT sessions kept per server (the newest are offered first). */
@@ -277,7 +280,7 @@ final class SessionRunner implements Consumer<ServerSession> {
         ByteBuffer mine = ByteBuffer.allocate(OT_BYTES).put(OT_FORMAT);
         mine.putLong(offered == null ? 0 : offered.getMostSignificantBits())
                 .putLong(offered == null ? 0 : offered.getLeastSignificantBits());
-        UUID control = UUID.nameUUIDFromBytes(("ot:" + s.id).getBytes(StandardCharsets.UTF_8));
+        UUID control = control("ot", s.id);
         OtSession use = null;
         // server 1 waits here while server 0 waits its turn (otTurn)
         Duration wait = party == 1 ? cfg.channelTimeout(OT_BYTES).plus(otTurnWait(cfg)) : cfg.channelTimeout(OT_BYTES);
@@ -334,7 +337,7 @@ final class SessionRunner implements Consumer<ServerSession> {
         byte[] mine = ByteBuffer.allocate(DEAL_BYTES).put(DEAL_FORMAT)
                 .putLong(taken == null ? 0 : taken.id().getMostSignificantBits())
                 .putLong(taken == null ? 0 : taken.id().getLeastSignificantBits()).array();
-        UUID control = UUID.nameUUIDFromBytes(("deal:" + s.id).getBytes(StandardCharsets.UTF_8));
+        UUID control = control("deal", s.id);
         byte[] theirs;
         try (Channel c = cfg.link().wrap(link.open(control, cfg.channelTimeout(DEAL_BYTES)))) {
             theirs = c.exchange(mine);
@@ -454,10 +457,31 @@ final class SessionRunner implements Consumer<ServerSession> {
         return y;
     }
 
-    /** Ends the session here (unless it ended already) and tells the peer, with a reason that carries no values. */
+    /** The set-up steps that talk to the peer on a channel of their own before the session's channel opens. */
+    private static final List<String> CONTROLS = List.of("sync", "setup", "deal", "ot");
+
+    /** The channel of one of a session's set-up steps ({@link #CONTROLS}) on the link. */
+    static UUID control(String step, UUID session) {
+        if (!CONTROLS.contains(step)) {
+            throw new IllegalArgumentException("no set-up step " + step);
+        }
+        return UUID.nameUUIDFromBytes((step + ":" + session).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Ends the session here (unless it ended already) and tells the peer, with a reason that carries no values, on
+     * the session's channel and on those of its set-up steps: the peer may be waiting in any of them (for instance
+     * to name the query's randomness while this server waited its turn), and its wait then ends at once with this
+     * reason instead of running out. A step the peer passed already only leaves it a note that expires.
+     */
     private void abort(LinkChannel ch, ServerSession s, String reason) {
         if (ch != null) {
             ch.abort(reason);
+        } else {
+            link.abort(s.id, reason, ABORT_WAIT);
+        }
+        for (String step : CONTROLS) {
+            link.abort(control(step, s.id), reason, ABORT_WAIT);
         }
         if (s.fail(reason)) {
             log.accept("session " + NodeLog.shortId(s.id) + " failed: " + reason);
@@ -535,7 +559,7 @@ final class SessionRunner implements Consumer<ServerSession> {
      * result. Versions stored without a key (by an older client) cannot be compared and run as before.
      */
     private void sameUpload(ModelStore.Stored st, UUID session, SecureConfig cfg) {
-        UUID control = UUID.nameUUIDFromBytes(("sync:" + session).getBytes(StandardCharsets.UTF_8));
+        UUID control = control("sync", session);
         try (Channel c = cfg.link().wrap(link.open(control, cfg.channelTimeout(SYNC_BYTES)))) {
             byte[] mine = versionMessage(st);
             byte[] theirs = c.exchange(mine.clone());
@@ -556,7 +580,7 @@ final class SessionRunner implements Consumer<ServerSession> {
         String key;
         DealerClient.MaskSeed mask;
         ModelStore.MaskState have;
-        UUID control = UUID.nameUUIDFromBytes(("sync:" + session).getBytes(StandardCharsets.UTF_8));
+        UUID control = control("sync", session);
         try (Channel c = cfg.link().wrap(link.open(control, cfg.channelTimeout(SYNC_BYTES)))) {
             byte[] mine = versionMessage(st);
             byte[] theirs = c.exchange(mine.clone());
@@ -603,7 +627,7 @@ final class SessionRunner implements Consumer<ServerSession> {
                 return new MaskUse(key, mask.generation(), mask.seed());
             }
         }
-        UUID setup = UUID.nameUUIDFromBytes(("setup:" + session).getBytes(StandardCharsets.UTF_8));
+        UUID setup = control("setup", session);
         try (LinkChannel c = link.open(setup, cfg.channelTimeout(CostModel.maskSetup(m.graph).onlineBytes() / 2));
              Channel simulated = cfg.link().wrap(c)) {
             p.openMasks(simulated, mask.seed());

@@ -71,6 +71,58 @@ class SessionsTest {
     }
 
     @Test
+    void aSessionThatFailsBeforeItsChannelOpensTellsThePeerWhereverItWaits() throws Exception {
+        // server 1 fails at once (its model cannot be loaded); server 0 of the same session is waiting in a set-up
+        // step, e.g. to name the query's randomness without a dealer: its wait ends with server 1's reason at once
+        SessionRunner.Models missing = new SessionRunner.Models() {
+            @Override
+            public ModelStore.Loaded acquire(String id) {
+                throw new ApiException(404, "model '" + id + "' cannot be read here");
+            }
+
+            @Override
+            public void release(ModelStore.Loaded loaded) {
+            }
+        };
+        try (io.sonic.cloud.client.LocalCloud cloud = io.sonic.cloud.client.LocalCloud.start(null)) {
+            NodeLog log = new NodeLog();
+            try (Sessions sessions = new Sessions(1, ServerLimits.DEFAULT, new SessionRunner(1, missing, null,
+                    cloud.server(1).link(), Duration.ofMinutes(1), Duration.ofSeconds(10), log::add), log::add)) {
+                for (String step : new String[] {"ot", "deal", "sync", "setup", null}) {
+                    UUID id = UUID.randomUUID();
+                    UUID waitsOn = step == null ? id : SessionRunner.control(step, id);
+                    try (io.sonic.cloud.link.LinkChannel peer = cloud.server(0).link().open(waitsOn,
+                            Duration.ofSeconds(30))) {
+                        java.util.concurrent.CompletableFuture<RuntimeException> ended =
+                                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                                    try {
+                                        peer.receive();
+                                        return null;
+                                    } catch (RuntimeException e) {
+                                        return e;
+                                    }
+                                });
+                        long t = System.nanoTime();
+                        ServerSession s = sessions.create(id, "m", Tokens.hash("t"),
+                                SecureConfig.DEFAULT.withPreprocessing(SecureConfig.Preprocessing.OT), false,
+                                "127.0.0.1", 1);
+                        sessions.start(s, INPUT);
+                        RuntimeException e = ended.get(10, TimeUnit.SECONDS);
+                        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t);
+                        assertTrue(e instanceof io.sonic.engine.net.ChannelException, String.valueOf(e));
+                        assertEquals("server 1 ended the session: server 1: model 'm' cannot be read here",
+                                e.getMessage(), "waiting in " + step);
+                        assertTrue(ms < 5000, "the peer's wait in " + step + " ended after " + ms + " ms");
+                        awaitEnd(s);
+                        assertEquals(ServerSession.State.FAILED, s.state());
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> SessionRunner.control("unknown", UUID.randomUUID()));
+    }
+
+    @Test
     void theStepGateWaitsForContinueAndWakesAtOnceWhenTheSessionIsCancelled() throws Exception {
         ServerSession s = new ServerSession(UUID.randomUUID(), "m", Tokens.hash("t"), SecureConfig.DEFAULT, true,
                 "127.0.0.1", 1);
