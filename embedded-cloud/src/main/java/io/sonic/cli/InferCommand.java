@@ -21,9 +21,7 @@ import io.sonic.model.ModelGraph;
 import io.sonic.model.Shapes;
 import io.sonic.model.data.InputCsv;
 import io.sonic.model.eval.FixedPoint;
-import io.sonic.model.eval.FixedPointEvaluator;
 import io.sonic.model.eval.FloatEvaluator;
-import io.sonic.model.eval.LayerListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,8 +47,8 @@ final class InferCommand implements Callable<Integer> {
             description = "CSV, one sample per line, the flattened input values (as sample-models/*/inputs.csv)")
     Path input;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "-1", description = "run at most N samples")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N", description = "run at most N samples (at least 1). Default: all")
+    Integer limit;
 
     @Option(names = "--json", description = "one JSON object per sample instead of tables")
     boolean json;
@@ -92,26 +90,36 @@ final class InferCommand implements Callable<Integer> {
             throw new UserInputException("--batch must be between 1 and " + SessionRequest.MAX_BATCH + ", not "
                     + batch);
         }
+        if (limit != null && limit < 1) {
+            throw new UserInputException("--limit must be at least 1, not " + limit + " (leave it out to run every"
+                    + " sample)");
+        }
         OwnerModel owner = OwnerModel.open(model);
         ModelGraph g = owner.graph();
-        List<float[]> samples = InputCsv.read(input, g.inputSize(), limit);
+        List<float[]> samples = InputCsv.read(input, g.inputSize(), limit == null ? -1 : limit);
         PrintWriter out = spec.commandLine().getOut();
         FloatEvaluator plain = new FloatEvaluator(g);
         ObjectMapper mapper = new ObjectMapper();
-        int agree = 0;
         List<Double> online = new ArrayList<>();
         try (Backend s = backend(owner)) {
             SecureConfig cfg = s.config();
             // every sample is checked before any is shared
             for (int k = 0; k < samples.size(); k++) {
-                s.inputRange().check(samples.get(k), k + 1);
+                s.inputRange().check(samples.get(k), input.getFileName() + " sample " + (k + 1));
             }
-            FixedPointEvaluator ideal = new FixedPointEvaluator(g, cfg.fixedPoint());
+            ResultCheck check = new ResultCheck(g, cfg);
             if (!json) {
                 out.printf("model %s, input %s, %d sample(s); %s, f = %d%n%n", g.name(),
                         Shapes.format(g.inputShape()), samples.size(), cfg.summary(), cfg.fractionBits());
                 out.println(s.describe());
                 out.println("input range " + s.inputRange() + " (" + s.rangeSource() + ")");
+                String risk = check.truncationRisk(s.inputRange());
+                if (risk != null) {
+                    out.println(risk);
+                }
+                for (io.sonic.engine.Precision.Loss loss : io.sonic.engine.Precision.losses(g, cfg.fixedPoint())) {
+                    out.println("precision: " + loss.text(cfg.fractionBits(), "--fraction-bits"));
+                }
                 out.println();
             }
             List<InferenceResult> results = new ArrayList<>();
@@ -126,21 +134,10 @@ final class InferCommand implements Callable<Integer> {
                 InferenceResult r = batch > 1 ? results.get(k) : s.infer(x, cfg);
                 BatchResult inBatch = batch > 1 ? batches.get(k / batch) : null;
                 FloatTensor p = plain.run(x);
-                int plainLabel = p.argmax();
-                int label = r.predictedLabel();
-                agree += label == plainLabel ? 1 : 0;
+                ResultCheck.Sample c = check.check(x, r, p);
                 online.add(r.onlineNanos() / 1e6);
-                Double maxErr = null;
-                if (cfg.output() == SecureConfig.OutputMode.LOGITS) {
-                    double[] want = cfg.fixedPoint().decode(ideal.run(ideal.encodeInput(x), LayerListener.NONE));
-                    double m = 0;
-                    for (int i = 0; i < want.length; i++) {
-                        m = Math.max(m, Math.abs(want[i] - r.output()[i]));
-                    }
-                    maxErr = m;
-                }
                 if (json) {
-                    out.println(toJson(mapper, k, r, p, label, plainLabel, maxErr, inBatch, k / batch));
+                    out.println(toJson(mapper, k, r, p, check, c, inBatch, k / batch));
                 } else {
                     if (k == 0) {
                         if (!r.link().equals(cfg.link())) {
@@ -150,9 +147,8 @@ final class InferCommand implements Callable<Integer> {
                         out.print(Format.layerTable(r));
                         out.println();
                     }
-                    out.printf("sample %d: secure label %d, plain label %d %s%s, online %s in %d rounds, offline %s,"
-                                    + " %.1f ms online%n", k, label, plainLabel, label == plainLabel ? "(agree)" : "(DIFFER)",
-                            maxErr == null ? "" : String.format(", max |secure - fixed-point| %.2g", maxErr),
+                    out.printf("sample %d: secure label %d, plain label %d %s, online %s in %d rounds, offline %s,"
+                                    + " %.1f ms online%n", k, c.label(), c.plainLabel(), check.describe(c),
                             Format.bytes(r.online().bytes()), r.online().rounds(), r.preprocessing().messages() > 0
                                     ? String.format("%s between the servers in %d rounds, %.0f ms",
                                     Format.bytes(r.preprocessing().bytes()), r.preprocessing().rounds(),
@@ -167,16 +163,27 @@ final class InferCommand implements Callable<Integer> {
                 }
                 out.flush();
             }
-        }
-        if (!json) {
-            online.sort(Double::compare);
-            int n = online.size();
-            double median = n % 2 == 1 ? online.get(n / 2) : (online.get(n / 2 - 1) + online.get(n / 2)) / 2;
-            out.printf("%nlabels agree with the float model on %d of %d samples; median online time %.1f ms%n", agree,
-                    samples.size(), median);
+            if (!json) {
+                online.sort(Double::compare);
+                int n = online.size();
+                double median = n % 2 == 1 ? online.get(n / 2) : (online.get(n / 2 - 1) + online.get(n / 2)) / 2;
+                out.println();
+                for (String line : check.verdict()) {
+                    out.println(line);
+                }
+                out.printf("median online time %.1f ms%n", median);
+            }
+            if (!check.allAgree()) {
+                spec.commandLine().getErr().printf("error: %d of %d samples differ from the plaintext references%n",
+                        samples.size() - check.agreeing(), samples.size());
+                return CHECK_FAILED;
+            }
         }
         return 0;
     }
+
+    /** Exit code when a secure result differs from the plaintext references (bad input exits with 2). */
+    static final int CHECK_FAILED = 1;
 
 
     /** Where the secure run happens: the engine in memory, local servers, or remote servers. */
@@ -327,8 +334,8 @@ final class InferCommand implements Callable<Integer> {
         };
     }
 
-    private static String toJson(ObjectMapper m, int sample, InferenceResult r, FloatTensor plain, int label,
-                                 int plainLabel, Double maxErr, BatchResult batch, int batchIndex) {
+    private static String toJson(ObjectMapper m, int sample, InferenceResult r, FloatTensor plain, ResultCheck check,
+                                 ResultCheck.Sample c, BatchResult batch, int batchIndex) {
         ObjectNode o = m.createObjectNode();
         o.put("sample", sample);
         ArrayNode sec = o.putArray("secure");
@@ -339,8 +346,10 @@ final class InferCommand implements Callable<Integer> {
         for (int i = 0; i < plain.size(); i++) {
             pl.add(plain.get(i));
         }
-        o.put("label", label);
-        o.put("plainLabel", plainLabel);
+        o.put("label", c.label());
+        o.put("plainLabel", c.plainLabel());
+        o.put("fixedPointLabel", c.fixedLabel());
+        o.put("agree", check.agrees(c));
         if (r.preprocessing().messages() > 0) {
             ObjectNode pre = o.putObject("preprocessing");
             pre.put("source", "ot");
@@ -350,10 +359,14 @@ final class InferCommand implements Callable<Integer> {
             pre.put("rounds", r.preprocessing().rounds());
             pre.put("ms", r.offlineNanos() / 1e6);
         }
-        if (maxErr == null) {
+        if (c.maxUnits() < 0) {
             o.putNull("maxAbsError");
+            o.putNull("errorBound");
+            o.putNull("fixedPointMaxAbsError");
         } else {
-            o.put("maxAbsError", maxErr);
+            o.put("maxAbsError", c.maxError());
+            o.put("errorBound", check.bound());
+            o.put("fixedPointMaxAbsError", c.fixedMaxError());
         }
         io.sonic.cloud.client.ResultJson.putTraffic(o, r);
         if (batch != null) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sonic.cloud.client.OwnerModel;
+import io.sonic.engine.Precision;
 import io.sonic.engine.RangeAnalysis;
 import io.sonic.engine.SecureConfig;
 import io.sonic.engine.SecureParty;
@@ -52,19 +53,24 @@ final class InspectCommand implements Runnable {
         OwnerModel owner = OwnerModel.open(model);
         ModelGraph g = owner.graph();
         PrintWriter out = spec.commandLine().getOut();
-        if (fractionBits != null && (fractionBits < 1 || fractionBits > 30)) {
-            throw new UserInputException("--fraction-bits must be between 1 and 30, not " + fractionBits);
+        if (fractionBits != null && (fractionBits < 1 || fractionBits > FixedPoint.MAX_FRACTION_BITS)) {
+            throw new UserInputException("--fraction-bits must be between 1 and " + FixedPoint.MAX_FRACTION_BITS
+                    + ", not " + fractionBits);
         }
         FixedPoint fp = owner.fixedPoint(fractionBits);
+        // a malformed range or an unreadable calibration file is the user's to fix (an error); whether a range is
+        // safe is what inspect reports
+        OwnerModel.Stated stated = ranges.stated(owner);
         OwnerModel.RangeChoice range = null;
         String problem = null;
         try {
-            range = ranges.choose(owner, fp);
+            range = owner.range(fp, stated);
         } catch (ModelException e) {
             problem = e.getMessage();
         }
+        List<Precision.Loss> losses = Precision.losses(g, fp);
         if (json) {
-            out.println(toJson(g, fp, range, problem));
+            out.println(toJson(g, fp, range, problem, losses));
             return;
         }
         out.printf("model   %s (%s, opset %d)%n", Names.clean(g.name()), g.producer().isBlank() ? "unknown producer" : g.producer(),
@@ -80,6 +86,12 @@ final class InspectCommand implements Runnable {
                     worst == null ? "-" : worst.name(), worst == null ? 62.0 : worst.headroomBits());
         } else {
             out.printf("input range  not safe with f = %d: %s%n%n", fp.fractionBits(), problem);
+        }
+        for (Precision.Loss loss : losses) {
+            out.println("precision    " + loss.text(fp.fractionBits(), "--fraction-bits"));
+        }
+        if (!losses.isEmpty()) {
+            out.println();
         }
         Table t = new Table(List.of("#", "name", "op", "input", "output", "params", "MACs", "secure"),
                 true, false, false, false, false, true, true, false);
@@ -99,7 +111,8 @@ final class InspectCommand implements Runnable {
                 .collect(Collectors.joining(" + "));
     }
 
-    static String toJson(ModelGraph g, FixedPoint fp, OwnerModel.RangeChoice range, String problem) {
+    static String toJson(ModelGraph g, FixedPoint fp, OwnerModel.RangeChoice range, String problem,
+                         List<Precision.Loss> losses) {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = m.createObjectNode();
         root.put("name", g.name());
@@ -123,6 +136,19 @@ final class InspectCommand implements Runnable {
             r.put("headroomBits", worst == null ? 62.0 : worst.headroomBits());
         } else {
             r.put("problem", problem);
+        }
+        ArrayNode precision = root.putArray("precision");
+        for (Precision.Loss loss : losses) {
+            ObjectNode p = precision.addObject();
+            p.put("layer", loss.index());
+            p.put("what", loss.what());
+            p.put("relativeError", loss.relativeError());
+            if (loss.fractionBitsNeeded() < 0) {
+                p.putNull("fractionBitsNeeded");
+            } else {
+                p.put("fractionBitsNeeded", loss.fractionBitsNeeded());
+            }
+            p.put("text", loss.text(fp.fractionBits(), "--fraction-bits"));
         }
         ArrayNode layers = root.putArray("layers");
         List<String> protocols = protocols(g);

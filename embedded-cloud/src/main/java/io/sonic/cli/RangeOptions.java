@@ -20,4 +20,9 @@ final class RangeOptions {
     OwnerModel.RangeChoice choose(OwnerModel m, FixedPoint fp) {
         return m.range(fp, range, calibration);
     }
+
+    /** The range these options state (null: none), a malformed option or unreadable file refused. */
+    OwnerModel.Stated stated(OwnerModel m) {
+        return m.stated(range, calibration);
+    }
 }

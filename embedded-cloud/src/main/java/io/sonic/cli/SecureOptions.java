@@ -66,7 +66,7 @@ final class SecureOptions {
 
     /** The fraction bits asked for, or null for the model's default. */
     Integer requestedFractionBits() {
-        if (fractionBits != null && (fractionBits < 1 || fractionBits > 30)) {
+        if (fractionBits != null && (fractionBits < 1 || fractionBits > io.sonic.model.eval.FixedPoint.MAX_FRACTION_BITS)) {
             throw new UserInputException("--fraction-bits must be between 1 and 30, not " + fractionBits);
         }
         return fractionBits;

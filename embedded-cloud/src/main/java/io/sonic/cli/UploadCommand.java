@@ -60,7 +60,7 @@ final class UploadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         OwnerModel owner = OwnerModel.open(model);
         ModelGraph g = owner.graph();
-        if (fractionBits != null && (fractionBits < 1 || fractionBits > 30)) {
+        if (fractionBits != null && (fractionBits < 1 || fractionBits > io.sonic.model.eval.FixedPoint.MAX_FRACTION_BITS)) {
             throw new UserInputException("--fraction-bits must be between 1 and 30, not " + fractionBits);
         }
         FixedPoint fp = owner.fixedPoint(fractionBits);

@@ -73,11 +73,17 @@ public record InputRange(double min, double max) {
      * messages (0 when there is only one input).
      */
     public void check(float[] x, int row) {
+        check(x, row > 0 ? "row " + row : "the input");
+    }
+
+    /** Refuses an input with a value outside the range; {@code where} names the sample ("data.csv sample 3"). */
+    public void check(float[] x, String where) {
         int i = firstOutside(x);
         if (i >= 0) {
-            throw new ModelException((row > 0 ? "row " + row + ", " : "") + "column " + (i + 1) + ": value "
-                    + x[i] + " is outside the model's input range " + this + "; Sonic refuses it because a value"
-                    + " outside the range could overflow the fixed-point ring and give a silently wrong result");
+            throw new ModelException(where + ", value " + (i + 1) + " (" + format(Double.parseDouble(Float.toString(x[i])))
+                    + ") is outside the model's input"
+                    + " range " + this + "; Sonic refuses it because a value outside the range could overflow the"
+                    + " fixed-point ring and give a silently wrong result");
         }
     }
 

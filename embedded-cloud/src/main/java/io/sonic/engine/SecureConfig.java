@@ -227,7 +227,7 @@ public record SecureConfig(int fractionBits, Suite suite, LinearMode linear, Tru
                     } catch (NumberFormatException ex) {
                         throw new IllegalArgumentException(FRACTION_BITS + " must be a whole number, not '" + v + "'");
                     }
-                    if (f < 1 || f > 30) {
+                    if (f < 1 || f > io.sonic.model.eval.FixedPoint.MAX_FRACTION_BITS) {
                         throw new IllegalArgumentException(FRACTION_BITS + " must be between 1 and 30, not " + f);
                     }
                 }

@@ -151,7 +151,7 @@ class RangeAnalysisTest {
         float[] x = new float[30];
         x[4] = 1e14f;
         ModelException e = assertThrows(ModelException.class, () -> r.check(x, 3));
-        assertEquals("row 3, column 5: value 1.0E14 is outside the model's input range [-5, 15]; Sonic refuses it"
+        assertEquals("row 3, value 5 (100000000000000) is outside the model's input range [-5, 15]; Sonic refuses it"
                 + " because a value outside the range could overflow the fixed-point ring and give a silently wrong"
                 + " result", e.getMessage());
         x[4] = Float.NaN;

@@ -62,7 +62,7 @@ public final class ImportLimits {
         }
         if (n > limit) {
             throw new ModelException(what + " declares " + describe(dims) + " elements, more than the limit of "
-                    + limit);
+                    + limit + "; the file may be damaged, or the model is larger than Sonic takes (use a smaller one)");
         }
         return n;
     }

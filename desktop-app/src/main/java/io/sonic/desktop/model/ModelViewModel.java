@@ -117,12 +117,20 @@ public final class ModelViewModel {
                 : "Input range " + m.inputRange() + " (" + m.rangeNote() + "), fixed point with "
                 + m.fractionBits() + " fraction bits. The servers see only shares and cannot check an input, so this"
                 + " app refuses any value outside the range: it could overflow the ring and give a silently wrong"
-                + " result.");
+                + " result." + precision(m));
         SecureConfig cfg = state.configProperty().get();
         state.configProperty().set((cfg == null ? SecureConfig.DEFAULT : cfg).withFractionBits(m.fractionBits()));
         classesText.set(m.classes() == null ? m.classesSource() : "Classes: " + String.join(", ", m.classes())
                 + " (" + m.classesSource().replace("class names ", "") + ").");
         state.modelProperty().set(m);
+    }
+
+    /** The layers whose multipliers the fixed-point encoding loses too much of, as sentences ("" if none). */
+    static String precision(OpenModel m) {
+        java.util.List<io.sonic.engine.Precision.Loss> losses = io.sonic.engine.Precision.losses(m.graph(),
+                new io.sonic.model.eval.FixedPoint(m.fractionBits()));
+        return losses.stream().map(l -> " Precision: " + l.text(m.fractionBits(), "fractionBits in the model's card.json") + ".")
+                .collect(Collectors.joining());
     }
 
     private void show(String name, ModelGraph g) {

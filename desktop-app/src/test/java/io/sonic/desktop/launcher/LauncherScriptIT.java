@@ -121,6 +121,56 @@ class LauncherScriptIT {
     }
 
     @Test
+    void everyUnsupportedOperatorIsNamedInTheOneErrorLineWithAHint() throws Exception {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g").addInput(value("x", 1, 4)).addOutput(value("y", 1, 4));
+        String[][] nodes = {{"Sigmoid", "x", "a"}, {"Tanh", "a", "b"}, {"Softmax", "b", "y"}};
+        for (String[] n : nodes) {
+            g.addNode(NodeProto.newBuilder().setOpType(n[0]).setName("n_" + n[0]).addInput(n[1]).addOutput(n[2]));
+        }
+        badInput(sonic("inspect", "--model", model(g).toString()), "3 unsupported operators", "'Sigmoid' in node 'n_Sigmoid'",
+                "'Tanh' in node 'n_Tanh'", "'Softmax' in node 'n_Softmax'", "A Softmax at the end does not change the label");
+    }
+
+    @Test
+    void aModelExportedWithAFixedBatchOfFourIsRefusedNotReadAsOneSample() throws Exception {
+        Path f = model(GraphProto.newBuilder().setName("g").addInput(value("x", 4, 10)).addOutput(value("y", 4, 10))
+                .addNode(NodeProto.newBuilder().setOpType("Relu").setName("r").addInput("x").addOutput("y")));
+        badInput(sonic("inspect", "--model", f.toString()), "fixed batch of 4 samples", "batch size 1",
+                "dynamic batch axis");
+    }
+
+    @Test
+    void aMistypedOptionIsNamedWithTheOptionMeant() throws Exception {
+        badInput(sonic("inspect", "--mdoel", "x.onnx"), "unknown option or argument '--mdoel'",
+                "did you mean --model?", "'sonic inspect --help' lists the options");
+        badInput(sonic("infer", "--model", "x.onnx", "--input", "y.csv", "--limit", "0"), "--limit must be at least 1");
+        badInput(sonic("inspect", "--model", "sample-models/mnist-m2/mnist-m2.onnx", "--input-range", "abc"),
+                "'abc' is not an input range");
+    }
+
+    @Test
+    void secureResultsThatDifferFromThePlaintextReferencesFailTheRunSayingWhy() throws Exception {
+        // one fraction bit: the fixed-point model itself gives other labels than the float model on a few samples
+        Run r = sonic("infer", "--in-memory", "--model", "sample-models/breast-cancer/breast-cancer.onnx", "--input",
+                "sample-models/breast-cancer/inputs.csv", "--fraction-bits", "1");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.out().contains("(DIFFER)") && r.out().contains("(agree)"), r.out());
+        assertTrue(r.out().contains("outputs within the error bound (8.0) of the fixed-point reference on 100 of 100"
+                + " samples"), r.out());
+        assertTrue(r.out().contains("with f = 1 fraction bits the encoding loses precision this model needs; try more"
+                + " fraction bits (--fraction-bits)"), r.out());
+        List<String> err = r.errLines();
+        assertEquals(1, err.size(), r.err());
+        assertTrue(err.get(0).matches("error: [1-9][0-9]* of 100 samples differ from the plaintext references"),
+                err.get(0));
+        // the same model with its own fraction bits agrees everywhere and exits 0
+        Run ok = sonic("infer", "--in-memory", "--model", "sample-models/breast-cancer/breast-cancer.onnx", "--input",
+                "sample-models/breast-cancer/inputs.csv", "--limit", "20");
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().contains("labels agree with the float model on 20 of 20 samples"), ok.out());
+    }
+
+    @Test
     void aNodeThatReadsItsOwnOutputIsRefusedNotLoopedOn() throws Exception {
         Path f = model(GraphProto.newBuilder().setName("g").addInput(value("x", 1, 4)).addOutput(value("y", 1, 4))
                 .addNode(NodeProto.newBuilder().setOpType("Identity").setName("loop").addInput("y").addOutput("y")));
@@ -141,7 +191,7 @@ class LauncherScriptIT {
         v[4] = "1e14";
         Path csv = Files.writeString(dir.resolve("huge.csv"), String.join(",", v) + "\n", StandardCharsets.UTF_8);
         Run r = sonic("infer", "--model", "sample-models/breast-cancer/breast-cancer.onnx", "--input", csv.toString());
-        badInput(r, "row 1, column 5", "1.0E14", "input range [-5, 15]");
+        badInput(r, "huge.csv sample 1, value 5 (100000000000000)", "input range [-5, 15]");
         assertTrue(!r.out().contains("secure label"), "nothing ran: " + r.out());
     }
 

@@ -59,18 +59,35 @@ public record OwnerModel(Path file, ModelGraph graph, Optional<ModelCard> card) 
                 RangeAnalysis.analyse(graph, fp, conservative));
     }
 
-    /** The range from the owner's options: MIN:MAX, or the smallest one holding every value of a calibration CSV. */
-    public RangeChoice range(FixedPoint fp, String rangeText, Path calibration) {
+    /** A range the owner stated, and where it came from (in words). */
+    public record Stated(InputRange range, String source) {
+    }
+
+    /**
+     * The range stated by the owner's options: MIN:MAX, or the smallest one holding every value of a calibration
+     * CSV; null when neither is given. Refuses a malformed range or an unreadable file (before any analysis).
+     */
+    public Stated stated(String rangeText, Path calibration) {
         if (rangeText != null && calibration != null) {
             throw new ModelException("give either an input range or a calibration file, not both");
         }
         if (rangeText != null) {
-            return range(fp, InputRange.parse(rangeText), "the range you gave");
+            return new Stated(InputRange.parse(rangeText), "the range you gave");
         }
         if (calibration != null) {
-            InputRange r = InputRange.covering(InputCsv.read(calibration, graph.inputSize(), -1));
-            return range(fp, r, "the calibration file " + calibration.getFileName());
+            return new Stated(InputRange.covering(InputCsv.read(calibration, graph.inputSize(), -1)),
+                    "the calibration file " + calibration.getFileName());
         }
-        return range(fp, (InputRange) null, null);
+        return null;
+    }
+
+    /** The range from the owner's options ({@link #stated}), else the card's, else the conservative default. */
+    public RangeChoice range(FixedPoint fp, String rangeText, Path calibration) {
+        return range(fp, stated(rangeText, calibration));
+    }
+
+    /** The range {@code stated} (null: the card's, else the conservative default), refused when unsafe. */
+    public RangeChoice range(FixedPoint fp, Stated stated) {
+        return stated == null ? range(fp, (InputRange) null, null) : range(fp, stated.range(), stated.source());
     }
 }

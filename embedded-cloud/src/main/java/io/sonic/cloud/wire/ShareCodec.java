@@ -101,7 +101,7 @@ public final class ShareCodec {
                     + expectedParty);
         }
         int fractionBits = r.readInt("the fraction bits");
-        if (fractionBits < 1 || fractionBits > 30) {
+        if (fractionBits < 1 || fractionBits > io.sonic.model.eval.FixedPoint.MAX_FRACTION_BITS) {
             throw new BadPayloadException("the share payload has " + fractionBits
                     + " fraction bits; Sonic uses 1 to 30");
         }

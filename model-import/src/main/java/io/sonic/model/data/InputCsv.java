@@ -44,7 +44,8 @@ public final class InputCsv {
             throw new ModelException("cannot read " + file + ": " + e.getMessage());
         }
         if (rows.isEmpty()) {
-            throw new ModelException(file + " holds no samples (expected one sample per line, comma-separated)");
+            throw new ModelException(file.getFileName() + " holds no samples (expected one sample per line,"
+                    + " comma-separated)");
         }
         return rows;
     }
@@ -69,17 +70,28 @@ public final class InputCsv {
 
     static float[] parse(String line, int expectedWidth, String where) {
         String[] cells = line.split(",", -1);
+        for (int i = 0; i < cells.length; i++) {
+            if (cells[i].isBlank()) {
+                throw new ModelException(where + ", value " + (i + 1) + " of " + cells.length + " is empty (two commas"
+                        + " in a row, or a comma at the start or end of the line?)");
+            }
+        }
         if (expectedWidth >= 0 && cells.length != expectedWidth) {
+            boolean otherSeparator = cells.length == 1 && line.matches(".*[;\\t].*");
             throw new ModelException(where + " has " + cells.length
-                    + " values, but the model's input needs " + expectedWidth
-                    + " (one sample per line, the flattened input)");
+                    + " value" + (cells.length == 1 ? "" : "s") + ", but the model's input needs " + expectedWidth
+                    + " (one sample per line, the flattened input" + (otherSeparator ? ", separated by commas" : "")
+                    + ")");
         }
         float[] v = new float[cells.length];
         for (int i = 0; i < cells.length; i++) {
             try {
                 v[i] = Float.parseFloat(cells[i].trim());
             } catch (NumberFormatException e) {
-                throw new ModelException(where + ", value " + (i + 1) + " is not a number");
+                String cell = cells[i].strip();
+                throw new ModelException(where + ", value " + (i + 1) + " ('" + io.sonic.model.Names.clean(
+                        cell.length() > 40 ? cell.substring(0, 40) + "…" : cell) + "') is not a number"
+                        + (i == 0 && where.endsWith(" line 1") ? " (a header line? the file holds numbers only)" : ""));
             }
             if (!Float.isFinite(v[i])) {
                 throw new ModelException(where + ", value " + (i + 1) + " is not finite");

@@ -8,10 +8,13 @@ package io.sonic.model.eval;
 public record FixedPoint(int fractionBits) {
     public static final int DEFAULT_FRACTION_BITS = 16;
     public static final FixedPoint DEFAULT = new FixedPoint(DEFAULT_FRACTION_BITS);
+    /** The most fraction bits an encoding may have. */
+    public static final int MAX_FRACTION_BITS = 30;
 
     public FixedPoint {
-        if (fractionBits < 1 || fractionBits > 30) {
-            throw new IllegalArgumentException("fraction bits must be between 1 and 30, got " + fractionBits);
+        if (fractionBits < 1 || fractionBits > MAX_FRACTION_BITS) {
+            throw new IllegalArgumentException("fraction bits must be between 1 and " + MAX_FRACTION_BITS + ", got "
+                    + fractionBits);
         }
     }
 

@@ -44,7 +44,8 @@ public final class ConvGeometry {
         if (entries > ImportLimits.MAX_TABLE_ENTRIES) {
             throw new ModelException("convolution of " + Shapes.format(inputShape) + " with weights "
                     + Shapes.format(weightShape) + ": its patch table would have " + entries
-                    + " entries, more than the limit of " + ImportLimits.MAX_TABLE_ENTRIES);
+                    + " entries, more than the limit of " + ImportLimits.MAX_TABLE_ENTRIES
+                    + "; use a smaller input, a smaller kernel or larger strides");
         }
         this.inputShape = inputShape.clone();
         this.outChannels = m;

@@ -107,7 +107,8 @@ public final class Windows {
         long taps = ImportLimits.elements(kernel, ImportLimits.MAX_TABLE_ENTRIES, "the kernel " + Shapes.format(kernel));
         if (positions * taps > ImportLimits.MAX_TABLE_ENTRIES) {
             throw new ModelException("a window table of " + positions + " positions × " + taps + " taps would have "
-                    + positions * taps + " entries, more than the limit of " + ImportLimits.MAX_TABLE_ENTRIES);
+                    + positions * taps + " entries, more than the limit of " + ImportLimits.MAX_TABLE_ENTRIES
+                    + "; use a smaller input or larger strides");
         }
         return new Windows(input.clone(), kernel.clone(), strides.clone(), dilations.clone(), begin, end, out);
     }

@@ -6,6 +6,7 @@ import io.sonic.model.ImportLimits;
 import io.sonic.model.ModelException;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.Names;
+import io.sonic.model.Shapes;
 import io.sonic.model.UnsupportedModelException;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.onnx.proto.OnnxProto.GraphProto;
@@ -39,6 +40,15 @@ import java.util.TreeSet;
  * {@link ImportLimits}.
  */
 public final class OnnxImporter {
+    /** What to do about operators users commonly meet, beside the list of supported ones. */
+    private static final java.util.Map<String, String> UNSUPPORTED_HINTS = java.util.Map.of(
+            "Softmax", "A Softmax at the end does not change the label: export the model without it (its logits).",
+            "LogSoftmax", "A LogSoftmax at the end does not change the label: export the model without it (its logits).",
+            "Sigmoid", "Sigmoid and Tanh have no secure protocol here; ReLU networks run.",
+            "Tanh", "Sigmoid and Tanh have no secure protocol here; ReLU networks run.",
+            "Erf", "'Erf' comes from GELU, which has no secure protocol here; use ReLU.",
+            "LeakyRelu", "LeakyReLU has no secure protocol here; use ReLU.");
+
     public static final int MIN_OPSET = 1;
     public static final int MAX_OPSET = 21;
     private static final long MAX_FILE_BYTES = 2L * 1024 * 1024 * 1024 - 1;
@@ -189,6 +199,7 @@ public final class OnnxImporter {
                 consts.put(t.getName(), Const.fromProto(t, "initializer " + Names.quote(t.getName())));
             }
             String input = chooseInput();
+            refuseUnsupported(order);
             for (int i : order) {
                 NodeProto node = graph.getNode(i);
                 String where = GraphCheck.where(node, i);
@@ -205,11 +216,59 @@ public final class OnnxImporter {
             List<Layer> optimized = Rewrites.apply(layers, output, budget);
             Parameters.checkLayers(optimized);
             int[] inputShape = shapes.get(input);
+            refuseFixedBatch(input, inputShape, output, shapes.get(output));
             String name = sourceName.endsWith(".onnx") ? sourceName.substring(0, sourceName.length() - 5) : sourceName;
             String producer = model.getProducerName() + (model.getProducerVersion().isEmpty() ? ""
                     : " " + model.getProducerVersion());
             return new ModelGraph(name, Names.clean(producer), opset, input, inputShape, output, shapes.get(output),
                     optimized);
+        }
+
+        /**
+         * Names every standard operator of the graph that Sonic cannot run at all (no converter, not foldable on
+         * constants), all at once, so that a user fixes them in one export rather than one per attempt.
+         */
+        private void refuseUnsupported(int[] order) {
+            List<String> found = new ArrayList<>();
+            java.util.Set<String> hints = new java.util.LinkedHashSet<>();
+            for (int i : order) {
+                NodeProto node = graph.getNode(i);
+                String op = node.getOpType();
+                boolean standard = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
+                if (!standard || op.equals("Constant") || op.equals("Shape") || Converters.forOp(op) != null
+                        || ConstantFolder.FOLDABLE.contains(op)) {
+                    continue;
+                }
+                found.add(Names.quote(op) + " in " + GraphCheck.where(node, i));
+                String hint = UNSUPPORTED_HINTS.get(op);
+                if (hint != null) {
+                    hints.add(hint);
+                }
+            }
+            if (found.isEmpty()) {
+                return;
+            }
+            throw new UnsupportedModelException((found.size() == 1 ? "unsupported operator " + found.get(0)
+                    : found.size() + " unsupported operators: " + String.join(", ", found)) + ". "
+                    + Converters.supportedList() + " Replace the operator" + (found.size() == 1 ? "" : "s")
+                    + " or export the model without " + (found.size() == 1 ? "it" : "them") + "."
+                    + (hints.isEmpty() ? "" : " " + String.join(" ", hints)));
+        }
+
+        /**
+         * Refuses a model exported with a fixed batch of more than one sample (its input's and its output's leading
+         * axes are the same size above 1): Sonic runs one sample per query, and reading such an output as one
+         * sample's scores would give a meaningless label.
+         */
+        private void refuseFixedBatch(String input, int[] inputShape, String output, int[] outputShape) {
+            if (inputShape.length < 2 || inputShape[0] < 2 || outputShape.length < 2 || outputShape[0] != inputShape[0]) {
+                return;
+            }
+            throw new UnsupportedModelException("input " + Names.quote(input) + " has a fixed batch of " + inputShape[0]
+                    + " samples (shape " + Shapes.format(inputShape) + ") and output " + Names.quote(output)
+                    + " keeps it (" + Shapes.format(outputShape) + "), but Sonic runs one sample per query; re-export"
+                    + " the model with batch size 1 or a dynamic batch axis (PyTorch: torch.onnx.export(...,"
+                    + " dynamic_axes={'" + Names.clean(input) + "': {0: 'batch'}})) and run several samples with --batch");
         }
 
         private void collectNames() {
@@ -268,7 +327,8 @@ public final class OnnxImporter {
             if (elem != TensorProto.DataType.FLOAT_VALUE && elem != TensorProto.DataType.DOUBLE_VALUE
                     && elem != TensorProto.DataType.FLOAT16_VALUE) {
                 throw new UnsupportedModelException(what + " has element type " + Const.typeName(elem)
-                        + "; Sonic needs a floating-point input");
+                        + "; Sonic needs a floating-point input (float32, float64 or float16): export the model"
+                        + " with a float input");
             }
             if (!v.getType().getTensorType().hasShape()) {
                 throw new UnsupportedModelException(what + " has no declared shape, so its shape cannot be made static;"
@@ -314,7 +374,8 @@ public final class OnnxImporter {
             if (graph.getOutputCount() != 1) {
                 List<String> names = graph.getOutputList().stream().map(ValueInfoProto::getName).toList();
                 throw new UnsupportedModelException(sourceName + " has " + (names.isEmpty() ? "no output" : names.size()
-                        + " outputs " + quoteAll(names)) + "; Sonic needs a model with exactly one output tensor");
+                        + " outputs " + quoteAll(names)) + "; Sonic needs a model with exactly one output tensor:"
+                        + " export it with only the output to compute securely (e.g. the class scores)");
             }
             String declared = graph.getOutput(0).getName();
             String name = resolve(declared);

@@ -32,7 +32,7 @@ class InputCsvTest {
     @Test
     void aByteOrderMarkElsewhereIsStillNotANumber(@TempDir Path dir) throws Exception {
         ModelException e = assertThrows(ModelException.class, () -> InputCsv.read(write(dir, "1,2\n\uFEFF3,4\n"), 2, -1));
-        assertEquals("in.csv line 2, value 1 is not a number", e.getMessage());
+        assertEquals("in.csv line 2, value 1 ('\\ufeff3') is not a number", e.getMessage());
     }
 
     @Test
@@ -41,8 +41,17 @@ class InputCsvTest {
                 () -> InputCsv.read(write(dir, "1,2\n3,NaN\n"), 2, -1)).getMessage());
         assertEquals("in.csv line 1, value 1 is not finite", assertThrows(ModelException.class,
                 () -> InputCsv.read(write(dir, "Infinity,2\n"), 2, -1)).getMessage());
-        assertEquals("in.csv line 1, value 2 is not a number", assertThrows(ModelException.class,
+        assertEquals("in.csv line 1, value 2 ('two') is not a number", assertThrows(ModelException.class,
                 () -> InputCsv.read(write(dir, "1,two\n"), 2, -1)).getMessage());
+        assertEquals("in.csv line 1, value 1 ('pixel0') is not a number (a header line? the file holds numbers only)",
+                assertThrows(ModelException.class, () -> InputCsv.read(write(dir, "pixel0,pixel1\n1,2\n"), 2, -1))
+                        .getMessage());
+        assertEquals("in.csv line 1, value 3 of 3 is empty (two commas in a row, or a comma at the start or end of the"
+                + " line?)", assertThrows(ModelException.class, () -> InputCsv.read(write(dir, "1,2,\n"), 2, -1))
+                .getMessage());
+        assertEquals("in.csv line 1 has 1 value, but the model's input needs 2 (one sample per line, the flattened"
+                + " input, separated by commas)", assertThrows(ModelException.class,
+                () -> InputCsv.read(write(dir, "1;2\n"), 2, -1)).getMessage());
         assertEquals("in.csv line 3 holds a label that is not an integer", assertThrows(ModelException.class,
                 () -> InputCsv.readLabels(write(dir, "1\n0\nx\n"))).getMessage());
     }

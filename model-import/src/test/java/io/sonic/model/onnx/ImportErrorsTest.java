@@ -84,6 +84,33 @@ class ImportErrorsTest {
     }
 
     @Test
+    void everyUnsupportedOperatorIsNamedAtOnceWithHintsForCommonOnes() {
+        byte[] bytes = OnnxModels.create().input("x", 1, 4).output("y", 1, 4)
+                .node("Erf", "gelu_erf", new String[] {"x"}, new String[] {"a"})
+                .node("Relu", "r", new String[] {"a"}, new String[] {"b"})
+                .node("Softmax", "probs", new String[] {"b"}, new String[] {"y"}).bytes();
+        String m = fails(bytes).getMessage();
+        assertTrue(m.startsWith("2 unsupported operators: 'Erf' in node 'gelu_erf' (Erf), 'Softmax' in node 'probs'"
+                + " (Softmax). Sonic supports: "), m);
+        assertTrue(m.contains("Replace the operators or export the model without them."), m);
+        assertTrue(m.contains("'Erf' comes from GELU") && m.contains("A Softmax at the end does not change the label"), m);
+    }
+
+    @Test
+    void aFixedBatchOfSeveralSamplesIsRefusedAndBatchOneOrADynamicBatchIsRead() {
+        byte[] four = OnnxModels.create().input("x", 4, 10).output("y", 4, 10)
+                .node("Relu", "r", new String[] {"x"}, new String[] {"y"}).bytes();
+        String m = fails(four).getMessage();
+        assertTrue(m.contains("input 'x' has a fixed batch of 4 samples (shape [4,10]) and output 'y' keeps it ([4,10])")
+                && m.contains("re-export the model with batch size 1 or a dynamic batch axis"), m);
+        for (long batch : new long[] {1, -1}) {
+            byte[] ok = OnnxModels.create().input("x", batch, 10).output("y", batch, 10)
+                    .node("Relu", "r", new String[] {"x"}, new String[] {"y"}).bytes();
+            assertEquals(1, OnnxImporter.read(ok, "ok.onnx", OnnxImporter.Options.DEFAULT).inputShape()[0]);
+        }
+    }
+
+    @Test
     void inputShapeThatCannotBeMadeStatic() {
         byte[] bytes = OnnxModels.create().input("image", -1, 1, -2, 28).output("y", -1, 1, -2, 28)
                 .node("Relu", "r", new String[] {"image"}, new String[] {"y"}).bytes();
