@@ -29,6 +29,16 @@ class ResultCheckTest {
                 List.of(new MatMulLayer("fc", "MatMul", "x", new int[] {1, 3}, "y", w, false, false, b)));
     }
 
+    private static final ModelGraph G = graph();
+    private static final FloatTensor PLAIN = new FloatEvaluator(G).run(X);
+
+    /** One secure query of {@link #X} on {@link #G}. */
+    private static InferenceResult secure(SecureConfig cfg) {
+        try (SecureInference s = new SecureInference(G, cfg)) {
+            return s.infer(X);
+        }
+    }
+
     /** The same result with output value {@code i} moved by {@code units} ring units (as a share wrap would). */
     private static InferenceResult moved(InferenceResult r, int i, long units, SecureConfig cfg) {
         long[] ring = r.outputRing().clone();
@@ -40,55 +50,44 @@ class ResultCheckTest {
 
     @Test
     void aSecureResultAgreesWhenItsLabelIsTheFloatModelsAndEveryValueLiesWithinTheBound() {
-        ModelGraph g = graph();
-        SecureConfig cfg = SecureConfig.DEFAULT;
-        ResultCheck check = new ResultCheck(g, cfg);
-        FloatTensor plain = new FloatEvaluator(g).run(X);
-        try (SecureInference s = new SecureInference(g, cfg)) {
-            ResultCheck.Sample c = check.check(X, s.infer(X), plain);
-            assertTrue(check.agrees(c), check.describe(c));
-            assertTrue(c.maxUnits() >= 0 && c.maxUnits() <= check.boundUnits());
-            assertTrue(check.describe(c).startsWith("(agree), max |secure - fixed-point| "), check.describe(c));
-            assertTrue(check.allAgree());
-            assertEquals(List.of("labels agree with the float model on 1 of 1 samples"), check.verdict().subList(0, 1));
-        }
+        ResultCheck check = new ResultCheck(G, SecureConfig.DEFAULT);
+        ResultCheck.Sample c = check.check(X, secure(SecureConfig.DEFAULT), PLAIN);
+        assertTrue(check.agrees(c), check.describe(c));
+        assertTrue(c.maxUnits() >= 0 && c.maxUnits() <= check.boundUnits());
+        assertTrue(check.describe(c).startsWith("(agree), max |secure - fixed-point| "), check.describe(c));
+        assertTrue(check.allAgree());
+        assertEquals(List.of("labels agree with the float model on 1 of 1 samples"), check.verdict().subList(0, 1));
     }
 
     @Test
     void aWrappedValueFailsTheRunAndTheVerdictNamesLocalTruncation() {
-        ModelGraph g = graph();
         for (SecureConfig.TruncationMode mode : SecureConfig.TruncationMode.values()) {
             SecureConfig cfg = SecureConfig.DEFAULT.withTruncation(mode);
-            ResultCheck check = new ResultCheck(g, cfg);
-            FloatTensor plain = new FloatEvaluator(g).run(X);
-            try (SecureInference s = new SecureInference(g, cfg)) {
-                InferenceResult r = s.infer(X);
-                // a wrap of local truncation: off by 2^(64-f) in one value, the label unchanged
-                int other = plain.argmax() == 0 ? 1 : 0;
-                ResultCheck.Sample c = check.check(X, moved(r, other, -(1L << 48), cfg), plain);
-                assertTrue(c.labelAgrees());
-                assertFalse(check.withinBound(c));
-                assertFalse(check.agrees(c), "a label that agrees is not enough");
-                assertTrue(check.describe(c).startsWith("(DIFFER)") && check.describe(c).endsWith(": OUTSIDE THE BOUND"),
-                        check.describe(c));
-                check.check(X, r, plain);
-                assertEquals(1, check.agreeing());
-                assertFalse(check.allAgree());
-                String verdict = String.join("\n", check.verdict());
-                assertTrue(verdict.contains("within the error bound") && verdict.contains("on 1 of 2 samples"), verdict);
-                assertTrue(mode == SecureConfig.TruncationMode.LOCAL
-                        ? verdict.contains("local truncation wraps now and then") && verdict.contains("--truncation exact")
-                        : verdict.contains("this should not happen"), verdict);
-            }
+            ResultCheck check = new ResultCheck(G, cfg);
+            InferenceResult r = secure(cfg);
+            // a wrap of local truncation: off by 2^(64-f) in one value, the label unchanged
+            int other = PLAIN.argmax() == 0 ? 1 : 0;
+            ResultCheck.Sample c = check.check(X, moved(r, other, -(1L << 48), cfg), PLAIN);
+            assertTrue(c.labelAgrees());
+            assertFalse(check.withinBound(c));
+            assertFalse(check.agrees(c), "a label that agrees is not enough");
+            assertTrue(check.describe(c).startsWith("(DIFFER)") && check.describe(c).endsWith(": OUTSIDE THE BOUND"),
+                    check.describe(c));
+            check.check(X, r, PLAIN);
+            assertEquals(1, check.agreeing());
+            assertFalse(check.allAgree());
+            String verdict = String.join("\n", check.verdict());
+            assertTrue(verdict.contains("within the error bound") && verdict.contains("on 1 of 2 samples"), verdict);
+            assertTrue(mode == SecureConfig.TruncationMode.LOCAL
+                    ? verdict.contains("local truncation wraps now and then") && verdict.contains("--truncation exact")
+                    : verdict.contains("this should not happen"), verdict);
         }
     }
 
     @Test
     void aLabelTheFixedPointReferenceSharesIsBlamedOnTheFractionBits() {
-        ModelGraph g = graph();
-        SecureConfig cfg = SecureConfig.DEFAULT;
-        ResultCheck check = new ResultCheck(g, cfg);
-        FloatTensor plain = new FloatEvaluator(g).run(X);
+        ResultCheck check = new ResultCheck(G, SecureConfig.DEFAULT);
+        FloatTensor plain = PLAIN;
         // a float model whose top score is elsewhere: secure and fixed-point agree with each other, not with it
         float[] swapped = new float[plain.size()];
         for (int i = 0; i < swapped.length; i++) {
@@ -97,20 +96,18 @@ class ResultCheckTest {
         int top = plain.argmax();
         int other = (top + 1) % swapped.length;
         swapped[other] = swapped[top] + 1;
-        try (SecureInference s = new SecureInference(g, cfg)) {
-            ResultCheck.Sample c = check.check(X, s.infer(X), new FloatTensor(new int[] {1, 5}, swapped));
-            assertTrue(check.withinBound(c));
-            assertEquals(top, c.fixedLabel());
-            assertFalse(check.agrees(c));
-            String verdict = String.join("\n", check.verdict());
-            assertTrue(verdict.contains("the fixed-point reference gives that label too") && verdict.contains(
-                    "try more fraction bits"), verdict);
-        }
+        ResultCheck.Sample c = check.check(X, secure(SecureConfig.DEFAULT), new FloatTensor(new int[] {1, 5}, swapped));
+        assertTrue(check.withinBound(c));
+        assertEquals(top, c.fixedLabel());
+        assertFalse(check.agrees(c));
+        String verdict = String.join("\n", check.verdict());
+        assertTrue(verdict.contains("the fixed-point reference gives that label too") && verdict.contains(
+                "try more fraction bits"), verdict);
     }
 
     @Test
     void theRiskOfLocalTruncationIsStatedForTheRangeAndNoneForExact() {
-        ModelGraph g = graph();
+        ModelGraph g = G;
         assertNull(new ResultCheck(g, SecureConfig.DEFAULT).truncationRisk(new InputRange(-1, 1)));
         ResultCheck local = new ResultCheck(g, SecureConfig.DEFAULT.withTruncation(SecureConfig.TruncationMode.LOCAL));
         String small = local.truncationRisk(new InputRange(-1, 1));

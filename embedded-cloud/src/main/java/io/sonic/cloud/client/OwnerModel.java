@@ -55,7 +55,8 @@ public record OwnerModel(Path file, ModelGraph graph, Optional<ModelCard> card) 
             throw new ModelException("no input range is safe for " + graph.name() + " with " + fp.fractionBits()
                     + " fraction bits: its weights alone can overflow the ring; use fewer fraction bits");
         }
-        return new RangeChoice(conservative, "the conservative default, the largest symmetric range that is safe",
+        return new RangeChoice(conservative, "no range stated: the widest symmetric range proven safe, not the"
+                + " inputs' real one; state that in a model card (card.json) or with --input-range",
                 RangeAnalysis.analyse(graph, fp, conservative));
     }
 
