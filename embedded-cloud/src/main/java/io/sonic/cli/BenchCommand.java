@@ -182,7 +182,7 @@ final class BenchCommand implements Callable<Integer> {
                     + " columns are the bytes between the servers and their time%n%n");
         }
         for (Path p : all) {
-            ModelGraph g = OnnxImporter.read(p);
+            ModelGraph g = OnnxImporter.read(p).requireOneSample();
             List<float[]> inputs = inputsFor(p, g);
             if (ot) {
                 try {

@@ -28,6 +28,25 @@ public record ModelGraph(String name, String producer, int opset, String inputNa
         return outputShape.clone();
     }
 
+    /**
+     * Refuses a model exported with a fixed batch of several samples (its input's and its output's leading axes
+     * the same size above 1), where it is to be run as one query: Sonic runs one sample per query, and reading
+     * such an output as one sample's scores gives a meaningless label. (The importer reads such graphs, as
+     * ONNX's own test data has them; the user-facing paths call this.)
+     */
+    public ModelGraph requireOneSample() {
+        if (inputShape.length >= 2 && inputShape[0] >= 2 && outputShape.length >= 2
+                && outputShape[0] == inputShape[0]) {
+            throw new UnsupportedModelException("input " + Names.quote(inputName) + " has a fixed batch of "
+                    + inputShape[0] + " samples (shape " + Shapes.format(inputShape) + ") and output "
+                    + Names.quote(outputName) + " keeps it (" + Shapes.format(outputShape) + "), but Sonic runs one"
+                    + " sample per query; re-export the model with batch size 1 or a dynamic batch axis (PyTorch:"
+                    + " torch.onnx.export(..., dynamic_axes={'" + Names.clean(inputName) + "': {0: 'batch'}})) and"
+                    + " run several samples with --batch");
+        }
+        return this;
+    }
+
     public int inputSize() {
         return Shapes.size(inputShape);
     }

@@ -82,7 +82,7 @@ public final class ModelViewModel {
 
     /** Imports a model (background thread): the graph, what lies beside it and, with labelled samples, the float accuracy. */
     public static Loaded load(Path file) {
-        ModelGraph g = OnnxImporter.read(file);
+        ModelGraph g = OnnxImporter.read(file).requireOneSample();
         OpenModel m = OpenModel.of(file, g);
         return new Loaded(m, accuracy(m));
     }

@@ -24,7 +24,7 @@ public record OwnerModel(Path file, ModelGraph graph, Optional<ModelCard> card) 
     }
 
     public static OwnerModel open(Path file) {
-        ModelGraph g = OnnxImporter.read(file);
+        ModelGraph g = OnnxImporter.read(file).requireOneSample();
         return new OwnerModel(file, g, ModelCard.beside(file));
     }
 

@@ -6,7 +6,6 @@ import io.sonic.model.ImportLimits;
 import io.sonic.model.ModelException;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.Names;
-import io.sonic.model.Shapes;
 import io.sonic.model.UnsupportedModelException;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.onnx.proto.OnnxProto.GraphProto;
@@ -216,7 +215,6 @@ public final class OnnxImporter {
             List<Layer> optimized = Rewrites.apply(layers, output, budget);
             Parameters.checkLayers(optimized);
             int[] inputShape = shapes.get(input);
-            refuseFixedBatch(input, inputShape, output, shapes.get(output));
             String name = sourceName.endsWith(".onnx") ? sourceName.substring(0, sourceName.length() - 5) : sourceName;
             String producer = model.getProducerName() + (model.getProducerVersion().isEmpty() ? ""
                     : " " + model.getProducerVersion());
@@ -253,22 +251,6 @@ public final class OnnxImporter {
                     + Converters.supportedList() + " Replace the operator" + (found.size() == 1 ? "" : "s")
                     + " or export the model without " + (found.size() == 1 ? "it" : "them") + "."
                     + (hints.isEmpty() ? "" : " " + String.join(" ", hints)));
-        }
-
-        /**
-         * Refuses a model exported with a fixed batch of more than one sample (its input's and its output's leading
-         * axes are the same size above 1): Sonic runs one sample per query, and reading such an output as one
-         * sample's scores would give a meaningless label.
-         */
-        private void refuseFixedBatch(String input, int[] inputShape, String output, int[] outputShape) {
-            if (inputShape.length < 2 || inputShape[0] < 2 || outputShape.length < 2 || outputShape[0] != inputShape[0]) {
-                return;
-            }
-            throw new UnsupportedModelException("input " + Names.quote(input) + " has a fixed batch of " + inputShape[0]
-                    + " samples (shape " + Shapes.format(inputShape) + ") and output " + Names.quote(output)
-                    + " keeps it (" + Shapes.format(outputShape) + "), but Sonic runs one sample per query; re-export"
-                    + " the model with batch size 1 or a dynamic batch axis (PyTorch: torch.onnx.export(...,"
-                    + " dynamic_axes={'" + Names.clean(input) + "': {0: 'batch'}})) and run several samples with --batch");
         }
 
         private void collectNames() {
