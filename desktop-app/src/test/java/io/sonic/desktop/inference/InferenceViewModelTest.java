@@ -262,7 +262,7 @@ class InferenceViewModelTest {
         assertTrue(vm.inputErrorProperty().get().contains("has 3 values, but the model's input needs 64"),
                 vm.inputErrorProperty().get());
         assertFalse(vm.chooseRow(String.join(",", java.util.Collections.nCopies(63, "1")) + ",x"));
-        assertTrue(vm.inputErrorProperty().get().contains("value 64 is not a number"), vm.inputErrorProperty().get());
+        assertTrue(vm.inputErrorProperty().get().contains("value 64 ('x') is not a number"), vm.inputErrorProperty().get());
         assertTrue(vm.loadCsv(resource("digits8-inputs.csv")), vm.inputErrorProperty().get());
         assertEquals(20, vm.sampleCount());
         assertEquals("", vm.blockedProperty().get());
