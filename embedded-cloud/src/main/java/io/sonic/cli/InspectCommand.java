@@ -53,11 +53,7 @@ final class InspectCommand implements Runnable {
         OwnerModel owner = OwnerModel.open(model);
         ModelGraph g = owner.graph();
         PrintWriter out = spec.commandLine().getOut();
-        if (fractionBits != null && (fractionBits < 1 || fractionBits > FixedPoint.MAX_FRACTION_BITS)) {
-            throw new UserInputException("--fraction-bits must be between 1 and " + FixedPoint.MAX_FRACTION_BITS
-                    + ", not " + fractionBits);
-        }
-        FixedPoint fp = owner.fixedPoint(fractionBits);
+        FixedPoint fp = owner.fixedPoint(SecureOptions.checked(fractionBits));
         // a malformed range or an unreadable calibration file is the user's to fix (an error); whether a range is
         // safe is what inspect reports
         OwnerModel.Stated stated = ranges.stated(owner);

@@ -42,7 +42,7 @@ final class SecureOptions {
     String preprocessing;
 
     @Option(names = "--fraction-bits", paramLabel = "F",
-            description = "fixed-point fraction bits (1-30). Default: the model card's, else "
+            description = "fixed-point fraction bits (1-" + FixedPoint.MAX_FRACTION_BITS + "). Default: the model card's, else "
                     + FixedPoint.DEFAULT_FRACTION_BITS)
     Integer fractionBits;
 
@@ -66,10 +66,16 @@ final class SecureOptions {
 
     /** The fraction bits asked for, or null for the model's default. */
     Integer requestedFractionBits() {
-        if (fractionBits != null && (fractionBits < 1 || fractionBits > io.sonic.model.eval.FixedPoint.MAX_FRACTION_BITS)) {
-            throw new UserInputException("--fraction-bits must be between 1 and 30, not " + fractionBits);
+        return checked(fractionBits);
+    }
+
+    /** {@code f} (null: none asked for), refused as bad input unless an encoding can have that many fraction bits. */
+    static Integer checked(Integer f) {
+        int max = FixedPoint.MAX_FRACTION_BITS;
+        if (f != null && (f < 1 || f > max)) {
+            throw new UserInputException("--fraction-bits must be between 1 and " + max + ", not " + f);
         }
-        return fractionBits;
+        return f;
     }
 
     /** The configuration with the fraction bits asked for, or the default. */

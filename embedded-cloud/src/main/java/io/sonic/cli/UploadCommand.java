@@ -60,10 +60,7 @@ final class UploadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         OwnerModel owner = OwnerModel.open(model);
         ModelGraph g = owner.graph();
-        if (fractionBits != null && (fractionBits < 1 || fractionBits > io.sonic.model.eval.FixedPoint.MAX_FRACTION_BITS)) {
-            throw new UserInputException("--fraction-bits must be between 1 and 30, not " + fractionBits);
-        }
-        FixedPoint fp = owner.fixedPoint(fractionBits);
+        FixedPoint fp = owner.fixedPoint(SecureOptions.checked(fractionBits));
         OwnerModel.RangeChoice range = ranges.choose(owner, fp);
         String modelId = id != null ? id : ModelIds.from(g.name());
         String owned = token != null ? token : Tokens.newToken();
@@ -84,6 +81,9 @@ final class UploadCommand implements Callable<Integer> {
         out.printf("input range %s (%s); the worst layer, %s, keeps %.1f bits below the ring's limit%n",
                 range.range(), range.source(), range.bounds().worst() == null ? "-" : range.bounds().worst().name(),
                 range.bounds().worst() == null ? 62.0 : range.bounds().worst().headroomBits());
+        for (io.sonic.engine.Precision.Loss loss : io.sonic.engine.Precision.losses(g, fp)) {
+            out.println("precision: " + loss.text(fp.fractionBits(), "--fraction-bits"));
+        }
         if (token == null) {
             out.printf("owner token (keep it to replace or delete the model): %s%n", owned);
         }
