@@ -353,6 +353,53 @@ class RobustnessTest {
     }
 
     @Test
+    @Order(3)
+    void aPausedStepModeSessionWhosePeerGaveUpFreesItsWorkerAtOnce() throws Exception {
+        // a client that steps one server only: server 0 runs the first layer and waits for server 1, which stays
+        // paused before it; when server 0 gives up, server 1's paused worker must end with it, not an hour later
+        UUID id = UUID.randomUUID();
+        int[] shape = bc.graph().inputShape();
+        for (int p = 0; p < 2; p++) {
+            try (RawHttp r = new RawHttp(tls, "127.0.0.5", (p == 0 ? s0 : s1).url())) {
+                assertEquals(201, r.call("POST", "/v1/sessions", "t", sessionRequest(id, true)).status());
+                assertEquals(202, r.call("PUT", "/v1/sessions/" + id + "/input", "t", ShareCodec.encodeTensor(
+                        new SharedTensor(p, shape, new long[bc.graph().inputSize()]))).status());
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (status(0).sessionsPaused() < 1 || status(1).sessionsPaused() < 1) {
+            assertTrue(System.nanoTime() < deadline, "the session did not pause on both servers");
+            Thread.sleep(50);
+        }
+        try (RawHttp r = new RawHttp(tls, "127.0.0.5", s0.url())) {
+            assertEquals(200, r.call("POST", "/v1/sessions/" + id + "/continue", "t", new byte[0]).status());
+        }
+        // server 0 waits its 10 s for server 1's first message, then fails and tells server 1
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(25);
+        String failed0 = null;
+        while (failed0 == null) {
+            assertTrue(System.nanoTime() < deadline, "server 0 did not give up");
+            try (RawHttp r = new RawHttp(tls, "127.0.0.5", s0.url())) {
+                RawHttp.Answer a = r.call("GET", "/v1/sessions/" + id, "t", new byte[0]);
+                failed0 = a.body().contains("\"state\":\"failed\"") ? a.body() : null;
+            }
+            Thread.sleep(200);
+        }
+        long t = System.nanoTime();
+        while (status(1).sessionsPaused() != 0 || status(1).workersBusy() != 0) {
+            assertTrue(System.nanoTime() - t < TimeUnit.SECONDS.toNanos(3), "server 1's paused worker is still held"
+                    + " after server 0 failed: " + status(1));
+            Thread.sleep(50);
+        }
+        try (RawHttp r = new RawHttp(tls, "127.0.0.5", s1.url())) {
+            RawHttp.Answer a = r.call("GET", "/v1/sessions/" + id, "t", new byte[0]);
+            assertTrue(a.body().contains("\"state\":\"failed\"") && a.body().contains("server 1: server 0 ended the"
+                    + " session: server 0: server 1 did not answer within"), a.body());
+        }
+        nothingParked("a step-mode session whose peer gave up");
+    }
+
+    @Test
     @Order(4)
     void eventStreamsAreBoundedPerSessionAndClientAndOthersStillFollowTheirs() throws Exception {
         List<RawHttp> streams = new ArrayList<>();

@@ -57,6 +57,7 @@ public final class PeerLink {
     private final java.util.concurrent.ScheduledExecutorService heartbeats;
     private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
     private volatile java.util.function.Consumer<byte[]> control = m -> { };
+    private volatile java.util.function.BiConsumer<UUID, String> aborted = (id, reason) -> { };
 
     /** Messages of one session, and why it ended if it did. */
     static final class Inbox {
@@ -141,6 +142,15 @@ public final class PeerLink {
      */
     public void onControl(java.util.function.Consumer<byte[]> listener) {
         control = listener;
+    }
+
+    /**
+     * Who hears that the peer ended a session (its abort frame): the session id and the reason as the session's
+     * receives report it ("server Q ended the session: …"). It runs on the link's own thread and must not wait.
+     * A session's worker that waits elsewhere than in a receive (a step-mode pause) learns of it only this way.
+     */
+    public void onAbort(java.util.function.BiConsumer<UUID, String> listener) {
+        aborted = listener;
     }
 
     /** Sends a control message to the peer (waits at most {@code timeout} for it to be written). */
@@ -332,6 +342,11 @@ public final class PeerLink {
         if (type == ABORT) {
             in.abortReason = peerName + " ended the session: " + new String(payload, StandardCharsets.UTF_8);
             in.queue.add(LINK_LOST);
+            try {
+                aborted.accept(id, in.abortReason);
+            } catch (RuntimeException ignored) {
+                // the listener's to report; the link stays up
+            }
         } else if (type == DATA) {
             in.queue.add(payload);
         }

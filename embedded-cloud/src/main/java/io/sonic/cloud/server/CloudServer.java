@@ -79,6 +79,7 @@ public final class CloudServer implements AutoCloseable {
         this.runner = new SessionRunner(party, store, dealer, link, config.limits().pauseTimeout(), config.timeout(),
                 log::add);
         this.sessions = new Sessions(party, config.limits(), runner, log::add);
+        link.onAbort(sessions::peerEnded);
         this.jetty = JettyNodes.newServer("sonic-server-" + party, config.host(), config.port(), identity.jettyServer(),
                 config.limits());
         PathMappingsHandler api = new PathMappingsHandler();

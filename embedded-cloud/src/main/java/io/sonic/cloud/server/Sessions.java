@@ -94,6 +94,20 @@ final class Sessions implements AutoCloseable {
         return s;
     }
 
+    /**
+     * The peer ended session {@code id}: it fails here too, with the peer's reason, wherever its worker waits (a
+     * receive fails by itself; a step-mode pause only wakes this way, and would otherwise hold its worker and step
+     * slot until the pause timeout). An id that is no session here (a set-up channel's) is ignored.
+     */
+    void peerEnded(UUID id, String reason) {
+        ServerSession s = sessions.get(id);
+        // worded as the session's worker words a failed receive
+        String why = "server " + party + ": " + reason;
+        if (s != null && s.fail(why)) {
+            log.accept("session " + NodeLog.shortId(id) + " failed: " + why);
+        }
+    }
+
     /** The session with this id and token; 404 alike for an unknown id and a wrong token. */
     ServerSession find(UUID id, String token) {
         ServerSession s = sessions.get(id);
