@@ -396,6 +396,15 @@ class RobustnessTest {
             assertTrue(a.body().contains("\"state\":\"failed\"") && a.body().contains("server 1: server 0 ended the"
                     + " session: server 0: server 1 did not answer within"), a.body());
         }
+        // a continue for a session that is not in step mode is refused, not silently accepted
+        UUID plain = UUID.randomUUID();
+        try (RawHttp r = new RawHttp(tls, "127.0.0.5", s0.url())) {
+            assertEquals(201, r.call("POST", "/v1/sessions", "t", sessionRequest(plain, false)).status());
+            RawHttp.Answer a = r.call("POST", "/v1/sessions/" + plain + "/continue", "t", new byte[0]);
+            assertEquals(409, a.status(), a.body());
+            assertTrue(a.body().contains("is not a step-mode session"), a.body());
+            assertEquals(200, r.call("DELETE", "/v1/sessions/" + plain, "t", new byte[0]).status());
+        }
         nothingParked("a step-mode session whose peer gave up");
     }
 
@@ -451,6 +460,14 @@ class RobustnessTest {
         } finally {
             streams.forEach(RawHttp::close);
         }
+        // a client that went away frees its streams' slots at the next keep-alives (every 2 s), not later
+        long closed = System.nanoTime();
+        while (status(0).streamsOpen() != 0) {
+            assertTrue(System.nanoTime() - closed < TimeUnit.SECONDS.toNanos(8), "streams still counted after their"
+                    + " clients left: " + status(0).streamsOpen());
+            Thread.sleep(100);
+        }
+        System.out.printf("event streams of clients gone freed after %d ms%n", (System.nanoTime() - closed) / 1_000_000);
         nothingParked("closing the event streams");
     }
 

@@ -16,11 +16,26 @@ import java.io.IOException;
  * {@code null} and wrong types are refused with a message naming the field), answers leniently.
  */
 public final class ApiJson {
+    private static final com.fasterxml.jackson.databind.cfg.CoercionAction FAIL =
+            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail;
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // a number is a number, a string a string, a boolean a boolean: 1.5, "4" or 1 for a count or a flag
+            // are the wrong type, not 1, 4 and true
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .withCoercionConfig(com.fasterxml.jackson.databind.type.LogicalType.Boolean, c -> c
+                    .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer, FAIL))
+            .withCoercionConfig(com.fasterxml.jackson.databind.type.LogicalType.Textual, c -> c
+                    .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer, FAIL)
+                    .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float, FAIL)
+                    .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean, FAIL))
+            .withCoercionConfig(com.fasterxml.jackson.databind.type.LogicalType.Integer, c -> c
+                    .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.String, FAIL)
+                    .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float, FAIL))
             .build();
     private static final ObjectMapper LENIENT = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -82,6 +97,16 @@ public final class ApiJson {
             throw new MalformedJsonException(field == null ? "the body is not " + what
                     : "field '" + printable(field) + "' has the wrong type in " + what);
         } catch (JsonProcessingException e) {
+            String m = String.valueOf(e.getOriginalMessage());
+            if (m.startsWith("Numeric value (") && e instanceof com.fasterxml.jackson.databind.JsonMappingException j
+                    && !j.getPath().isEmpty()) {
+                throw new MalformedJsonException("field '" + printable(j.getPath().get(j.getPath().size() - 1)
+                        .getFieldName()) + "' is out of the range of its type in " + what);
+            }
+            if (m.startsWith("Duplicate field '")) {
+                throw new MalformedJsonException("field '" + printable(m.substring(17, Math.max(17, m.indexOf('\'',
+                        17)))) + "' appears twice in " + what);
+            }
             throw new MalformedJsonException("the body is not valid JSON"
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")") + "; expected " + what);

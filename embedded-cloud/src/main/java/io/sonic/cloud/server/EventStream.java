@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * session's last event or after {@code maxDuration}. At most one write is outstanding at a time.
  */
 final class EventStream {
-    private static final long KEEP_ALIVE_MILLIS = 10_000;
+    /** Often enough that a client gone is noticed (and its stream slot freed) within a few seconds. */
+    private static final long KEEP_ALIVE_MILLIS = 2_000;
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
     private static final byte[] OPENED = ": stream open\n\n".getBytes(StandardCharsets.UTF_8);
 

@@ -95,6 +95,10 @@ final class SessionsHandler extends JsonHandler {
             }
             case "continue" -> {
                 allow(request, "here", "POST");
+                if (!s.stepping) {
+                    throw new ApiException(409, "session " + id + " is not a step-mode session (it was opened without"
+                            + " \"step\": true), so it does not wait to be continued");
+                }
                 String q = request.getHttpURI().getQuery();
                 s.proceed(q != null && q.contains("all=true"));
                 Http.sendJson(response, callback, 200, new SessionState(id.toString(), s.state().api()));
