@@ -134,7 +134,13 @@ final class SessionsHandler extends JsonHandler {
         }
         server.sessions().create(id, m.id(), Tokens.hash(token), cfg, Boolean.TRUE.equals(req.step()),
                 Http.clientAddress(request), batch);
-        Http.sendJson(response, callback, 201, new SessionCreated(id.toString(), m.info().inputShape(), "created"));
+        Http.sendJson(response, callback, 201, new SessionCreated(id.toString(), sharesShape(m.info().inputShape(),
+                batch), "created"));
+    }
+
+    /** The shape of the input share a session takes: the model's input, or [batch, input size] for a batch. */
+    static int[] sharesShape(int[] modelInput, int batch) {
+        return batch == 1 ? modelInput : new int[] {batch, io.sonic.model.Shapes.size(modelInput)};
     }
 
     private void input(Request request, Response response, Callback callback, ServerSession s) {
@@ -145,7 +151,7 @@ final class SessionsHandler extends JsonHandler {
         }
         int[] shape = m.info().inputShape();
         // a batch's shares travel as one tensor of shape [batch, input size], one row per query
-        int[] sent = s.batch == 1 ? shape : new int[] {s.batch, io.sonic.model.Shapes.size(shape)};
+        int[] sent = sharesShape(shape, s.batch);
         long size = ShareCodec.tensorPayloadBytes(sent);
         if (request.getLength() > size) {
             throw new ApiException(413, "an input share of model '" + s.modelId + "'" + (s.batch == 1 ? ""
