@@ -396,6 +396,31 @@ class RobustnessTest {
             assertTrue(a.body().contains("\"state\":\"failed\"") && a.body().contains("server 1: server 0 ended the"
                     + " session: server 0: server 1 did not answer within"), a.body());
         }
+        // a session opened with other settings on each server fails at once on both, saying so
+        UUID mixed = UUID.randomUUID();
+        String[] linear = {"faithful", "mask-reuse"};
+        for (int p = 0; p < 2; p++) {
+            try (RawHttp r = new RawHttp(tls, "127.0.0.5", (p == 0 ? s0 : s1).url())) {
+                assertEquals(201, r.call("POST", "/v1/sessions", "t", ("{\"sessionId\":\"" + mixed + "\",\"modelId\":"
+                        + "\"bc\",\"linear\":\"" + linear[p] + "\"}").getBytes(StandardCharsets.UTF_8)).status());
+                assertEquals(202, r.call("PUT", "/v1/sessions/" + mixed + "/input", "t", ShareCodec.encodeTensor(
+                        new SharedTensor(p, shape, new long[bc.graph().inputSize()]))).status());
+            }
+        }
+        long t0 = System.nanoTime();
+        for (int p = 0; p < 2; p++) {
+            String body = null;
+            while (body == null) {
+                assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "the mixed session did not fail at once");
+                try (RawHttp r = new RawHttp(tls, "127.0.0.5", (p == 0 ? s0 : s1).url())) {
+                    RawHttp.Answer a = r.call("GET", "/v1/sessions/" + mixed, "t", new byte[0]);
+                    body = a.body().contains("\"state\":\"failed\"") ? a.body() : null;
+                }
+                Thread.sleep(50);
+            }
+            assertTrue(body.contains("server 0 and server 1 were asked for different settings for this session")
+                    && body.contains("linear=faithful") && body.contains("linear=mask-reuse"), body);
+        }
         // a continue for a session that is not in step mode is refused, not silently accepted
         UUID plain = UUID.randomUUID();
         try (RawHttp r = new RawHttp(tls, "127.0.0.5", s0.url())) {

@@ -110,11 +110,11 @@ final class SessionRunner implements Consumer<ServerSession> {
             byte[] maskSeed = null;
             DealRequest request;
             if (cfg.linear() == SecureConfig.LinearMode.MASK_REUSE) {
-                MaskUse masks = masks(m, p, s.id, cfg);
+                MaskUse masks = masks(m, p, s, cfg);
                 maskSeed = masks.seed();
                 request = DealRequest.of(party, hash, cfg, masks.key(), masks.generation());
             } else {
-                sameUpload(m.stored, s.id, cfg);
+                sameUpload(m.stored, s, cfg);
                 request = DealRequest.of(party, hash, cfg);
             }
             int n = s.batch;
@@ -558,15 +558,12 @@ final class SessionRunner implements Consumer<ServerSession> {
      * reached one server and failed on the other: two different shares would give a silently wrong
      * result. Versions stored without a key (by an older client) cannot be compared and run as before.
      */
-    private void sameUpload(ModelStore.Stored st, UUID session, SecureConfig cfg) {
-        UUID control = control("sync", session);
+    private void sameUpload(ModelStore.Stored st, ServerSession s, SecureConfig cfg) {
+        UUID control = control("sync", s.id);
         try (Channel c = cfg.link().wrap(link.open(control, cfg.channelTimeout(SYNC_BYTES)))) {
-            byte[] mine = versionMessage(st);
-            byte[] theirs = c.exchange(mine.clone());
-            if (theirs.length != SYNC_BYTES || theirs[0] != SYNC_FORMAT) {
-                throw new IllegalStateException("server " + (1 - party) + " sent its model version in another"
-                        + " format; run the same Sonic version on both servers");
-            }
+            byte[][] both = exchangeVersions(c, st, s, "its model version");
+            byte[] mine = both[0];
+            byte[] theirs = both[1];
             if (mine[1] == 1 && theirs[1] == 1 && !Arrays.equals(mine, 2, 2 + Prg.SEED_BYTES, theirs, 2,
                     2 + Prg.SEED_BYTES)) {
                 throw new ApiException(409, "server 0 and server 1 hold different uploads of model '" + st.id()
@@ -575,19 +572,17 @@ final class SessionRunner implements Consumer<ServerSession> {
         }
     }
 
-    private MaskUse masks(ModelStore.Loaded m, SecureParty p, UUID session, SecureConfig cfg) {
+    private MaskUse masks(ModelStore.Loaded m, SecureParty p, ServerSession s, SecureConfig cfg) {
         ModelStore.Stored st = m.stored;
+        UUID session = s.id;
         String key;
         DealerClient.MaskSeed mask;
         ModelStore.MaskState have;
         UUID control = control("sync", session);
         try (Channel c = cfg.link().wrap(link.open(control, cfg.channelTimeout(SYNC_BYTES)))) {
-            byte[] mine = versionMessage(st);
-            byte[] theirs = c.exchange(mine.clone());
-            if (theirs.length != SYNC_BYTES || theirs[0] != SYNC_FORMAT) {
-                throw new IllegalStateException("server " + (1 - party) + " set up mask reuse in another format; run"
-                        + " the same Sonic version on both servers");
-            }
+            byte[][] both = exchangeVersions(c, st, s, "its mask set-up");
+            byte[] mine = both[0];
+            byte[] theirs = both[1];
             byte[][] v = party == 0 ? new byte[][] {mine, theirs} : new byte[][] {theirs, mine};
             if (v[0][1] == 0 || v[1][1] == 0) {
                 String where = v[0][1] == 0 && v[1][1] == 0 ? "both servers"
@@ -634,6 +629,37 @@ final class SessionRunner implements Consumer<ServerSession> {
         }
         m.masks(new ModelStore.MaskState(key, mask.generation(), p.openedMasks()));
         return new MaskUse(key, mask.generation(), mask.seed());
+    }
+
+    /** The session's settings, which both servers must have been asked for alike (public: the client chose them). */
+    static String settings(ServerSession s) {
+        return s.config.text() + " batch=" + s.batch + " step=" + s.stepping + " model=" + s.modelId;
+    }
+
+    /**
+     * A query's first exchange with the peer: each server's version message followed by the session's settings as
+     * text. Refuses another format, and (409) a peer asked for other settings: a client that opened the session
+     * differently on the two servers gets that said at once, instead of two protocols that wait for each other.
+     *
+     * @return this server's and the peer's version messages (without the settings)
+     */
+    private byte[][] exchangeVersions(Channel c, ModelStore.Stored st, ServerSession s, String what) {
+        byte[] fixed = versionMessage(st);
+        byte[] text = settings(s).getBytes(StandardCharsets.UTF_8);
+        byte[] mine = Arrays.copyOf(fixed, SYNC_BYTES + text.length);
+        System.arraycopy(text, 0, mine, SYNC_BYTES, text.length);
+        byte[] theirs = c.exchange(mine);
+        if (theirs.length < SYNC_BYTES || theirs[0] != SYNC_FORMAT) {
+            throw new IllegalStateException("server " + (1 - party) + " sent " + what + " in another format; run"
+                    + " the same Sonic version on both servers");
+        }
+        String other = new String(theirs, SYNC_BYTES, theirs.length - SYNC_BYTES, StandardCharsets.UTF_8);
+        if (!other.equals(settings(s))) {
+            throw new ApiException(409, "server 0 and server 1 were asked for different settings for this session"
+                    + " (server " + party + ": " + settings(s) + "; server " + (1 - party) + ": "
+                    + io.sonic.cloud.api.ApiJson.printable(other) + "); open it with the same settings on both servers");
+        }
+        return new byte[][] {fixed, Arrays.copyOf(theirs, SYNC_BYTES)};
     }
 
     /** [format][has key][the upload's mask key, 16 bytes][this server's nonce for the version, 16 bytes]. */
