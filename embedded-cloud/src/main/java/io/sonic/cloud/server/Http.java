@@ -92,8 +92,8 @@ public final class Http {
                         Throwable t = chunk.getFailure();
                         fail(t instanceof java.util.concurrent.TimeoutException
                                 ? new ApiException(408, "the request body did not arrive in time (idle connection)")
-                                : new ApiException(400, "could not read the request body: "
-                                + ApiJson.printable(String.valueOf(t.getMessage()))));
+                                : new ApiException(400, "the request body could not be read: it ended before its"
+                                + " length, or its chunked encoding is malformed"));
                         return;
                     }
                     ByteBuffer b = chunk.getByteBuffer();
