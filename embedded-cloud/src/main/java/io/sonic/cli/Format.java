@@ -18,6 +18,18 @@ final class Format {
         return String.format("%.2f MiB", b / (1024.0 * 1024));
     }
 
+    /** A multiplier the encoding loses, in the command line's words (the option that sets the fraction bits). */
+    static String precision(io.sonic.engine.Precision.Loss loss) {
+        return loss.text("--fraction-bits");
+    }
+
+    /** One "precision: …" line per layer whose multipliers the encoding at {@code fp} loses. */
+    static void printPrecision(java.io.PrintWriter out, io.sonic.model.ModelGraph g, io.sonic.model.eval.FixedPoint fp) {
+        for (io.sonic.engine.Precision.Loss loss : io.sonic.engine.Precision.losses(g, fp)) {
+            out.println("precision: " + precision(loss));
+        }
+    }
+
     /** Wire bytes, or "-" where no socket was involved. */
     static String wire(long b) {
         return b < 0 ? "-" : String.format("%,d", b);

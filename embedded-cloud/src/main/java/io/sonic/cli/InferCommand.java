@@ -117,9 +117,7 @@ final class InferCommand implements Callable<Integer> {
                 if (risk != null) {
                     out.println(risk);
                 }
-                for (io.sonic.engine.Precision.Loss loss : io.sonic.engine.Precision.losses(g, cfg.fixedPoint())) {
-                    out.println("precision: " + loss.text(cfg.fractionBits(), "--fraction-bits"));
-                }
+                Format.printPrecision(out, g, cfg.fixedPoint());
                 out.println();
             }
             List<InferenceResult> results = new ArrayList<>();

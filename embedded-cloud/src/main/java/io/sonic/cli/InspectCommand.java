@@ -84,7 +84,7 @@ final class InspectCommand implements Runnable {
             out.printf("input range  not safe with f = %d: %s%n%n", fp.fractionBits(), problem);
         }
         for (Precision.Loss loss : losses) {
-            out.println("precision    " + loss.text(fp.fractionBits(), "--fraction-bits"));
+            out.println("precision    " + Format.precision(loss));
         }
         if (!losses.isEmpty()) {
             out.println();
@@ -144,7 +144,7 @@ final class InspectCommand implements Runnable {
             } else {
                 p.put("fractionBitsNeeded", loss.fractionBitsNeeded());
             }
-            p.put("text", loss.text(fp.fractionBits(), "--fraction-bits"));
+            p.put("text", Format.precision(loss));
         }
         ArrayNode layers = root.putArray("layers");
         List<String> protocols = protocols(g);

@@ -81,9 +81,7 @@ final class UploadCommand implements Callable<Integer> {
         out.printf("input range %s (%s); the worst layer, %s, keeps %.1f bits below the ring's limit%n",
                 range.range(), range.source(), range.bounds().worst() == null ? "-" : range.bounds().worst().name(),
                 range.bounds().worst() == null ? 62.0 : range.bounds().worst().headroomBits());
-        for (io.sonic.engine.Precision.Loss loss : io.sonic.engine.Precision.losses(g, fp)) {
-            out.println("precision: " + loss.text(fp.fractionBits(), "--fraction-bits"));
-        }
+        Format.printPrecision(out, g, fp);
         if (token == null) {
             out.printf("owner token (keep it to replace or delete the model): %s%n", owned);
         }

@@ -27,12 +27,14 @@ public final class Precision {
     public static final double TOLERANCE = 0.01;
 
     /**
-     * One layer that loses too much: which of its constants, their relative error at f, and the fewest fraction bits
-     * (up to {@link FixedPoint#MAX_FRACTION_BITS}) that keep it within the tolerance, or -1 if none does.
+     * One layer that loses too much: which of its constants, their relative error at {@code fractionBits}, and the
+     * fewest fraction bits (up to {@link FixedPoint#MAX_FRACTION_BITS}) that keep it within the tolerance, or -1 if
+     * none does.
      */
-    public record Loss(int index, String name, String op, String what, double relativeError, int fractionBitsNeeded) {
+    public record Loss(int index, String name, String op, String what, double relativeError, int fractionBits,
+                       int fractionBitsNeeded) {
         /** One line for a user: what is lost and what to do ({@code how}: where the fraction bits are set). */
-        public String text(int fractionBits, String how) {
+        public String text(String how) {
             String off = relativeError >= 1 ? "encoded as 0 at f = " + fractionBits + " (off by 100 %)"
                     : String.format(Locale.ROOT, "off by %.1f %% at f = %d", 100 * relativeError, fractionBits);
             return "layer " + index + " '" + name + "' (" + op + "): " + what + (what.startsWith("its weights")
@@ -83,7 +85,7 @@ public final class Precision {
                         break;
                     }
                 }
-                out.add(new Loss(i, l.name(), l.sourceOp(), what, e, needed));
+                out.add(new Loss(i, l.name(), l.sourceOp(), what, e, fp.fractionBits(), needed));
             }
         }
         return out;

@@ -28,7 +28,7 @@ class PrecisionTest {
         assertEquals(21, l.fractionBitsNeeded());
         assertEquals("layer 0 'pool' (GlobalAveragePool): its reciprocal 1/160000 (the average's divisor) is encoded"
                 + " as 0 at f = 16 (off by 100 %); f = 21 or more keeps it within 1 % (--fraction-bits)",
-                l.text(16, "--fraction-bits"));
+                l.text("--fraction-bits"));
         assertTrue(Precision.losses(g, new FixedPoint(21)).isEmpty());
         // the same pooling over 7x7 (a ResNet's) loses 0.04 %
         int[] small = {1, 1, 7, 7};
@@ -47,7 +47,7 @@ class PrecisionTest {
         Precision.Loss l = Precision.losses(g, FixedPoint.DEFAULT).get(0);
         // 1e-5·2^16 = 0.655 encodes as 1: 52.6 % too large
         assertEquals(0.526, l.relativeError(), 1e-3);
-        assertTrue(l.text(16, "x").startsWith("layer 0 'fc' (MatMul): its weights are off by 52.6 % at f = 16"), l.text(16, "x"));
+        assertTrue(l.text("x").startsWith("layer 0 'fc' (MatMul): its weights are off by 52.6 % at f = 16"), l.text("x"));
         for (String m : new String[] {"mnist-m1", "mnist-m2", "cifar-c1", "cifar-c2", "breast-cancer", "fashion-cnn"}) {
             SampleModels s = new SampleModels(m);
             assertTrue(Precision.losses(s.graph(), s.fixedPoint()).isEmpty(), m);

@@ -129,7 +129,7 @@ public final class ModelViewModel {
     static String precision(OpenModel m) {
         java.util.List<io.sonic.engine.Precision.Loss> losses = io.sonic.engine.Precision.losses(m.graph(),
                 new io.sonic.model.eval.FixedPoint(m.fractionBits()));
-        return losses.stream().map(l -> " Precision: " + l.text(m.fractionBits(), "fractionBits in the model's card.json") + ".")
+        return losses.stream().map(l -> " Precision: " + l.text("fractionBits in the model's card.json") + ".")
                 .collect(Collectors.joining());
     }
 

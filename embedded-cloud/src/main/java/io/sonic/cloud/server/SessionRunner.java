@@ -190,13 +190,13 @@ final class SessionRunner implements Consumer<ServerSession> {
                     ", randomness made by the servers: %,d bytes in %d rounds, %.1f ms", betweenServers.bytes(),
                     betweenServers.rounds(), betweenServers.millis())));
         } catch (ServerSession.EndedException e) {
-            abort(ch, s, "server " + party + ": " + e.getMessage());
+            abort(s, "server " + party + ": " + e.getMessage());
         } catch (ApiException | ChannelException | IllegalStateException e) {
-            abort(ch, s, "server " + party + ": " + e.getMessage());
+            abort(s, "server " + party + ": " + e.getMessage());
         } catch (OutOfMemoryError e) {
-            abort(ch, s, "server " + party + " ran out of memory for this session");
+            abort(s, "server " + party + " ran out of memory for this session");
         } catch (RuntimeException | Error e) {
-            abort(ch, s, "server " + party + ": internal error (" + e.getClass().getSimpleName() + ")");
+            abort(s, "server " + party + ": internal error (" + e.getClass().getSimpleName() + ")");
         } finally {
             for (ReadAhead a : aheads) {
                 a.close();
@@ -474,12 +474,8 @@ final class SessionRunner implements Consumer<ServerSession> {
      * to name the query's randomness while this server waited its turn), and its wait then ends at once with this
      * reason instead of running out. A step the peer passed already only leaves it a note that expires.
      */
-    private void abort(LinkChannel ch, ServerSession s, String reason) {
-        if (ch != null) {
-            ch.abort(reason);
-        } else {
-            link.abort(s.id, reason, ABORT_WAIT);
-        }
+    private void abort(ServerSession s, String reason) {
+        link.abort(s.id, reason, ABORT_WAIT);
         for (String step : CONTROLS) {
             link.abort(control(step, s.id), reason, ABORT_WAIT);
         }
