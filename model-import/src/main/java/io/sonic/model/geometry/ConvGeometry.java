@@ -15,7 +15,8 @@ public final class ConvGeometry {
     private final int outChannels;
     private final int group;
     private final Windows windows;
-    private int[] table;
+    /** Built once on first use; read without a lock afterwards (the engine's many threads all read it). */
+    private volatile int[] table;
 
     public ConvGeometry(int[] inputShape, int[] weightShape, Windows windows, int group) {
         if (inputShape.length < 3 || weightShape.length != inputShape.length) {
@@ -106,7 +107,12 @@ public final class ConvGeometry {
      * entry {@code p * patchLength() + j} is the input index relative to the group's first channel
      * of one batch item, or -1 on padding.
      */
-    public synchronized int[] patchTable() {
+    public int[] patchTable() {
+        int[] built = table;
+        return built != null ? built : buildPatchTable();
+    }
+
+    private synchronized int[] buildPatchTable() {
         if (table == null) {
             int taps = windows.taps();
             int[] spatial = windows.table();

@@ -13,7 +13,8 @@ public final class PoolGeometry {
     private final Windows windows;
     private final boolean countIncludePad;
     private final boolean global;
-    private int[] table;
+    /** Built once on first use; read without a lock afterwards (the engine's many threads all read it). */
+    private volatile int[] table;
 
     public PoolGeometry(int[] inputShape, Windows windows, boolean countIncludePad, boolean global) {
         if (inputShape.length < 3) {
@@ -88,7 +89,12 @@ public final class PoolGeometry {
     }
 
     /** See {@link Windows#table()}. */
-    public synchronized int[] windowTable() {
+    public int[] windowTable() {
+        int[] built = table;
+        return built != null ? built : buildWindowTable();
+    }
+
+    private synchronized int[] buildWindowTable() {
         if (table == null) {
             table = windows.table();
         }

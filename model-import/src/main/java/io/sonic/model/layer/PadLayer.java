@@ -12,7 +12,8 @@ import java.util.List;
 public final class PadLayer extends Layer {
     private final int[] pads;
     private final float value;
-    private int[] table;
+    /** Built once on first use; read without a lock afterwards (the engine's many threads all read it). */
+    private volatile int[] table;
 
     /** @param pads ONNX order: begins of every axis, then ends of every axis */
     public PadLayer(String name, String sourceOp, String input, int[] inputShape, String output, int[] pads,
@@ -56,7 +57,12 @@ public final class PadLayer extends Layer {
     }
 
     /** For each output element, the flat input index it copies, or -1 where it holds the pad value. */
-    public synchronized int[] sourceTable() {
+    public int[] sourceTable() {
+        int[] built = table;
+        return built != null ? built : buildSourceTable();
+    }
+
+    private synchronized int[] buildSourceTable() {
         if (table == null) {
             int[] in = inputShape(0);
             int[] out = outputShape();
