@@ -44,13 +44,38 @@ public sealed interface Material {
 
         /** The next {@code words} triples as {u, v, w}; each word is handed out once. */
         public long[][] take(int words) {
-            if (next + words > u.length) {
+            int from = claim(words);
+            return new long[][]{slice(u, from, words), slice(v, from, words), slice(w, from, words)};
+        }
+
+        /**
+         * Claims the next {@code words} triples without copying them: they are words {@code from … from + words − 1}
+         * of {@link #u()}, {@link #v()} and {@link #w()}, where {@code from} is the returned index; no later claim
+         * or take hands them out again.
+         */
+        public int claim(int words) {
+            if (words < 0 || next + words > u.length) {
                 throw new IllegalStateException("AND triples exhausted: " + (u.length - next) + " words left, "
                         + words + " asked");
             }
-            long[][] r = {slice(u, next, words), slice(v, next, words), slice(w, next, words)};
+            int from = next;
             next += words;
-            return r;
+            return from;
+        }
+
+        /** All u words; read only the ones a {@link #claim} returned. */
+        public long[] u() {
+            return u;
+        }
+
+        /** All v words; read only the ones a {@link #claim} returned. */
+        public long[] v() {
+            return v;
+        }
+
+        /** All w words; read only the ones a {@link #claim} returned. */
+        public long[] w() {
+            return w;
         }
 
         public int remaining() {

@@ -1,5 +1,7 @@
 package io.sonic.engine.net;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -9,6 +11,31 @@ import java.nio.ByteOrder;
  */
 public final class Messages {
     private Messages() {
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** A message of {@code longs} ring elements, all zero, to fill with {@link #put}. */
+    public static byte[] allocate(int longs) {
+        return new byte[Math.multiplyExact(longs, Long.BYTES)];
+    }
+
+    /** Writes ring element {@code index} of a message, in the byte order {@link #pack} uses. */
+    public static void put(byte[] message, int index, long value) {
+        LONGS.set(message, index * Long.BYTES, value);
+    }
+
+    /** Reads ring element {@code index} of a message. */
+    public static long get(byte[] message, int index) {
+        return (long) LONGS.get(message, index * Long.BYTES);
+    }
+
+    /** Refuses a message that does not hold exactly {@code longs} ring elements. */
+    public static void requireLongs(byte[] message, int longs) {
+        if (message.length != (long) longs * Long.BYTES) {
+            throw new ChannelException("protocol error: expected a message of " + (long) longs * Long.BYTES
+                    + " bytes, got " + message.length);
+        }
     }
 
     public static byte[] pack(long[]... parts) {
@@ -30,10 +57,7 @@ public final class Messages {
         for (int l : lengths) {
             n += l;
         }
-        if (message.length != n * Long.BYTES) {
-            throw new ChannelException("protocol error: expected a message of " + n * Long.BYTES + " bytes, got "
-                    + message.length);
-        }
+        requireLongs(message, n);
         ByteBuffer b = ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN);
         long[][] r = new long[lengths.length][];
         for (int i = 0; i < lengths.length; i++) {

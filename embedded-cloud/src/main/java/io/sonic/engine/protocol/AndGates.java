@@ -12,26 +12,29 @@ final class AndGates {
     private AndGates() {
     }
 
-    /** @param what the protocol's words for what the gates compute (it names the round) */
+    /**
+     * @param what the protocol's words for what the gates compute (it names the round)
+     */
     static long[] and(PartyContext ctx, Material.Ands triples, long[] x, long[] y, String what) {
         int n = x.length;
-        long[][] t = triples.take(n);
-        long[] u = t[0];
-        long[] v = t[1];
-        long[] w = t[2];
-        long[] d = new long[n];
-        long[] e = new long[n];
+        int at = triples.claim(n);
+        long[] u = triples.u();
+        long[] v = triples.v();
+        long[] w = triples.w();
+        // the message is d (words 0…n−1) then e (words n…2n−1), written in place
+        byte[] mine = Messages.allocate(2 * n);
         for (int i = 0; i < n; i++) {
-            d[i] = x[i] ^ u[i];
-            e[i] = y[i] ^ v[i];
+            Messages.put(mine, i, x[i] ^ u[at + i]);
+            Messages.put(mine, n + i, y[i] ^ v[at + i]);
         }
-        long[][] peer = Messages.unpack(ctx.channel().exchange("masked bits d = x ⊕ u, e = y ⊕ v of " + what, Messages.pack(d, e)), n, n);
+        byte[] peer = ctx.channel().exchange("masked bits d = x ⊕ u, e = y ⊕ v of " + what, mine);
+        Messages.requireLongs(peer, 2 * n);
         long[] z = new long[n];
-        boolean zero = ctx.isZero();
+        long both = ctx.isZero() ? -1L : 0L;
         for (int i = 0; i < n; i++) {
-            long dd = d[i] ^ peer[0][i];
-            long ee = e[i] ^ peer[1][i];
-            z[i] = (zero ? dd & ee : 0) ^ (dd & v[i]) ^ (ee & u[i]) ^ w[i];
+            long dd = Messages.get(mine, i) ^ Messages.get(peer, i);
+            long ee = Messages.get(mine, n + i) ^ Messages.get(peer, n + i);
+            z[i] = (both & dd & ee) ^ (dd & v[at + i]) ^ (ee & u[at + i]) ^ w[at + i];
         }
         return z;
     }
