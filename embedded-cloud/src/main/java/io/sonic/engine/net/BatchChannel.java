@@ -1,6 +1,9 @@
 package io.sonic.engine.net;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A batch of N queries on one link: each sample's protocol run has its own member channel, and every round
@@ -17,10 +20,16 @@ public final class BatchChannel implements AutoCloseable {
     private final long timeoutNanos;
     private final byte[][] parts;
     private final byte[][] replies;
-    private int arrived;
-    private long round;
-    private RuntimeException failure;
-    private boolean closed;
+    /** Each member's thread while it waits for a round, so that the round's last member wakes exactly it. */
+    private final AtomicReferenceArray<Thread> waiting;
+    private final AtomicInteger arrived = new AtomicInteger();
+    /**
+     * Rounds completed. Written once per round by its last member after every reply is in place (a volatile
+     * write), read by the waiting members: a member that sees it move finds its reply.
+     */
+    private volatile long round;
+    private volatile RuntimeException failure;
+    private volatile boolean closed;
 
     /** {@code size} members over {@code link}; a member waits at most {@code timeout} for the others. */
     public BatchChannel(Channel link, int size, Duration timeout) {
@@ -32,6 +41,7 @@ public final class BatchChannel implements AutoCloseable {
         this.timeoutNanos = timeout.toNanos();
         this.parts = new byte[size][];
         this.replies = new byte[size][];
+        this.waiting = new AtomicReferenceArray<>(size);
     }
 
     public int size() {
@@ -46,33 +56,37 @@ public final class BatchChannel implements AutoCloseable {
         return new Member(k);
     }
 
-    private synchronized byte[] exchange(int k, String what, byte[] message) {
+    /**
+     * Without a lock: each member parks on its own and the round's last member, which alone touches the shared
+     * arrays between the arrival count reaching {@code size} and the round moving on, wakes each one directly.
+     */
+    private byte[] exchange(int k, String what, byte[] message) {
         check();
         if (parts[k] != null) {
             throw new IllegalStateException("sample " + k + " opened a round twice");
         }
-        parts[k] = message;
-        arrived++;
         long mine = round;
-        if (arrived == size) {
+        waiting.set(k, Thread.currentThread());
+        parts[k] = message;
+        if (arrived.incrementAndGet() == size) {
             runRound(what);
         } else {
             long deadline = System.nanoTime() + timeoutNanos;
-            while (round == mine && failure == null) {
+            while (round == mine && failure == null && !closed) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     fail(new ChannelException("the other samples of the batch did not reach the round within "
                             + timeoutNanos / 1_000_000 + " ms"));
                     break;
                 }
-                try {
-                    wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
+                LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
                     Thread.currentThread().interrupt();
                     fail(new ChannelException("interrupted while waiting for the batch's round"));
                 }
             }
         }
+        waiting.set(k, null);
         if (round == mine) {
             // the round did not happen: the batch failed (or this wait timed out, which failed it)
             check();
@@ -117,25 +131,44 @@ public final class BatchChannel implements AutoCloseable {
             at += parts[i].length;
             parts[i] = null;
         }
-        arrived = 0;
+        arrived.set(0);
         round++;
-        notifyAll();
+        Thread self = Thread.currentThread();
+        for (int i = 0; i < size; i++) {
+            Thread t = waiting.get(i);
+            if (t != null && t != self) {
+                LockSupport.unpark(t);
+            }
+        }
     }
 
     private void check() {
-        if (failure != null) {
-            throw failure instanceof ChannelException c ? new ChannelException(c.getMessage(), c)
-                    : new ChannelException("the batch failed: " + failure.getMessage(), failure);
+        RuntimeException f = failure;
+        if (f != null) {
+            throw f instanceof ChannelException c ? new ChannelException(c.getMessage(), c)
+                    : new ChannelException("the batch failed: " + f.getMessage(), f);
         }
         if (closed) {
             throw new ChannelException("the batch's channel is closed");
         }
     }
 
-    private synchronized void fail(RuntimeException e) {
-        if (failure == null) {
+    private void fail(RuntimeException e) {
+        synchronized (this) {
+            if (failure != null) {
+                return;
+            }
             failure = e;
-            notifyAll();
+        }
+        wakeAll();
+    }
+
+    private void wakeAll() {
+        for (int i = 0; i < size; i++) {
+            Thread t = waiting.get(i);
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
         }
     }
 
@@ -147,10 +180,8 @@ public final class BatchChannel implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (this) {
-            closed = true;
-            notifyAll();
-        }
+        closed = true;
+        wakeAll();
         link.close();
     }
 
