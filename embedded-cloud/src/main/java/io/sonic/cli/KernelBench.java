@@ -29,7 +29,10 @@ import java.util.function.LongSupplier;
  * printed; the machine's noise shows in the spread between p10 and p90).
  */
 final class KernelBench {
+    /** Warm-up: at least this many calls, and on until the JIT has had this long (but never more calls than the cap). */
     private static final int WARMUP = 20;
+    private static final long WARMUP_NANOS = 1_000_000_000L;
+    private static final int WARMUP_CAP = 5_000;
     private static final int RUNS = 40;
     /** Keeps the results alive so that the JIT cannot drop the measured work. */
     static volatile long blackhole;
@@ -172,7 +175,8 @@ final class KernelBench {
     /** {p10, median, p90} in milliseconds. */
     private static double[] time(LongSupplier body) {
         long sink = 0;
-        for (int i = 0; i < WARMUP; i++) {
+        long until = System.nanoTime() + WARMUP_NANOS;
+        for (int i = 0; i < WARMUP_CAP && (i < WARMUP || System.nanoTime() < until); i++) {
             sink += body.getAsLong();
         }
         double[] t = new double[RUNS];
