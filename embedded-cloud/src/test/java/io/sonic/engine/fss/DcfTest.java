@@ -182,6 +182,29 @@ class DcfTest {
     }
 
     @Test
+    void keysOfABatchGeneratedInParallelChunksEqualThoseOfEachGateAlone() {
+        Prg rng = prg(11);
+        for (int b : new int[]{3000, 9000}) {
+            assertTrue(Dcf.genChunks(b) > 1, "a batch of " + b + " gates is generated in several chunks");
+            long[] alphas = new long[b];
+            for (int g = 0; g < b; g++) {
+                alphas[g] = low(rng.nextLong(), 63);
+            }
+            long[] betas = rng.longs(2 * b);
+            long[] s0Hi = rng.longs(b), s0Lo = rng.longs(b), s1Hi = rng.longs(b), s1Lo = rng.longs(b);
+            DcfKeys.Pair all = Dcf.genBatch(63, 2, alphas, betas, s0Hi, s0Lo, s1Hi, s1Lo);
+            for (int g = 0; g < b; g += 7) {
+                DcfKeys.Pair one = Dcf.genBatch(63, 2, new long[]{alphas[g]}, Arrays.copyOfRange(betas, 2 * g, 2 * g + 2),
+                        new long[]{s0Hi[g]}, new long[]{s0Lo[g]}, new long[]{s1Hi[g]}, new long[]{s1Lo[g]});
+                for (int party = 0; party < 2; party++) {
+                    assertArrayEquals(one.party(party).serialize(0), all.party(party).serialize(g),
+                            "gate " + g + " of " + b + ", party " + party);
+                }
+            }
+        }
+    }
+
+    @Test
     void swappedPartyIndexGivesWrongResults() {
         Prg rng = prg(6);
         int b = 64;
