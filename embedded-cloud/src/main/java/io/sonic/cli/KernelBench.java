@@ -92,7 +92,7 @@ final class KernelBench {
                     String.format("%.0f M", e.blocksPerSecond() / 1e6));
         }
         FixedKeyAes.KernelBench g = Dcf.benchmarkGen(5000, 63, 2);
-        d.row("key generation (dealer, " + Dcf.GEN_THREADS + " threads), n = 63, m = 2", "5,000", String.format("%,d", g.aesBlocks()),
+        d.row("key generation (dealer, " + Dcf.THREADS + " threads), n = 63, m = 2", "5,000", String.format("%,d", g.aesBlocks()),
                 ms(g.elapsedNanos() / 1e6), String.format("%.0f M", g.blocksPerSecond() / 1e6));
         out.print(d.render());
         out.println();

@@ -21,8 +21,8 @@ import io.sonic.engine.fss.FixedKeyAes.KernelBench;
  * {@code Cipher.update} per label (Eval packs the gates going left at the front and those going right at
  * the back, so "SL"/"VLk" and "SR"/"VRk" each get one contiguous run). The chunk bounds the scratch memory
  * (about (3+⌈m/2⌉)·16·CHUNK bytes per thread, kept and reused) and keeps it in the core's cache; the batch
- * itself may have any size. Gen runs a batch's chunks on {@link #GEN_THREADS} threads at once (equal
- * chunks; the keys do not depend on the split), Eval on the calling thread. The σ/XOR passes, the
+ * itself may have any size. Both run a batch's chunks on {@link #THREADS} threads at once (equal
+ * chunks; keys and outputs do not depend on the split). The σ/XOR passes, the
  * control-bit corrections and the packing are the bulk of the Eval time (about 10 ns per gate and level in
  * Java); the AES calls themselves take under 1 ns per block.
  *
@@ -154,7 +154,7 @@ public final class Dcf {
             r1Lo[g] = s1Lo[g] & ~1L;
         }
         long[] words = new long[Math.multiplyExact(b, DcfKeys.Common.wordsPerGate(n, m))];
-        int chunks = genChunks(b);
+        int chunks = chunks(b);
         int per = chunks == 0 ? 0 : (b + chunks - 1) / chunks;
         if (chunks <= 1) {
             genChunk(n, m, alphas, betas, 0, b, r0Hi, r0Lo, r1Hi, r1Lo, words, FixedKeyAes.local(),
@@ -177,42 +177,42 @@ public final class Dcf {
         return new DcfKeys.Pair(new DcfKeys.Common(n, m, b, words), r0Hi, r0Lo, r1Hi, r1Lo);
     }
 
-    /** Key generation runs its chunks on this many threads at once (the dealer's cores). */
-    public static final int GEN_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
-    /** Below this many gates per thread a batch is generated on the calling thread alone. */
+    /** Gen and Eval run a batch's chunks on this many threads at once (the node's cores). */
+    public static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    /** Below this many gates per thread a batch runs on the calling thread alone. */
     static final int MIN_GATES_PER_THREAD = 256;
-    private static final java.util.concurrent.ForkJoinPool GEN_POOL = new java.util.concurrent.ForkJoinPool(GEN_THREADS);
+    private static final java.util.concurrent.ForkJoinPool POOL = new java.util.concurrent.ForkJoinPool(THREADS);
 
     /**
-     * Chunks of a Gen batch of b gates: at most {@value #CHUNK} gates each (the scratch stays in the cache),
+     * Chunks of a Gen or Eval batch of b gates: at most {@value #CHUNK} gates each (the scratch stays in the cache),
      * a multiple of the threads when there is work for more than one, and of equal size.
      */
-    static int genChunks(int b) {
+    static int chunks(int b) {
         if (b == 0) {
             return 0;
         }
         int byCache = (b + CHUNK - 1) / CHUNK;
-        int threads = Math.min(GEN_THREADS, b / MIN_GATES_PER_THREAD);
+        int threads = Math.min(THREADS, b / MIN_GATES_PER_THREAD);
         if (threads <= 1) {
             return byCache;
         }
         return (byCache + threads - 1) / threads * threads;
     }
 
-    /** Runs the tasks on the generation pool and waits for all; a task's failure is rethrown. */
+    /** Runs the tasks on the pool and waits for all; a task's failure is rethrown. */
     private static void runAll(java.util.List<java.util.concurrent.Callable<Void>> tasks) {
         java.util.List<java.util.concurrent.Future<Void>> done;
         try {
-            done = GEN_POOL.invokeAll(tasks);
+            done = POOL.invokeAll(tasks);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            throw new IllegalStateException("the key generation threads are not available", e);
+            throw new IllegalStateException("the DCF threads are not available", e);
         }
         for (java.util.concurrent.Future<Void> f : done) {
             try {
                 f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while generating DCF keys", e);
+                throw new IllegalStateException("interrupted while generating or evaluating DCF keys", e);
             } catch (java.util.concurrent.ExecutionException e) {
                 Throwable c = e.getCause();
                 if (c instanceof RuntimeException r) {
@@ -221,7 +221,7 @@ public final class Dcf {
                 if (c instanceof Error err) {
                     throw err;
                 }
-                throw new IllegalStateException("DCF key generation failed", c);
+                throw new IllegalStateException("a DCF batch failed", c);
             }
         }
     }
@@ -459,6 +459,27 @@ public final class Dcf {
         if (count == 0) {
             return;
         }
+        int chunks = chunks(count);
+        if (chunks <= 1) {
+            evalRange(party, keys, from, count, xs, xsOff, out, outOff);
+            return;
+        }
+        int per = (count + chunks - 1) / chunks;
+        java.util.List<java.util.concurrent.Callable<Void>> tasks = new java.util.ArrayList<>();
+        for (int k0 = 0; k0 < count; k0 += per) {
+            int at = k0;
+            int len = Math.min(per, count - k0);
+            tasks.add(() -> {
+                evalRange(party, keys, from + at, len, xs, xsOff + at, out, outOff + at * keys.m());
+                return null;
+            });
+        }
+        runAll(tasks);
+    }
+
+    /** {@link #evalBatch} of a range on the calling thread alone. */
+    static void evalRange(int party, DcfKeys keys, int from, int count, long[] xs, int xsOff, long[] out,
+                          int outOff) {
         FixedKeyAes aes = FixedKeyAes.local();
         EvalScratch sc = EvalScratch.get(Math.min(CHUNK, count), keys.m());
         for (int k0 = 0; k0 < count; k0 += CHUNK) {
@@ -696,8 +717,9 @@ public final class Dcf {
     // =================================================================== benchmarks
 
     /**
-     * Kernel benchmark of the batched Eval (party 0) on {@code gates} random keys of (n, m) at random inputs,
-     * σ and control-bit handling included: AES blocks hashed (counted by {@link FixedKeyAes}), elapsed
+     * Kernel benchmark of the batched Eval (party 0, on the calling thread alone: a per-core rate) on
+     * {@code gates} random keys of (n, m) at random inputs, σ and control-bit handling included: AES blocks
+     * hashed (counted by {@link FixedKeyAes}), elapsed
      * nanoseconds of the measured runs (after warm-up runs) and blocks per second. No assertion on time.
      */
     public static KernelBench benchmarkEval(int gates, int n, int m) {
@@ -708,12 +730,12 @@ public final class Dcf {
         FixedKeyAes aes = FixedKeyAes.local();
         int reps = (int) Math.max(1, Math.min(1000, 20_000_000L / Math.max(1, gates * evalAesBlocks(n, m))));
         for (int r = 0; r < reps; r++) {
-            evalBatch(0, keys, 0, gates, xs, 0, out, 0);
+            evalRange(0, keys, 0, gates, xs, 0, out, 0);
         }
         long b0 = aes.blocksHashed();
         long t0 = System.nanoTime();
         for (int r = 0; r < reps; r++) {
-            evalBatch(0, keys, 0, gates, xs, 0, out, 0);
+            evalRange(0, keys, 0, gates, xs, 0, out, 0);
         }
         long dt = System.nanoTime() - t0;
         return KernelBench.of("DCF batched eval, " + gates + " gates, n=" + n + ", m=" + m,
@@ -723,7 +745,7 @@ public final class Dcf {
     /**
      * Kernel benchmark of {@link #genBatch} for {@code gates} random gates of (n, m), roots from a fresh
      * {@link Prg}: blocks, elapsed nanoseconds of one measured generation (after warm-up runs), blocks/s. The
-     * generation runs on up to {@link #GEN_THREADS} threads, so the blocks are the cost formula's (the
+     * generation runs on up to {@link #THREADS} threads, so the blocks are the cost formula's (the
      * per-thread counters of the other threads do not reach the caller's).
      */
     public static KernelBench benchmarkGen(int gates, int n, int m) {

@@ -151,6 +151,7 @@ class DcfTest {
     void batchedEvaluationEqualsScalarAcrossChunksAndRanges() {
         Prg rng = prg(5);
         int[][] shapes = {{63, 2, Dcf.CHUNK + 901}, {20, 3, 700}, {64, 1, 300}, {1, 4, 50}};
+        assertTrue(Dcf.chunks(Dcf.CHUNK + 901) > 1, "the first batch runs in several chunks (on several threads)");
         for (int[] s : shapes) {
             int n = s[0], m = s[1], b = s[2];
             long[] alphas = new long[b];
@@ -185,7 +186,7 @@ class DcfTest {
     void keysOfABatchGeneratedInParallelChunksEqualThoseOfEachGateAlone() {
         Prg rng = prg(11);
         for (int b : new int[]{3000, 9000}) {
-            assertTrue(Dcf.genChunks(b) > 1, "a batch of " + b + " gates is generated in several chunks");
+            assertTrue(Dcf.chunks(b) > 1, "a batch of " + b + " gates is generated in several chunks");
             long[] alphas = new long[b];
             for (int g = 0; g < b; g++) {
                 alphas[g] = low(rng.nextLong(), 63);
