@@ -111,6 +111,68 @@ class BatchTest {
     }
 
     @Test
+    void roundsOfEqualAndOfUnequalPartsEachReachTheirOwnSample() throws Exception {
+        int n = 5;
+        int rounds = 40;
+        List<byte[]> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        InMemoryChannel[] pair = InMemoryChannel.pair(Duration.ofSeconds(20));
+        Channel recorded = new ForwardingChannel(pair[0]) {
+            @Override
+            public byte[] exchange(String what, byte[] message) {
+                sent.add(message.clone());
+                return inner.exchange(what, message);
+            }
+        };
+        BatchChannel[] batch = {new BatchChannel(recorded, n, Duration.ofSeconds(20)),
+                new BatchChannel(pair[1], n, Duration.ofSeconds(20))};
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2 * n);
+        try {
+            List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+            for (int p = 0; p < 2; p++) {
+                for (int k = 0; k < n; k++) {
+                    int party = p;
+                    int sample = k;
+                    runs.add(threads.submit(() -> {
+                        Channel c = batch[party].member(sample);
+                        for (int r = 0; r < rounds; r++) {
+                            // odd rounds: sample k sends k + 2 bytes (unequal parts); even rounds: 3 bytes each
+                            byte[] m = new byte[r % 2 == 1 ? sample + 2 : 3];
+                            java.util.Arrays.fill(m, (byte) (party * 100 + sample * 10 + r % 10));
+                            byte[] got = c.exchange("r" + r, m);
+                            assertEquals(m.length, got.length, "round " + r + ", sample " + sample);
+                            for (byte b : got) {
+                                assertEquals((byte) ((1 - party) * 100 + sample * 10 + r % 10), b,
+                                        "round " + r + ", sample " + sample + " gets the peer's part of its own sample");
+                            }
+                        }
+                        return null;
+                    }));
+                }
+            }
+            for (java.util.concurrent.Future<?> f : runs) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+            batch[0].close();
+            batch[1].close();
+        }
+        assertEquals(rounds, sent.size(), "one message per round");
+        for (int r = 0; r < rounds; r++) {
+            byte[] joined = sent.get(r);
+            int at = 0;
+            for (int k = 0; k < n; k++) {
+                int len = r % 2 == 1 ? k + 2 : 3;
+                for (int i = 0; i < len; i++) {
+                    assertEquals((byte) (k * 10 + r % 10), joined[at + i], "round " + r + ": parts in sample order");
+                }
+                at += len;
+            }
+            assertEquals(at, joined.length);
+        }
+    }
+
+    @Test
     void theFirstRoundOfABatchOpensDifferentMasksForEqualInputs() {
         SampleModels m1 = new SampleModels("mnist-m1");
         ModelGraph g = m1.graph();
