@@ -1,6 +1,7 @@
 package io.sonic.model.geometry;
 
 import io.sonic.model.ImportLimits;
+import io.sonic.model.LazyTable;
 import io.sonic.model.ModelException;
 import io.sonic.model.Shapes;
 
@@ -15,8 +16,7 @@ public final class ConvGeometry {
     private final int outChannels;
     private final int group;
     private final Windows windows;
-    /** Built once on first use; read without a lock afterwards (the engine's many threads all read it). */
-    private volatile int[] table;
+    private final LazyTable table = new LazyTable();
 
     public ConvGeometry(int[] inputShape, int[] weightShape, Windows windows, int group) {
         if (inputShape.length < 3 || weightShape.length != inputShape.length) {
@@ -108,30 +108,26 @@ public final class ConvGeometry {
      * of one batch item, or -1 on padding.
      */
     public int[] patchTable() {
-        int[] built = table;
-        return built != null ? built : buildPatchTable();
+        return table.get(this::buildPatchTable);
     }
 
-    private synchronized int[] buildPatchTable() {
-        if (table == null) {
-            int taps = windows.taps();
-            int[] spatial = windows.table();
-            int positions = outputPositions();
-            int channels = inChannels() / group;
-            int plane = inputPlane();
-            int len = patchLength();
-            int[] t = new int[positions * len];
-            for (int p = 0; p < positions; p++) {
-                for (int ch = 0; ch < channels; ch++) {
-                    for (int k = 0; k < taps; k++) {
-                        int s = spatial[p * taps + k];
-                        t[p * len + ch * taps + k] = s < 0 ? -1 : ch * plane + s;
-                    }
+    private int[] buildPatchTable() {
+        int taps = windows.taps();
+        int[] spatial = windows.table();
+        int positions = outputPositions();
+        int channels = inChannels() / group;
+        int plane = inputPlane();
+        int len = patchLength();
+        int[] t = new int[positions * len];
+        for (int p = 0; p < positions; p++) {
+            for (int ch = 0; ch < channels; ch++) {
+                for (int k = 0; k < taps; k++) {
+                    int s = spatial[p * taps + k];
+                    t[p * len + ch * taps + k] = s < 0 ? -1 : ch * plane + s;
                 }
             }
-            table = t;
         }
-        return table;
+        return t;
     }
 
     public long multiplyAccumulates() {

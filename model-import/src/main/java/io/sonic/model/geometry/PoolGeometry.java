@@ -1,5 +1,6 @@
 package io.sonic.model.geometry;
 
+import io.sonic.model.LazyTable;
 import io.sonic.model.ModelException;
 import io.sonic.model.Shapes;
 
@@ -13,8 +14,7 @@ public final class PoolGeometry {
     private final Windows windows;
     private final boolean countIncludePad;
     private final boolean global;
-    /** Built once on first use; read without a lock afterwards (the engine's many threads all read it). */
-    private volatile int[] table;
+    private final LazyTable table = new LazyTable();
 
     public PoolGeometry(int[] inputShape, Windows windows, boolean countIncludePad, boolean global) {
         if (inputShape.length < 3) {
@@ -90,15 +90,7 @@ public final class PoolGeometry {
 
     /** See {@link Windows#table()}. */
     public int[] windowTable() {
-        int[] built = table;
-        return built != null ? built : buildWindowTable();
-    }
-
-    private synchronized int[] buildWindowTable() {
-        if (table == null) {
-            table = windows.table();
-        }
-        return table;
+        return table.get(windows::table);
     }
 
     /** The divisor of each output position's average: valid taps, or taps inside the padded input. */

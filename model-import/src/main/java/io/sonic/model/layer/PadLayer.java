@@ -1,5 +1,6 @@
 package io.sonic.model.layer;
 
+import io.sonic.model.LazyTable;
 import io.sonic.model.ModelException;
 import io.sonic.model.Shapes;
 
@@ -12,8 +13,7 @@ import java.util.List;
 public final class PadLayer extends Layer {
     private final int[] pads;
     private final float value;
-    /** Built once on first use; read without a lock afterwards (the engine's many threads all read it). */
-    private volatile int[] table;
+    private final LazyTable table = new LazyTable();
 
     /** @param pads ONNX order: begins of every axis, then ends of every axis */
     public PadLayer(String name, String sourceOp, String input, int[] inputShape, String output, int[] pads,
@@ -58,34 +58,30 @@ public final class PadLayer extends Layer {
 
     /** For each output element, the flat input index it copies, or -1 where it holds the pad value. */
     public int[] sourceTable() {
-        int[] built = table;
-        return built != null ? built : buildSourceTable();
+        return table.get(this::buildSourceTable);
     }
 
-    private synchronized int[] buildSourceTable() {
-        if (table == null) {
-            int[] in = inputShape(0);
-            int[] out = outputShape();
-            int[] inStrides = Shapes.strides(in);
-            int rank = in.length;
-            int[] t = new int[Shapes.size(out)];
-            int[] pos = new int[rank];
-            for (int k = 0; k < t.length; k++) {
-                int src = 0;
-                for (int d = 0; d < rank && src >= 0; d++) {
-                    int x = pos[d] - pads[d];
-                    src = x < 0 || x >= in[d] ? -1 : src + x * inStrides[d];
-                }
-                t[k] = src;
-                for (int d = rank - 1; d >= 0; d--) {
-                    if (++pos[d] < out[d]) {
-                        break;
-                    }
-                    pos[d] = 0;
-                }
+    private int[] buildSourceTable() {
+        int[] in = inputShape(0);
+        int[] out = outputShape();
+        int[] inStrides = Shapes.strides(in);
+        int rank = in.length;
+        int[] t = new int[Shapes.size(out)];
+        int[] pos = new int[rank];
+        for (int k = 0; k < t.length; k++) {
+            int src = 0;
+            for (int d = 0; d < rank && src >= 0; d++) {
+                int x = pos[d] - pads[d];
+                src = x < 0 || x >= in[d] ? -1 : src + x * inStrides[d];
             }
-            table = t;
+            t[k] = src;
+            for (int d = rank - 1; d >= 0; d--) {
+                if (++pos[d] < out[d]) {
+                    break;
+                }
+                pos[d] = 0;
+            }
         }
-        return table;
+        return t;
     }
 }
