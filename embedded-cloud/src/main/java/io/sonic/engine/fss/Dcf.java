@@ -154,26 +154,9 @@ public final class Dcf {
             r1Lo[g] = s1Lo[g] & ~1L;
         }
         long[] words = new long[Math.multiplyExact(b, DcfKeys.Common.wordsPerGate(n, m))];
-        int chunks = chunks(b);
-        int per = chunks == 0 ? 0 : (b + chunks - 1) / chunks;
-        if (chunks <= 1) {
-            genChunk(n, m, alphas, betas, 0, b, r0Hi, r0Lo, r1Hi, r1Lo, words, FixedKeyAes.local(),
-                    GenScratch.get(Math.max(b, 1), m));
-        } else {
-            // chunks are independent (each writes only its own gates' words), so the keys do not depend on
-            // how many run at once
-            java.util.List<java.util.concurrent.Callable<Void>> tasks = new java.util.ArrayList<>();
-            for (int g0 = 0; g0 < b; g0 += per) {
-                int from = g0;
-                int count = Math.min(per, b - g0);
-                tasks.add(() -> {
-                    genChunk(n, m, alphas, betas, from, count, r0Hi, r0Lo, r1Hi, r1Lo, words, FixedKeyAes.local(),
-                            GenScratch.get(per, m));
-                    return null;
-                });
-            }
-            runAll(tasks);
-        }
+        // chunks are independent (each writes only its own gates' words), so the keys do not depend on the split
+        inRanges(b, (from, count) -> genChunk(n, m, alphas, betas, from, count, r0Hi, r0Lo, r1Hi, r1Lo, words,
+                FixedKeyAes.local(), GenScratch.get(Math.max(count, 1), m)));
         return new DcfKeys.Pair(new DcfKeys.Common(n, m, b, words), r0Hi, r0Lo, r1Hi, r1Lo);
     }
 
@@ -199,8 +182,32 @@ public final class Dcf {
         return (byCache + threads - 1) / threads * threads;
     }
 
-    /** Runs the tasks on the pool and waits for all; a task's failure is rethrown. */
-    private static void runAll(java.util.List<java.util.concurrent.Callable<Void>> tasks) {
+    /** Work on the gates [from, from + count) of a batch. */
+    @FunctionalInterface
+    private interface Range {
+        void run(int from, int count);
+    }
+
+    /**
+     * Runs {@code range} over [0, b) in {@link #chunks} equal parts: on the calling thread when there is one,
+     * on the pool otherwise, waiting for all; a part's failure is rethrown.
+     */
+    private static void inRanges(int b, Range range) {
+        int chunks = chunks(b);
+        if (chunks <= 1) {
+            range.run(0, b);
+            return;
+        }
+        int per = (b + chunks - 1) / chunks;
+        java.util.List<java.util.concurrent.Callable<Void>> tasks = new java.util.ArrayList<>();
+        for (int from = 0; from < b; from += per) {
+            int at = from;
+            int count = Math.min(per, b - from);
+            tasks.add(() -> {
+                range.run(at, count);
+                return null;
+            });
+        }
         java.util.List<java.util.concurrent.Future<Void>> done;
         try {
             done = POOL.invokeAll(tasks);
@@ -459,22 +466,8 @@ public final class Dcf {
         if (count == 0) {
             return;
         }
-        int chunks = chunks(count);
-        if (chunks <= 1) {
-            evalRange(party, keys, from, count, xs, xsOff, out, outOff);
-            return;
-        }
-        int per = (count + chunks - 1) / chunks;
-        java.util.List<java.util.concurrent.Callable<Void>> tasks = new java.util.ArrayList<>();
-        for (int k0 = 0; k0 < count; k0 += per) {
-            int at = k0;
-            int len = Math.min(per, count - k0);
-            tasks.add(() -> {
-                evalRange(party, keys, from + at, len, xs, xsOff + at, out, outOff + at * keys.m());
-                return null;
-            });
-        }
-        runAll(tasks);
+        inRanges(count, (at, len) -> evalRange(party, keys, from + at, len, xs, xsOff + at, out,
+                outOff + at * keys.m()));
     }
 
     /** {@link #evalBatch} of a range on the calling thread alone. */

@@ -12,9 +12,7 @@ final class AndGates {
     private AndGates() {
     }
 
-    /**
-     * @param what the protocol's words for what the gates compute (it names the round)
-     */
+    /** @param what the protocol's words for what the gates compute (it names the round) */
     static long[] and(PartyContext ctx, Material.Ands triples, long[] x, long[] y, String what) {
         int n = x.length;
         int at = triples.claim(n);
