@@ -108,9 +108,23 @@ final class DealerClient {
                 }
                 continue;
             }
+            if (r.statusCode() == 409 && req.maskGeneration() != null) {
+                throw new MasksRenewed("the dealer refused: " + why);
+            }
             throw new ApiException(502, "the dealer refused: " + why);
         }
         throw new ApiException(502, "the dealer did not accept the model structure");
+    }
+
+    /**
+     * A mask-reuse deal refused with 409: mostly because the dealer no longer keeps the mask generation it names
+     * (it forgot or renewed the seeds); the server then sets the masks up again at the next query, which costs
+     * one mask opening even where the conflict was another (randomness fetched twice, servers that disagree).
+     */
+    static final class MasksRenewed extends ApiException {
+        MasksRenewed(String message) {
+            super(502, message);
+        }
     }
 
     /** The error message of a refused answer (its first 64 KiB), the stream closed. */

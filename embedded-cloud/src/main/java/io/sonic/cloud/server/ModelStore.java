@@ -119,9 +119,10 @@ public final class ModelStore implements SessionRunner.Models {
 
     /**
      * E = W − A per layer as opened, with the servers' joint mask key of this version (what the dealer keys
-     * the seeds of A by) and the dealer's generation of those seeds.
+     * the seeds of A by), the dealer's generation of those seeds and this server's seed of that generation
+     * (its share of every A, which each query's linear layers use).
      */
-    record MaskState(String key, String generation, Map<Integer, long[]> opened) {
+    record MaskState(String key, String generation, Map<Integer, long[]> opened, byte[] seed) {
     }
 
     private final Path dir;

@@ -96,7 +96,6 @@ final class SessionRunner implements Consumer<ServerSession> {
             SecureConfig cfg = s.config;
             List<Need<?>> plan = Plan.of(m.graph, cfg);
             SecureParty p = new SecureParty(party, m.graph, m.share, cfg);
-            String hash = m.stored.info().structureHash();
             boolean ot = cfg.preprocessing() == SecureConfig.Preprocessing.OT;
             if (ot) {
                 try {
@@ -107,24 +106,15 @@ final class SessionRunner implements Consumer<ServerSession> {
             } else if (dealer == null) {
                 throw new ApiException(409, "this cluster runs without a dealer: ask for preprocessing=ot");
             }
-            byte[] maskSeed = null;
-            DealRequest request;
-            if (cfg.linear() == SecureConfig.LinearMode.MASK_REUSE) {
-                MaskUse masks = masks(m, p, s, cfg);
-                maskSeed = masks.seed();
-                request = DealRequest.of(party, hash, cfg, masks.key(), masks.generation());
-            } else {
-                sameUpload(m.stored, s, cfg);
-                request = DealRequest.of(party, hash, cfg);
-            }
             int n = s.batch;
+            Setup setup = setUp(s, m, p, cfg, plan, ot);
+            byte[] maskSeed = setup.maskSeed();
             // the dealer's part is offline: each query's own answer, read (as far as the budget holds) first
             List<Randomness> sources = new ArrayList<>(n);
             UUID ahead = null;
             for (int k = 0; !ot && k < n; k++) {
-                DealPool.Fetched f = n == 1 ? single(s, cfg, request, m, plan)
-                        : fetch(sampleId(s.id, k), request, m, plan, READ_AHEAD_BYTES / n,
-                        "sonic-deal-" + NodeLog.shortId(s.id) + "-" + k, cfg.timeout());
+                DealPool.Fetched f = n == 1 ? setup.single() : fetch(sampleId(s.id, k), setup.request(), m, plan,
+                        READ_AHEAD_BYTES / n, "sonic-deal-" + NodeLog.shortId(s.id) + "-" + k, cfg.timeout());
                 aheads.add(f.ahead());
                 ahead = f.deal().equals(sampleId(s.id, k)) ? null : f.deal();
                 sources.add(Randomness.fromPayloads(party, plan, f.seed(), f.ahead(), maskSeed));
@@ -166,8 +156,11 @@ final class SessionRunner implements Consumer<ServerSession> {
             MeteredChannel metered = new MeteredChannel(stack);
             BatchChannel batch = new BatchChannel(metered, n, cfg.channelTimeout(queryBytes * n));
             // both servers start the clock once both are ready (input and dealer data in hand): one byte each
-            // way under the simulation and below the meter, like the control exchanges before it
-            stack.exchange("ready", new byte[] {READY});
+            // way under the simulation and below the meter, like the control exchanges before it; a query whose
+            // randomness both servers held ahead was ready at the set-up exchange already
+            if (!setup.ahead()) {
+                stack.exchange("ready", new byte[] {READY});
+            }
             long wireBefore = link.wireBytesOut();
             long onlineStart = System.nanoTime();
             Events events = new Events(s, ot ? OtPreprocessing.bytesPerLayer(plan, m.graph.layers().size())
@@ -181,7 +174,7 @@ final class SessionRunner implements Consumer<ServerSession> {
                     : wireAfter - wireBefore, nanos / 1e6, s.pausedNanos() / 1e6), offline, betweenServers);
             if (n == 1 && party == 0 && !ot) {
                 // the next queries' randomness is fetched now that this one's online phase is over
-                pool.refill(poolKey(s, request), m, plan);
+                pool.refill(poolKey(s, setup.request()), m, plan);
             }
             log.accept(String.format(java.util.Locale.ROOT, "session %s done: %s%,d bytes in %d rounds, %.1f ms online%s",
                     NodeLog.shortId(s.id), n == 1 ? "" : n + " queries, ", t.bytes(), t.rounds(), nanos / 1e6,
@@ -322,56 +315,6 @@ final class SessionRunner implements Consumer<ServerSession> {
                 .getBytes(StandardCharsets.UTF_8));
     }
 
-    private static final byte DEAL_FORMAT = 1;
-    private static final int DEAL_BYTES = 1 + 16;
-
-    /**
-     * A single query's randomness. Server 0 takes a deal that both servers fetched ahead (see {@link DealPool}),
-     * or none, and tells server 1 which on the query's control channel (a zero id: the query's own, fetched
-     * now). Once the query's online phase is over, server 0 has the next queries' deals fetched ahead.
-     */
-    private DealPool.Fetched single(ServerSession s, SecureConfig cfg, DealRequest request, ModelStore.Loaded m,
-                                    List<Need<?>> plan) {
-        UUID own = sampleId(s.id, 0);
-        DealPool.Taken taken = party == 0 ? pool.take(poolKey(s, request)) : null;
-        byte[] mine = ByteBuffer.allocate(DEAL_BYTES).put(DEAL_FORMAT)
-                .putLong(taken == null ? 0 : taken.id().getMostSignificantBits())
-                .putLong(taken == null ? 0 : taken.id().getLeastSignificantBits()).array();
-        UUID control = control("deal", s.id);
-        byte[] theirs;
-        try (Channel c = cfg.link().wrap(link.open(control, cfg.channelTimeout(DEAL_BYTES)))) {
-            theirs = c.exchange(mine);
-        } catch (RuntimeException e) {
-            if (taken != null) {
-                taken.fetched().ahead().close();
-            }
-            throw e;
-        }
-        if (theirs.length != DEAL_BYTES || theirs[0] != DEAL_FORMAT) {
-            if (taken != null) {
-                taken.fetched().ahead().close();
-            }
-            throw new IllegalStateException("server " + (1 - party) + " named the query's randomness in another"
-                    + " format; run the same Sonic version on both servers");
-        }
-        if (party == 0) {
-            return taken != null ? taken.fetched() : fetch(own, request, m, plan, READ_AHEAD_BYTES,
-                    "sonic-deal-" + NodeLog.shortId(s.id), cfg.timeout());
-        }
-        ByteBuffer b = ByteBuffer.wrap(theirs, 1, 16);
-        UUID chosen = new UUID(b.getLong(), b.getLong());
-        if (chosen.getMostSignificantBits() == 0 && chosen.getLeastSignificantBits() == 0) {
-            return fetch(own, request, m, plan, READ_AHEAD_BYTES, "sonic-deal-" + NodeLog.shortId(s.id), cfg.timeout());
-        }
-        DealPool.Fetched f = pool.take(chosen, poolKey(s, request));
-        if (f == null) {
-            throw new IllegalStateException("server 1 does not hold the randomness that server 0 fetched ahead for"
-                    + " this query (it expired, server 1 restarted, or it was fetched for another model or"
-                    + " configuration); retry the query");
-        }
-        return f;
-    }
-
     private static DealPool.Key poolKey(ServerSession s, DealRequest request) {
         return new DealPool.Key(s.modelId, request.forParty(0));
     }
@@ -379,7 +322,17 @@ final class SessionRunner implements Consumer<ServerSession> {
     /** Asks the dealer for one query's randomness and starts reading its answer ahead. */
     private DealPool.Fetched fetch(UUID id, DealRequest request, ModelStore.Loaded m, List<Need<?>> plan, long budget,
                                    String name, Duration timeout) {
-        java.io.InputStream deal = dealer.deal(id, request, m.structureJson);
+        java.io.InputStream deal;
+        try {
+            deal = dealer.deal(id, request, m.structureJson);
+        } catch (DealerClient.MasksRenewed e) {
+            // the opened masks held are of a generation the dealer no longer keeps: the next query sets them up again
+            ModelStore.MaskState held = m.masks();
+            if (held != null && held.generation().equals(request.maskGeneration())) {
+                m.masks(null);
+            }
+            throw e;
+        }
         DealAnswer.Part part;
         try {
             part = DealAnswer.decode(deal, plan, party);
@@ -458,7 +411,7 @@ final class SessionRunner implements Consumer<ServerSession> {
     }
 
     /** The set-up steps that talk to the peer on a channel of their own before the session's channel opens. */
-    private static final List<String> CONTROLS = List.of("sync", "setup", "deal", "ot");
+    private static final List<String> CONTROLS = List.of("sync", "setup", "ot");
 
     /** The channel of one of a session's set-up steps ({@link #CONTROLS}) on the link. */
     static UUID control(String step, UUID session) {
@@ -534,97 +487,172 @@ final class SessionRunner implements Consumer<ServerSession> {
     /** How far a session reads the dealer's answer ahead of its protocols. */
     private static final long READ_AHEAD_BYTES = 64L << 20;
 
-    private static final byte SYNC_FORMAT = 1;
+    private static final byte SYNC_FORMAT = 2;
     private static final byte READY = 1;
-    private static final int SYNC_BYTES = 2 + 2 * Prg.SEED_BYTES;
+    /** A version message: format, has key, the upload's mask key, this server's nonce. */
+    private static final int VERSION_BYTES = 2 + 2 * Prg.SEED_BYTES;
+    /** The fixed part of the set-up message: version message, deal id, held masks' digest. */
+    private static final int SYNC_BYTES = VERSION_BYTES + 16 + 32;
 
     /**
-     * Mask-reuse mode: makes sure both servers hold E = W − A for this model version's mask seeds. On a
-     * control session (not metered) the servers first show each other the version they hold: the upload's
-     * mask key, which must be the same on both (else they hold different uploads and the query fails), and
-     * each server's own nonce for the version. The joint key SHA-256(mask key ‖ nonce 0 ‖ nonce 1) names
-     * the version's mask seeds at the dealer, so that a mask A is used with one stored weight tensor only:
-     * a replaced or re-uploaded model gets fresh seeds, whatever key its client sent. Then the servers tell
-     * each other whether they already hold E for the dealer's generation of those seeds; if either lacks
-     * it, both open it again on a setup session.
+     * What a session's set-up settled with the peer: the mask seed (mask reuse), the dealer request, a single
+     * query's randomness, and whether both servers held that ahead (then nothing is left to wait for).
      */
+    private record Setup(byte[] maskSeed, DealRequest request, DealPool.Fetched single, boolean ahead) {
+    }
+
     /**
-     * Faithful mode: the servers show each other the upload they hold (its mask key, on a control session
-     * that is not metered) and refuse to compute when the keys differ, for instance after an upload that
-     * reached one server and failed on the other: two different shares would give a silently wrong
-     * result. Versions stored without a key (by an older client) cannot be compared and run as before.
+     * A query's set-up with the peer, on one control session (not metered), in one exchange when the servers
+     * already hold what the query needs. Each server sends its version of the model (the upload's mask key
+     * and its own nonce for the version), the session's settings as text, the randomness it names for the
+     * query (server 0: a deal both servers fetched ahead, see {@link DealPool}; zero: the query's own, fetched
+     * now) and, in mask-reuse mode, a digest of the opened masks it holds (joint key and the dealer's
+     * generation). A peer asked for other settings, or holding another upload, is refused (409).
+     *
+     * <p>Mask reuse: the joint key SHA-256(mask key ‖ nonce 0 ‖ nonce 1) names the version's mask seeds at
+     * the dealer, so that a mask A is used with one stored weight tensor only: a replaced or re-uploaded
+     * model gets fresh seeds, whatever key its client sent. When both servers hold E = W − A for that key and
+     * the same generation, the query uses it at once. Otherwise (the first query of a version, a server that
+     * restarted, a dealer that renewed its seeds) each asks the dealer for the version's seeds, the servers
+     * compare generations in a second exchange, and, unless both hold E for that generation, open it again on
+     * a setup session; the query then uses its own randomness. A dealer that renewed the seeds while the
+     * servers held E refuses their next deal (see {@link #fetch}), which makes the query after it set up again.
      */
-    private void sameUpload(ModelStore.Stored st, ServerSession s, SecureConfig cfg) {
-        UUID control = control("sync", s.id);
-        try (Channel c = cfg.link().wrap(link.open(control, cfg.channelTimeout(SYNC_BYTES)))) {
-            byte[][] both = exchangeVersions(c, st, s, "its model version");
-            byte[] mine = both[0];
-            byte[] theirs = both[1];
-            if (mine[1] == 1 && theirs[1] == 1 && !Arrays.equals(mine, 2, 2 + Prg.SEED_BYTES, theirs, 2,
-                    2 + Prg.SEED_BYTES)) {
-                throw new ApiException(409, "server 0 and server 1 hold different uploads of model '" + st.id()
-                        + "'; upload it again to both servers");
+    private Setup setUp(ServerSession s, ModelStore.Loaded m, SecureParty p, SecureConfig cfg, List<Need<?>> plan,
+                        boolean ot) {
+        String hash = m.stored.info().structureHash();
+        boolean reuse = cfg.linear() == SecureConfig.LinearMode.MASK_REUSE;
+        ModelStore.MaskState held = reuse ? m.masks() : null;
+        // the dealer request of this query if the masks held are current on both servers (always so when faithful)
+        DealRequest expected = !reuse ? DealRequest.of(party, hash, cfg)
+                : held == null ? null : DealRequest.of(party, hash, cfg, held.key(), held.generation());
+        boolean single = s.batch == 1 && !ot;
+        DealPool.Taken taken = party == 0 && single && expected != null ? pool.take(poolKey(s, expected)) : null;
+        try {
+            DealPool.Fetched one;
+            byte[] maskSeed;
+            DealRequest request;
+            try (Channel c = cfg.link().wrap(link.open(control("sync", s.id), cfg.channelTimeout(SYNC_BYTES)))) {
+                Sync sync = exchangeSync(c, m.stored, s, taken == null ? null : taken.id(), heldDigest(held));
+                byte[][] v = party == 0 ? new byte[][] {sync.mine(), sync.theirs()}
+                        : new byte[][] {sync.theirs(), sync.mine()};
+                if (!reuse) {
+                    // versions stored without a key (by an older client) cannot be compared and run as before
+                    if (v[0][1] == 1 && v[1][1] == 1 && !sameMaskKey(v)) {
+                        throw new ApiException(409, "server 0 and server 1 hold different uploads of model '"
+                                + m.stored.id() + "'; upload it again to both servers");
+                    }
+                    return new Setup(null, expected, single ? chosen(s, cfg, expected, m, plan, taken, sync.deal())
+                            : null, single && (party == 0 ? taken != null : sync.deal() != null));
+                }
+                if (v[0][1] == 0 || v[1][1] == 0) {
+                    String where = v[0][1] == 0 && v[1][1] == 0 ? "both servers" : "server " + (v[0][1] == 0 ? 0 : 1);
+                    throw new ApiException(409, "model '" + m.stored.id() + "' on " + where + " was stored without a"
+                            + " mask key (uploaded by an older client), so it cannot run in mask-reuse mode; upload it"
+                            + " again (faithful mode works as it is)");
+                }
+                if (!sameMaskKey(v)) {
+                    throw new ApiException(409, "server 0 and server 1 hold different uploads of model '"
+                            + m.stored.id() + "' (their mask keys differ); upload it again to both servers");
+                }
+                String key = jointKey(v[0], v[1]);
+                if (held != null && held.key().equals(key) && Arrays.equals(sync.theirHeld(), heldDigest(held))) {
+                    p.useOpenedMasks(held.opened());
+                    return new Setup(held.seed(), expected, single ? chosen(s, cfg, expected, m, plan, taken,
+                            sync.deal()) : null, single && (party == 0 ? taken != null : sync.deal() != null));
+                }
+                // the deal taken ahead was for masks that are not current on both servers: the query fetches its own
+                if (taken != null) {
+                    taken.fetched().ahead().close();
+                    taken = null;
+                }
+                MaskUse use = currentMasks(s.id, c, m, p, cfg, key);
+                maskSeed = use.seed();
+                request = DealRequest.of(party, hash, cfg, use.key(), use.generation());
             }
+            one = single ? chosen(s, cfg, request, m, plan, null, null) : null;
+            return new Setup(maskSeed, request, one, false);
+        } catch (RuntimeException e) {
+            if (taken != null) {
+                taken.fetched().ahead().close();
+            }
+            throw e;
         }
     }
 
-    private MaskUse masks(ModelStore.Loaded m, SecureParty p, ServerSession s, SecureConfig cfg) {
+    /**
+     * Mask reuse when the servers do not both hold current masks: the dealer's seeds for the version (the
+     * servers' own without a dealer), a second exchange comparing generations and whether each holds E for
+     * it, and, unless both do, E opened again on a setup session and kept with the model.
+     */
+    private MaskUse currentMasks(UUID session, Channel c, ModelStore.Loaded m, SecureParty p, SecureConfig cfg,
+                                 String key) {
         ModelStore.Stored st = m.stored;
-        UUID session = s.id;
-        String key;
         DealerClient.MaskSeed mask;
-        ModelStore.MaskState have;
-        UUID control = control("sync", session);
-        try (Channel c = cfg.link().wrap(link.open(control, cfg.channelTimeout(SYNC_BYTES)))) {
-            byte[][] both = exchangeVersions(c, st, s, "its mask set-up");
-            byte[] mine = both[0];
-            byte[] theirs = both[1];
-            byte[][] v = party == 0 ? new byte[][] {mine, theirs} : new byte[][] {theirs, mine};
-            if (v[0][1] == 0 || v[1][1] == 0) {
-                String where = v[0][1] == 0 && v[1][1] == 0 ? "both servers"
-                        : "server " + (v[0][1] == 0 ? 0 : 1);
-                throw new ApiException(409, "model '" + st.id() + "' on " + where + " was stored without a mask key"
-                        + " (uploaded by an older client), so it cannot run in mask-reuse mode; upload it again"
-                        + " (faithful mode works as it is)");
-            }
-            if (!Arrays.equals(v[0], 2, 2 + Prg.SEED_BYTES, v[1], 2, 2 + Prg.SEED_BYTES)) {
-                throw new ApiException(409, "server 0 and server 1 hold different uploads of model '" + st.id()
-                        + "' (their mask keys differ); upload it again to both servers");
-            }
-            key = jointKey(v[0], v[1]);
-            try {
-                mask = cfg.preprocessing() == SecureConfig.Preprocessing.OT ? ownMask(key)
-                        : dealer.masks(st.info().structureHash(), key, m.structureJson);
-            } catch (ApiException e) {
-                c.abort("server " + party + ": " + e.getMessage());
-                throw e;
-            }
-            have = m.masks();
-            boolean holds = have != null && have.key().equals(key) && have.generation().equals(mask.generation());
-            byte[] generation = digest(mask.generation().getBytes(StandardCharsets.UTF_8));
-            byte[] state = new byte[1 + Prg.SEED_BYTES];
-            state[0] = (byte) (holds ? 1 : 0);
-            System.arraycopy(generation, 0, state, 1, Prg.SEED_BYTES);
-            byte[] other = c.exchange(state);
-            if (other.length != state.length) {
-                throw new IllegalStateException("server " + (1 - party) + " sent a malformed mask state");
-            }
-            if (!Arrays.equals(generation, 0, Prg.SEED_BYTES, other, 1, 1 + Prg.SEED_BYTES)) {
-                throw new ApiException(409, "server 0 and server 1 got different mask generations of model '"
-                        + st.id() + "' from the dealer (it renewed the seeds meanwhile); retry the query");
-            }
-            if (holds && other[0] == 1) {
-                p.useOpenedMasks(have.opened());
-                return new MaskUse(key, mask.generation(), mask.seed());
-            }
+        try {
+            mask = cfg.preprocessing() == SecureConfig.Preprocessing.OT ? ownMask(key)
+                    : dealer.masks(st.info().structureHash(), key, m.structureJson);
+        } catch (ApiException e) {
+            c.abort("server " + party + ": " + e.getMessage());
+            throw e;
+        }
+        ModelStore.MaskState have = m.masks();
+        boolean holds = have != null && have.key().equals(key) && have.generation().equals(mask.generation());
+        byte[] generation = digest(mask.generation().getBytes(StandardCharsets.UTF_8));
+        byte[] state = new byte[1 + Prg.SEED_BYTES];
+        state[0] = (byte) (holds ? 1 : 0);
+        System.arraycopy(generation, 0, state, 1, Prg.SEED_BYTES);
+        byte[] other = c.exchange(state);
+        if (other.length != state.length) {
+            throw new IllegalStateException("server " + (1 - party) + " sent a malformed mask state");
+        }
+        if (!Arrays.equals(generation, 0, Prg.SEED_BYTES, other, 1, 1 + Prg.SEED_BYTES)) {
+            throw new ApiException(409, "server 0 and server 1 got different mask generations of model '"
+                    + st.id() + "' from the dealer (it renewed the seeds meanwhile); retry the query");
+        }
+        if (holds && other[0] == 1) {
+            p.useOpenedMasks(have.opened());
+            // the seed too, should the generation have been kept from before this server held the seed
+            m.masks(new ModelStore.MaskState(key, mask.generation(), have.opened(), mask.seed()));
+            return new MaskUse(key, mask.generation(), mask.seed());
         }
         UUID setup = control("setup", session);
-        try (LinkChannel c = link.open(setup, cfg.channelTimeout(CostModel.maskSetup(m.graph).onlineBytes() / 2));
-             Channel simulated = cfg.link().wrap(c)) {
+        try (LinkChannel sc = link.open(setup, cfg.channelTimeout(CostModel.maskSetup(m.graph).onlineBytes() / 2));
+             Channel simulated = cfg.link().wrap(sc)) {
             p.openMasks(simulated, mask.seed());
         }
-        m.masks(new ModelStore.MaskState(key, mask.generation(), p.openedMasks()));
+        m.masks(new ModelStore.MaskState(key, mask.generation(), p.openedMasks(), mask.seed()));
         return new MaskUse(key, mask.generation(), mask.seed());
+    }
+
+    /**
+     * A single query's randomness: server 0's deal taken ahead, or (none, or on server 1 none named) the
+     * query's own, fetched now; server 1 takes the deal server 0 named from its own pool.
+     */
+    private DealPool.Fetched chosen(ServerSession s, SecureConfig cfg, DealRequest request, ModelStore.Loaded m,
+                                    List<Need<?>> plan, DealPool.Taken taken, UUID named) {
+        UUID own = sampleId(s.id, 0);
+        if (party == 0 && taken != null) {
+            return taken.fetched();
+        }
+        if (party == 0 || named == null) {
+            return fetch(own, request, m, plan, READ_AHEAD_BYTES, "sonic-deal-" + NodeLog.shortId(s.id), cfg.timeout());
+        }
+        DealPool.Fetched f = pool.take(named, poolKey(s, request));
+        if (f == null) {
+            throw new IllegalStateException("server 1 does not hold the randomness that server 0 fetched ahead for"
+                    + " this query (it expired, server 1 restarted, or it was fetched for another model or"
+                    + " configuration); retry the query");
+        }
+        return f;
+    }
+
+    private static boolean sameMaskKey(byte[][] v) {
+        return Arrays.equals(v[0], 2, 2 + Prg.SEED_BYTES, v[1], 2, 2 + Prg.SEED_BYTES);
+    }
+
+    /** The peer's answer to a set-up exchange: both version messages, the deal server 0 named, the peer's held masks. */
+    private record Sync(byte[] mine, byte[] theirs, UUID deal, byte[] theirHeld) {
     }
 
     /** The session's settings, which both servers must have been asked for alike (public: the client chose them). */
@@ -633,20 +661,19 @@ final class SessionRunner implements Consumer<ServerSession> {
     }
 
     /**
-     * A query's first exchange with the peer: each server's version message followed by the session's settings as
-     * text. Refuses another format, and (409) a peer asked for other settings: a client that opened the session
-     * differently on the two servers gets that said at once, instead of two protocols that wait for each other.
-     *
-     * @return this server's and the peer's version messages (without the settings)
+     * The set-up exchange: [version message][deal id, 16 bytes, zero for none][held masks' digest, 32 bytes, zero
+     * for none][settings as text]. Refuses another format, and (409) a peer asked for other settings: a client that
+     * opened the session differently on the two servers gets that said at once, instead of two protocols that
+     * wait for each other.
      */
-    private byte[][] exchangeVersions(Channel c, ModelStore.Stored st, ServerSession s, String what) {
-        byte[] fixed = versionMessage(st);
+    private Sync exchangeSync(Channel c, ModelStore.Stored st, ServerSession s, UUID deal, byte[] held) {
         byte[] text = settings(s).getBytes(StandardCharsets.UTF_8);
-        byte[] mine = Arrays.copyOf(fixed, SYNC_BYTES + text.length);
-        System.arraycopy(text, 0, mine, SYNC_BYTES, text.length);
-        byte[] theirs = c.exchange(mine);
+        ByteBuffer mine = ByteBuffer.allocate(SYNC_BYTES + text.length).put(versionMessage(st))
+                .putLong(deal == null ? 0 : deal.getMostSignificantBits())
+                .putLong(deal == null ? 0 : deal.getLeastSignificantBits()).put(held).put(text);
+        byte[] theirs = c.exchange(mine.array());
         if (theirs.length < SYNC_BYTES || theirs[0] != SYNC_FORMAT) {
-            throw new IllegalStateException("server " + (1 - party) + " sent " + what + " in another format; run"
+            throw new IllegalStateException("server " + (1 - party) + " sent its set-up in another format; run"
                     + " the same Sonic version on both servers");
         }
         String other = new String(theirs, SYNC_BYTES, theirs.length - SYNC_BYTES, StandardCharsets.UTF_8);
@@ -655,12 +682,22 @@ final class SessionRunner implements Consumer<ServerSession> {
                     + " (server " + party + ": " + settings(s) + "; server " + (1 - party) + ": "
                     + io.sonic.cloud.api.ApiJson.printable(other) + "); open it with the same settings on both servers");
         }
-        return new byte[][] {fixed, Arrays.copyOf(theirs, SYNC_BYTES)};
+        ByteBuffer b = ByteBuffer.wrap(theirs, VERSION_BYTES, 16);
+        UUID named = new UUID(b.getLong(), b.getLong());
+        return new Sync(Arrays.copyOf(mine.array(), VERSION_BYTES), Arrays.copyOf(theirs, VERSION_BYTES),
+                named.getMostSignificantBits() == 0 && named.getLeastSignificantBits() == 0 ? null : named,
+                Arrays.copyOfRange(theirs, VERSION_BYTES + 16, SYNC_BYTES));
+    }
+
+    /** What a server holds of a version's opened masks, as it tells the peer: a digest of key and generation, or zeros. */
+    private static byte[] heldDigest(ModelStore.MaskState held) {
+        return held == null ? new byte[32] : digest(("sonic held masks v1 " + held.key() + " " + held.generation())
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** [format][has key][the upload's mask key, 16 bytes][this server's nonce for the version, 16 bytes]. */
     private static byte[] versionMessage(ModelStore.Stored st) {
-        byte[] b = new byte[SYNC_BYTES];
+        byte[] b = new byte[VERSION_BYTES];
         b[0] = SYNC_FORMAT;
         if (st.maskKey() != null && st.maskNonce() != null) {
             b[1] = 1;

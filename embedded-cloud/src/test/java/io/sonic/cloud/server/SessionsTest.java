@@ -88,7 +88,7 @@ class SessionsTest {
             NodeLog log = new NodeLog();
             try (Sessions sessions = new Sessions(1, ServerLimits.DEFAULT, new SessionRunner(1, missing, null,
                     cloud.server(1).link(), Duration.ofMinutes(1), Duration.ofSeconds(10), log::add), log::add)) {
-                for (String step : new String[] {"ot", "deal", "sync", "setup", null}) {
+                for (String step : new String[] {"ot", "sync", "setup", null}) {
                     UUID id = UUID.randomUUID();
                     UUID waitsOn = step == null ? id : SessionRunner.control(step, id);
                     try (io.sonic.cloud.link.LinkChannel peer = cloud.server(0).link().open(waitsOn,
