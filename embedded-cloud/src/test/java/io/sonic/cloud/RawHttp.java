@@ -46,7 +46,12 @@ final class RawHttp implements AutoCloseable {
 
     /** Sends a whole request and reads the answer. */
     Answer call(String method, String path, String token, byte[] body) throws IOException {
-        Map<String, String> h = new LinkedHashMap<>();
+        return call(method, path, token, Map.of(), body);
+    }
+
+    /** As {@link #call(String, String, String, byte[])}, with further headers. */
+    Answer call(String method, String path, String token, Map<String, String> headers, byte[] body) throws IOException {
+        Map<String, String> h = new LinkedHashMap<>(headers);
         if (token != null) {
             h.put("Authorization", "Bearer " + token);
         }

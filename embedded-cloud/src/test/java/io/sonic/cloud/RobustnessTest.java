@@ -175,6 +175,13 @@ class RobustnessTest {
         }
     }
 
+    /** POST /v1/sessions with these headers and body, token t, on a connection of its own. */
+    static RawHttp.Answer raw(URI server, Map<String, String> headers, byte[] body) throws IOException {
+        try (RawHttp r = new RawHttp(tls, "127.0.0.6", server)) {
+            return r.call("POST", "/v1/sessions", "t", headers, body);
+        }
+    }
+
     static byte[] sessionRequest(UUID id, boolean step) {
         return ("{\"sessionId\":\"" + id + "\",\"modelId\":\"bc\",\"step\":" + step + "}")
                 .getBytes(StandardCharsets.UTF_8);
@@ -435,6 +442,50 @@ class RobustnessTest {
 
     @Test
     @Order(4)
+    void aSessionOpenedWithItsInputRunsAtOnceAndARefusedOneLeavesNothingBehind() throws Exception {
+        UUID id = UUID.randomUUID();
+        int[] shape = bc.graph().inputShape();
+        Map<String, String> opening = Map.of("Sonic-Session", new String(sessionRequest(id, false),
+                StandardCharsets.US_ASCII), "Content-Type", "application/octet-stream");
+        float[] x = bc.inputs().get(3);
+        io.sonic.model.eval.FixedPoint fp = SecureConfig.DEFAULT.fixedPoint();  // as the model was uploaded
+        SharedTensor[] in = SharedTensor.split(new io.sonic.engine.ring.RingTensor(shape, fp.encode(x)), Prg.fresh());
+        // refused for its share, its header or its length (each on a connection of its own): each time the id stays free
+        RawHttp.Answer a = raw(s0.url(), opening, ShareCodec.encodeTensor(in[1]));
+        assertEquals(400, a.status(), a.body());
+        assertTrue(a.body().contains("is server 1's share, but server 0's is expected"), a.body());
+        a = raw(s0.url(), Map.of("Sonic-Session", "{\"sessionId\":"), ShareCodec.encodeTensor(in[0]));
+        assertEquals(400, a.status(), a.body());
+        assertTrue(a.body().contains("not valid JSON"), a.body());
+        a = raw(s0.url(), opening, new byte[ShareCodec.encodeTensor(in[0]).length + 8]);
+        assertEquals(413, a.status(), a.body());
+        List<long[]> out = new ArrayList<>();
+        for (int p = 0; p < 2; p++) {
+            a = raw((p == 0 ? s0 : s1).url(), opening, ShareCodec.encodeTensor(in[p]));
+            assertEquals(201, a.status(), a.body());
+            assertTrue(a.body().contains("\"state\":\"running\""), a.body());
+        }
+        for (int p = 0; p < 2; p++) {
+            HttpClient http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder((p == 0 ? s0 : s1).url().resolve("/v1/sessions/"
+                    + id + "/output?waitMillis=10000")).header("Authorization", "Bearer t").timeout(Duration.ofSeconds(20))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+            out.add(ShareCodec.decodeTensor(r.body(), p, bc.graph().outputSize()).values());
+        }
+        int[] outShape = {bc.graph().outputSize()};
+        double[] y = fp.decode(SharedTensor.reconstruct(new SharedTensor(0, outShape, out.get(0)),
+                new SharedTensor(1, outShape, out.get(1))).values());
+        int label = 0;
+        for (int i = 1; i < y.length; i++) {
+            label = y[i] > y[label] ? i : label;
+        }
+        assertEquals(new FloatEvaluator(bc.graph()).run(x).argmax(), label);
+        nothingParked("sessions opened with their input");
+    }
+
+    @Test
+    @Order(5)
     void eventStreamsAreBoundedPerSessionAndClientAndOthersStillFollowTheirs() throws Exception {
         List<RawHttp> streams = new ArrayList<>();
         int perSession = 0;
@@ -497,7 +548,7 @@ class RobustnessTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void uploadsNeedTheCredentialAreRefusedBeforeTheirBodyAndRespectTheQuota() throws Exception {
         // a stranger announcing 262 MB gets 401 at once, before sending any of it
         try (RawHttp r = new RawHttp(tls, "127.0.0.2", s0.url())) {
@@ -535,7 +586,7 @@ class RobustnessTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aFrozenPeerShowsAsUnresponsiveWithinSecondsAndRejoinsWhenItThaws() throws Exception {
         s1.signal("STOP");
         long t = System.nanoTime();
@@ -618,7 +669,7 @@ class RobustnessTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void killMinusNineAtEveryStepOfAnUploadAndAReplaceNeverLosesTheModel() throws Exception {
         InputRange v1 = new InputRange(-5, 15);
         InputRange v2 = new InputRange(-4, 14);

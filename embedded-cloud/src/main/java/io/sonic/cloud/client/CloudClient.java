@@ -536,7 +536,7 @@ public final class CloudClient implements AutoCloseable {
         long start = System.nanoTime();
         UUID id = UUID.randomUUID();
         String token = io.sonic.cloud.server.Tokens.newToken();
-        byte[] openBody = ApiJson.write(SessionRequest.of(id.toString(), modelId, cfg, control.stepping(), n));
+        String opening = asciiJson(SessionRequest.of(id.toString(), modelId, cfg, control.stepping(), n));
         control.cancel = () -> onBoth(p -> {
             try {
                 send(p, request(p, "/v1/sessions/" + id, token).DELETE());
@@ -545,21 +545,8 @@ public final class CloudClient implements AutoCloseable {
             }
             return null;
         });
-        try {
-            onBoth(p -> check(p, sendRetrying(p, request(p, "/v1/sessions", token).header("Content-Type",
-                    "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(openBody))), "opening a session",
-                    null));
-        } catch (CloudException e) {
-            control.cancel.run();
-            throw e;
-        }
         control.proceed = () -> proceedBoth(id, token, false);
         control.runToEnd = () -> proceedBoth(id, token, true);
-        if (control.cancelled()) {
-            control.cancel();
-            throw new CancelledException();
-        }
-        Thread follower = events == null ? null : follow(id, token, events);
         List<List<SharedTensor>> shares = List.of(new ArrayList<>(), new ArrayList<>());
         for (float[] input : inputs) {
             SharedTensor[] in = SharedTensor.split(new RingTensor(inShape, fp.encode(input)), Prg.fresh());
@@ -567,16 +554,27 @@ public final class CloudClient implements AutoCloseable {
             shares.get(0).add(in[0]);
             shares.get(1).add(in[1]);
         }
+        if (control.cancelled()) {
+            throw new CancelledException();
+        }
+        // one request per server opens the session and hands it the input share (the session request in a header)
         try {
-            onBoth(p -> check(p, sendRetrying(p, request(p, "/v1/sessions/" + id + "/input", token)
+            onBoth(p -> check(p, sendRetrying(p, request(p, "/v1/sessions", token)
+                            .header(SESSION_HEADER, opening)
                             .header("Content-Type", "application/octet-stream")
-                            .PUT(HttpRequest.BodyPublishers.ofByteArray(ShareCodec.encodeTensor(
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(ShareCodec.encodeTensor(
                                     SharedTensor.stack(shares.get(p)))))),
-                    "sending the input share" + (n == 1 ? "" : "s"), null));
+                    "opening a session with the input share" + (n == 1 ? "" : "s"), null));
         } catch (CloudException e) {
             control.cancel.run();
             throw control.cancelled() ? new CancelledException() : e;
         }
+        if (control.cancelled()) {
+            // cancelled while the session opened: a cancel sent before it existed found nothing to end
+            control.cancel.run();
+            throw new CancelledException();
+        }
+        Thread follower = events == null ? null : follow(id, token, events);
         int outSize = cfg.output() == SecureConfig.OutputMode.LABEL ? 1 : Shapes.size(outShape);
         SharedTensor[] out = new SharedTensor[2];
         long deadline = System.nanoTime() + (control.stepping() ? Duration.ofHours(3) : Duration.ofMinutes(10)).toNanos();
@@ -678,6 +676,24 @@ public final class CloudClient implements AutoCloseable {
                     pausedNanos, link, madeEach));
         }
         return new BatchResult(results, online, onlineNanos, offline, madeNanos, nanos);
+    }
+
+    /** The header that carries the session request beside the input share (as the servers read it). */
+    private static final String SESSION_HEADER = "Sonic-Session";
+
+    /** A value as JSON in ASCII (other characters escaped), as an HTTP header carries it. */
+    static String asciiJson(Object value) {
+        String json = ApiJson.writeString(value);
+        StringBuilder b = new StringBuilder(json.length());
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c >= 0x20 && c < 0x7f) {
+                b.append(c);
+            } else {
+                b.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return b.toString();
     }
 
     private static LinkProfile linkOf(SessionStatus st) {

@@ -37,8 +37,19 @@ final class SessionsHandler extends JsonHandler {
         if (p.size() == 2) {
             allow(request, "here", "POST");
             String token = token(request, "a session needs a token of the user's choice (Authorization: Bearer …)");
-            withBody(request, response, callback, MAX_REQUEST, server.limits(), body -> create(request, response,
-                    callback, token, Http.json(body, SessionRequest.class)));
+            String withInput = request.getHeaders().get(SESSION_HEADER);
+            if (withInput != null) {
+                // the session request in a header, the input share as the body: opened and started at once
+                ServerSession s = create(request, token, Http.json(ascii(withInput), SessionRequest.class));
+                input(request, response, callback, s, () -> Http.sendJson(response, callback, 201,
+                        new SessionCreated(s.id.toString(), sharesShape(inputShape(s), s.batch), "running")), true);
+                return;
+            }
+            withBody(request, response, callback, MAX_REQUEST, server.limits(), body -> {
+                ServerSession s = create(request, token, Http.json(body, SessionRequest.class));
+                Http.sendJson(response, callback, 201, new SessionCreated(s.id.toString(), sharesShape(inputShape(s),
+                        s.batch), "created"));
+            });
             return;
         }
         if (p.size() > 4) {
@@ -58,7 +69,8 @@ final class SessionsHandler extends JsonHandler {
             return;
         }
         switch (p.get(3)) {
-            case "input" -> input(request, response, callback, s);
+            case "input" -> input(request, response, callback, s, () -> Http.sendJson(response, callback, 202,
+                    new SessionState(s.id.toString(), "running")), false);
             case "output" -> {
                 allow(request, "here", "GET");
                 long wait = waitMillis(request.getHttpURI().getQuery());
@@ -115,7 +127,30 @@ final class SessionsHandler extends JsonHandler {
         return token;
     }
 
-    private void create(Request request, Response response, Callback callback, String token, SessionRequest req) {
+    /** The header that carries the session request when the body is the input share (opening and input in one). */
+    static final String SESSION_HEADER = "Sonic-Session";
+
+    /** A header's value as the bytes of its (ASCII) JSON; 400 for any other character. */
+    private static byte[] ascii(String header) {
+        for (int i = 0; i < header.length(); i++) {
+            if (header.charAt(i) > 0x7e) {
+                throw new ApiException(400, SESSION_HEADER + " carries the session request as JSON in ASCII"
+                        + " (other characters escaped as \\uXXXX)");
+            }
+        }
+        return header.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private int[] inputShape(ServerSession s) {
+        ModelStore.Stored m = server.store().get(s.modelId);
+        if (m == null) {
+            throw new ApiException(404, "model '" + s.modelId + "' was deleted");
+        }
+        return m.info().inputShape();
+    }
+
+    /** Opens a session (created, waiting for its input), or refuses the request. */
+    private ServerSession create(Request request, String token, SessionRequest req) {
         UUID id = parseUuid(req.sessionId());
         if (req.modelId() == null || req.modelId().isBlank()) {
             throw new ApiException(400, "modelId is required");
@@ -132,10 +167,8 @@ final class SessionsHandler extends JsonHandler {
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, e.getMessage());
         }
-        server.sessions().create(id, m.id(), Tokens.hash(token), cfg, Boolean.TRUE.equals(req.step()),
+        return server.sessions().create(id, m.id(), Tokens.hash(token), cfg, Boolean.TRUE.equals(req.step()),
                 Http.clientAddress(request), batch);
-        Http.sendJson(response, callback, 201, new SessionCreated(id.toString(), sharesShape(m.info().inputShape(),
-                batch), "created"));
     }
 
     /** The shape of the input share a session takes: the model's input, or [batch, input size] for a batch. */
@@ -143,13 +176,28 @@ final class SessionsHandler extends JsonHandler {
         return batch == 1 ? modelInput : new int[] {batch, io.sonic.model.Shapes.size(modelInput)};
     }
 
-    private void input(Request request, Response response, Callback callback, ServerSession s) {
-        allow(request, "here", "PUT");
-        ModelStore.Stored m = server.store().get(s.modelId);
-        if (m == null) {
-            throw new ApiException(404, "model '" + s.modelId + "' was deleted");
+    /**
+     * Reads the session's input share and starts it, then {@code answer}s. {@code opening}: the request opened the
+     * session too, which goes again if its input is refused (nothing is left waiting for an input that came).
+     */
+    private void input(Request request, Response response, Callback callback, ServerSession s, Runnable answer,
+                       boolean opening) {
+        if (!opening) {
+            allow(request, "here", "PUT");
         }
-        int[] shape = m.info().inputShape();
+        try {
+            int[] shape = inputShape(s);
+            readInput(request, response, callback, s, shape, answer, opening);
+        } catch (RuntimeException e) {
+            if (opening) {
+                server.sessions().delete(s, "its input was refused");
+            }
+            throw e;
+        }
+    }
+
+    private void readInput(Request request, Response response, Callback callback, ServerSession s, int[] shape,
+                           Runnable answer, boolean opening) {
         // a batch's shares travel as one tensor of shape [batch, input size], one row per query
         int[] sent = sharesShape(shape, s.batch);
         long size = ShareCodec.tensorPayloadBytes(sent);
@@ -157,10 +205,16 @@ final class SessionsHandler extends JsonHandler {
             throw new ApiException(413, "an input share of model '" + s.modelId + "'" + (s.batch == 1 ? ""
                     : " for a batch of " + s.batch) + " has " + size + " bytes, not " + request.getLength());
         }
+        boolean[] started = new boolean[1];
         withBody(request, response, callback, size, server.limits(), body -> {
             SharedTensor in = ShareCodec.decodeTensor(body, server.party(), sent);
             server.sessions().start(s, in.rows(s.batch, shape));
-            Http.sendJson(response, callback, 202, new SessionState(s.id.toString(), "running"));
+            started[0] = true;
+            answer.run();
+        }, () -> {
+            if (opening && !started[0]) {
+                server.sessions().delete(s, "its input was refused");
+            }
         });
     }
 
