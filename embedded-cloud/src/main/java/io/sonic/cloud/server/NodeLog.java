@@ -50,6 +50,11 @@ public final class NodeLog {
 
     /** The short form of a session id used in log lines. */
     static String shortId(java.util.UUID id) {
-        return id.toString().substring(0, 8);
+        return shortId(id.toString());
+    }
+
+    /** The first 8 characters of an id written as text (a mask generation, say). */
+    static String shortId(String id) {
+        return id.length() > 8 ? id.substring(0, 8) : id;
     }
 }

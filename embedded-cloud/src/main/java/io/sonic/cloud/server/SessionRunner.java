@@ -330,6 +330,8 @@ final class SessionRunner implements Consumer<ServerSession> {
             ModelStore.MaskState held = m.masks();
             if (held != null && held.generation().equals(request.maskGeneration())) {
                 m.masks(null);
+                log.accept("the dealer no longer keeps mask generation " + NodeLog.shortId(held.generation())
+                        + " of model '" + m.stored.id() + "'; the next query opens its weight masks again");
             }
             throw e;
         }
@@ -616,6 +618,8 @@ final class SessionRunner implements Consumer<ServerSession> {
             m.masks(new ModelStore.MaskState(key, mask.generation(), have.opened(), mask.seed()));
             return new MaskUse(key, mask.generation(), mask.seed());
         }
+        log.accept("session " + NodeLog.shortId(session) + ": opening the weight masks of model '" + st.id()
+                + "' (W − A) for mask generation " + NodeLog.shortId(mask.generation()));
         UUID setup = control("setup", session);
         try (LinkChannel sc = link.open(setup, cfg.channelTimeout(CostModel.maskSetup(m.graph).onlineBytes() / 2));
              Channel simulated = cfg.link().wrap(sc)) {
