@@ -460,6 +460,25 @@ class RobustnessTest {
         assertTrue(a.body().contains("not valid JSON"), a.body());
         a = raw(s0.url(), opening, new byte[ShareCodec.encodeTensor(in[0]).length + 8]);
         assertEquals(413, a.status(), a.body());
+        // opened on server 0 only, its worker waits for server 1 at the set-up; deleting the session frees it at once
+        UUID alone = UUID.randomUUID();
+        a = raw(s0.url(), Map.of("Sonic-Session", new String(sessionRequest(alone, false), StandardCharsets.US_ASCII)),
+                ShareCodec.encodeTensor(in[0]));
+        assertEquals(201, a.status(), a.body());
+        long waitFrom = System.nanoTime();
+        while (status(0).workersBusy() == 0) {
+            assertTrue(System.nanoTime() - waitFrom < TimeUnit.SECONDS.toNanos(5), "the session never reached a worker");
+            Thread.sleep(20);
+        }
+        try (RawHttp r = new RawHttp(tls, "127.0.0.6", s0.url())) {
+            assertEquals(200, r.call("DELETE", "/v1/sessions/" + alone, "t", new byte[0]).status());
+        }
+        long deleted = System.nanoTime();
+        while (status(0).workersBusy() != 0) {
+            assertTrue(System.nanoTime() - deleted < TimeUnit.SECONDS.toNanos(2), "the deleted session's worker still"
+                    + " waits for server 1");
+            Thread.sleep(20);
+        }
         List<long[]> out = new ArrayList<>();
         for (int p = 0; p < 2; p++) {
             a = raw((p == 0 ? s0 : s1).url(), opening, ShareCodec.encodeTensor(in[p]));

@@ -534,7 +534,14 @@ final class SessionRunner implements Consumer<ServerSession> {
             DealPool.Fetched one;
             byte[] maskSeed;
             DealRequest request;
-            try (Channel c = cfg.link().wrap(link.open(control("sync", s.id), cfg.channelTimeout(SYNC_BYTES)))) {
+            LinkChannel control = link.open(control("sync", s.id), cfg.channelTimeout(SYNC_BYTES));
+            // a user who deletes the session while this server waits for the peer here frees the worker at once
+            s.channel(control);
+            if (!s.open()) {
+                control.close();
+                throw new ServerSession.EndedException(String.valueOf(s.error()));
+            }
+            try (Channel c = cfg.link().wrap(control)) {
                 Sync sync = exchangeSync(c, m.stored, s, taken == null ? null : taken.id(), heldDigest(held));
                 byte[][] v = party == 0 ? new byte[][] {sync.mine(), sync.theirs()}
                         : new byte[][] {sync.theirs(), sync.mine()};
