@@ -24,6 +24,12 @@ public record SessionRequest(String sessionId, String modelId, String suite, Str
     /** The most queries one session runs together. */
     public static final int MAX_BATCH = 256;
 
+    /**
+     * The header that carries a session request, as JSON in ASCII, when {@code POST /v1/sessions} has the input
+     * share as its body (opening and input in one request).
+     */
+    public static final String HEADER = "Sonic-Session";
+
     /** A request for this configuration (its fraction bits are the model's). */
     public static SessionRequest of(String sessionId, String modelId, SecureConfig cfg, boolean step) {
         return of(sessionId, modelId, cfg, step, 1);

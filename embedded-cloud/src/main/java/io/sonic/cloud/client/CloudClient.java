@@ -560,7 +560,7 @@ public final class CloudClient implements AutoCloseable {
         // one request per server opens the session and hands it the input share (the session request in a header)
         try {
             onBoth(p -> check(p, sendRetrying(p, request(p, "/v1/sessions", token)
-                            .header(SESSION_HEADER, opening)
+                            .header(SessionRequest.HEADER, opening)
                             .header("Content-Type", "application/octet-stream")
                             .POST(HttpRequest.BodyPublishers.ofByteArray(ShareCodec.encodeTensor(
                                     SharedTensor.stack(shares.get(p)))))),
@@ -677,9 +677,6 @@ public final class CloudClient implements AutoCloseable {
         }
         return new BatchResult(results, online, onlineNanos, offline, madeNanos, nanos);
     }
-
-    /** The header that carries the session request beside the input share (as the servers read it). */
-    private static final String SESSION_HEADER = "Sonic-Session";
 
     /** A value as JSON in ASCII (other characters escaped), as an HTTP header carries it. */
     static String asciiJson(Object value) {

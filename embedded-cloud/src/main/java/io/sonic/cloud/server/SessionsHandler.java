@@ -37,7 +37,7 @@ final class SessionsHandler extends JsonHandler {
         if (p.size() == 2) {
             allow(request, "here", "POST");
             String token = token(request, "a session needs a token of the user's choice (Authorization: Bearer …)");
-            String withInput = request.getHeaders().get(SESSION_HEADER);
+            String withInput = request.getHeaders().get(SessionRequest.HEADER);
             if (withInput != null) {
                 // the session request in a header, the input share as the body: opened and started at once
                 ServerSession s = create(request, token, Http.json(ascii(withInput), SessionRequest.class));
@@ -127,14 +127,11 @@ final class SessionsHandler extends JsonHandler {
         return token;
     }
 
-    /** The header that carries the session request when the body is the input share (opening and input in one). */
-    static final String SESSION_HEADER = "Sonic-Session";
-
     /** A header's value as the bytes of its (ASCII) JSON; 400 for any other character. */
     private static byte[] ascii(String header) {
         for (int i = 0; i < header.length(); i++) {
             if (header.charAt(i) > 0x7e) {
-                throw new ApiException(400, SESSION_HEADER + " carries the session request as JSON in ASCII"
+                throw new ApiException(400, SessionRequest.HEADER + " carries the session request as JSON in ASCII"
                         + " (other characters escaped as \\uXXXX)");
             }
         }
