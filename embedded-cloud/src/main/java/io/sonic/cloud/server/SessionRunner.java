@@ -545,30 +545,35 @@ final class SessionRunner implements Consumer<ServerSession> {
                 Sync sync = exchangeSync(c, m.stored, s, taken == null ? null : taken.id(), heldDigest(held));
                 byte[][] v = party == 0 ? new byte[][] {sync.mine(), sync.theirs()}
                         : new byte[][] {sync.theirs(), sync.mine()};
+                String key = null;
                 if (!reuse) {
                     // versions stored without a key (by an older client) cannot be compared and run as before
                     if (v[0][1] == 1 && v[1][1] == 1 && !sameMaskKey(v)) {
                         throw new ApiException(409, "server 0 and server 1 hold different uploads of model '"
                                 + m.stored.id() + "'; upload it again to both servers");
                     }
-                    return new Setup(null, expected, single ? chosen(s, cfg, expected, m, plan, taken, sync.deal())
-                            : null, single && (party == 0 ? taken != null : sync.deal() != null));
+                } else {
+                    if (v[0][1] == 0 || v[1][1] == 0) {
+                        String where = v[0][1] == 0 && v[1][1] == 0 ? "both servers"
+                                : "server " + (v[0][1] == 0 ? 0 : 1);
+                        throw new ApiException(409, "model '" + m.stored.id() + "' on " + where + " was stored"
+                                + " without a mask key (uploaded by an older client), so it cannot run in mask-reuse"
+                                + " mode; upload it again (faithful mode works as it is)");
+                    }
+                    if (!sameMaskKey(v)) {
+                        throw new ApiException(409, "server 0 and server 1 hold different uploads of model '"
+                                + m.stored.id() + "' (their mask keys differ); upload it again to both servers");
+                    }
+                    key = jointKey(v[0], v[1]);
                 }
-                if (v[0][1] == 0 || v[1][1] == 0) {
-                    String where = v[0][1] == 0 && v[1][1] == 0 ? "both servers" : "server " + (v[0][1] == 0 ? 0 : 1);
-                    throw new ApiException(409, "model '" + m.stored.id() + "' on " + where + " was stored without a"
-                            + " mask key (uploaded by an older client), so it cannot run in mask-reuse mode; upload it"
-                            + " again (faithful mode works as it is)");
-                }
-                if (!sameMaskKey(v)) {
-                    throw new ApiException(409, "server 0 and server 1 hold different uploads of model '"
-                            + m.stored.id() + "' (their mask keys differ); upload it again to both servers");
-                }
-                String key = jointKey(v[0], v[1]);
-                if (held != null && held.key().equals(key) && Arrays.equals(sync.theirHeld(), heldDigest(held))) {
-                    p.useOpenedMasks(held.opened());
-                    return new Setup(held.seed(), expected, single ? chosen(s, cfg, expected, m, plan, taken,
-                            sync.deal()) : null, single && (party == 0 ? taken != null : sync.deal() != null));
+                // faithful, or both servers hold the current opened masks: the query runs with the deal named
+                if (!reuse || held != null && held.key().equals(key)
+                        && Arrays.equals(sync.theirHeld(), heldDigest(held))) {
+                    if (reuse) {
+                        p.useOpenedMasks(held.opened());
+                    }
+                    return new Setup(reuse ? held.seed() : null, expected, single ? chosen(s, cfg, expected, m, plan,
+                            taken, sync.deal()) : null, single && (party == 0 ? taken != null : sync.deal() != null));
                 }
                 // the deal taken ahead was for masks that are not current on both servers: the query fetches its own
                 if (taken != null) {

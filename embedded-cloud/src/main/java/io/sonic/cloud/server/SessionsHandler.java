@@ -40,15 +40,15 @@ final class SessionsHandler extends JsonHandler {
             String withInput = request.getHeaders().get(SessionRequest.HEADER);
             if (withInput != null) {
                 // the session request in a header, the input share as the body: opened and started at once
-                ServerSession s = create(request, token, Http.json(ascii(withInput), SessionRequest.class));
-                input(request, response, callback, s, () -> Http.sendJson(response, callback, 201,
-                        new SessionCreated(s.id.toString(), sharesShape(inputShape(s), s.batch), "running")), true);
+                Opened o = create(request, token, Http.json(ascii(withInput), SessionRequest.class));
+                input(request, response, callback, o.session(), () -> Http.sendJson(response, callback, 201,
+                        new SessionCreated(o.session().id.toString(), o.sharesShape(), "running")), true);
                 return;
             }
             withBody(request, response, callback, MAX_REQUEST, server.limits(), body -> {
-                ServerSession s = create(request, token, Http.json(body, SessionRequest.class));
-                Http.sendJson(response, callback, 201, new SessionCreated(s.id.toString(), sharesShape(inputShape(s),
-                        s.batch), "created"));
+                Opened o = create(request, token, Http.json(body, SessionRequest.class));
+                Http.sendJson(response, callback, 201, new SessionCreated(o.session().id.toString(), o.sharesShape(),
+                        "created"));
             });
             return;
         }
@@ -146,8 +146,12 @@ final class SessionsHandler extends JsonHandler {
         return m.info().inputShape();
     }
 
+    /** A session just opened, and the shape of the input share it takes. */
+    private record Opened(ServerSession session, int[] sharesShape) {
+    }
+
     /** Opens a session (created, waiting for its input), or refuses the request. */
-    private ServerSession create(Request request, String token, SessionRequest req) {
+    private Opened create(Request request, String token, SessionRequest req) {
         UUID id = parseUuid(req.sessionId());
         if (req.modelId() == null || req.modelId().isBlank()) {
             throw new ApiException(400, "modelId is required");
@@ -164,8 +168,8 @@ final class SessionsHandler extends JsonHandler {
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, e.getMessage());
         }
-        return server.sessions().create(id, m.id(), Tokens.hash(token), cfg, Boolean.TRUE.equals(req.step()),
-                Http.clientAddress(request), batch);
+        return new Opened(server.sessions().create(id, m.id(), Tokens.hash(token), cfg, Boolean.TRUE.equals(req.step()),
+                Http.clientAddress(request), batch), sharesShape(m.info().inputShape(), batch));
     }
 
     /** The shape of the input share a session takes: the model's input, or [batch, input size] for a batch. */
@@ -182,37 +186,35 @@ final class SessionsHandler extends JsonHandler {
         if (!opening) {
             allow(request, "here", "PUT");
         }
-        try {
-            int[] shape = inputShape(s);
-            readInput(request, response, callback, s, shape, answer, opening);
-        } catch (RuntimeException e) {
+        Runnable refused = () -> {
             if (opening) {
                 server.sessions().delete(s, "its input was refused");
             }
+        };
+        boolean[] started = new boolean[1];
+        try {
+            int[] shape = inputShape(s);
+            // a batch's shares travel as one tensor of shape [batch, input size], one row per query
+            int[] sent = sharesShape(shape, s.batch);
+            long size = ShareCodec.tensorPayloadBytes(sent);
+            if (request.getLength() > size) {
+                throw new ApiException(413, "an input share of model '" + s.modelId + "'" + (s.batch == 1 ? ""
+                        : " for a batch of " + s.batch) + " has " + size + " bytes, not " + request.getLength());
+            }
+            withBody(request, response, callback, size, server.limits(), body -> {
+                SharedTensor in = ShareCodec.decodeTensor(body, server.party(), sent);
+                server.sessions().start(s, in.rows(s.batch, shape));
+                started[0] = true;
+                answer.run();
+            }, () -> {
+                if (!started[0]) {
+                    refused.run();
+                }
+            });
+        } catch (RuntimeException e) {
+            refused.run();
             throw e;
         }
-    }
-
-    private void readInput(Request request, Response response, Callback callback, ServerSession s, int[] shape,
-                           Runnable answer, boolean opening) {
-        // a batch's shares travel as one tensor of shape [batch, input size], one row per query
-        int[] sent = sharesShape(shape, s.batch);
-        long size = ShareCodec.tensorPayloadBytes(sent);
-        if (request.getLength() > size) {
-            throw new ApiException(413, "an input share of model '" + s.modelId + "'" + (s.batch == 1 ? ""
-                    : " for a batch of " + s.batch) + " has " + size + " bytes, not " + request.getLength());
-        }
-        boolean[] started = new boolean[1];
-        withBody(request, response, callback, size, server.limits(), body -> {
-            SharedTensor in = ShareCodec.decodeTensor(body, server.party(), sent);
-            server.sessions().start(s, in.rows(s.batch, shape));
-            started[0] = true;
-            answer.run();
-        }, () -> {
-            if (opening && !started[0]) {
-                server.sessions().delete(s, "its input was refused");
-            }
-        });
     }
 
     /** The longest a GET of the output may wait for the session to end. */
