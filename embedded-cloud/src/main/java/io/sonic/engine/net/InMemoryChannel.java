@@ -5,8 +5,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** Two connected in-process channel ends (two threads of one process). */
+/**
+ * Two connected in-process channel ends (two threads of one process). A receive first spins for up to
+ * {@value #SPIN_NANOS} ns while the peer's message was that quick the last time: the peer is a thread of the
+ * same process computing the same round, and parking and being woken costs more than that (a futex wake
+ * and a context switch each way). A peer that keeps the receiver waiting longer (a slow layer, a simulated
+ * link's delay, a paused step) turns the spinning off until a message comes quickly again.
+ */
 public final class InMemoryChannel implements Channel {
+    static final long SPIN_NANOS = 50_000;
     private static final byte[] CLOSED = new byte[0];
     private static final byte[] ABORTED = new byte[0];
 
@@ -16,6 +23,8 @@ public final class InMemoryChannel implements Channel {
     private final InMemoryChannel[] ends;
     private volatile boolean closed;
     private volatile String abortReason;
+    /** Whether the last message came within the spin window (only the receiving thread uses it). */
+    private boolean quick = true;
 
     private InMemoryChannel(BlockingQueue<byte[]> in, BlockingQueue<byte[]> out, Duration timeout,
                             InMemoryChannel[] ends) {
@@ -55,7 +64,20 @@ public final class InMemoryChannel implements Channel {
             throw new ChannelException("channel closed");
         }
         try {
-            byte[] m = in.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+            byte[] m = in.poll();
+            if (m == null && quick) {
+                long until = System.nanoTime() + SPIN_NANOS;
+                while ((m = in.poll()) == null && System.nanoTime() - until < 0) {
+                    Thread.onSpinWait();
+                }
+            }
+            if (m == null) {
+                long parked = System.nanoTime();
+                m = in.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+                quick = System.nanoTime() - parked <= SPIN_NANOS;
+            } else {
+                quick = true;
+            }
             if (m == null) {
                 throw new ChannelTimeoutException("the peer did not answer within "
                         + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");

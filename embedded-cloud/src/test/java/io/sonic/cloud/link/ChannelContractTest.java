@@ -160,6 +160,28 @@ class ChannelContractTest {
         }
     }
 
+    /** A receive that finds its message waiting, one whose message comes soon and one that waits long, in turn. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void messagesThatComeAtOnceSoonOrLateAllArriveInOrder(Kind kind) throws Exception {
+        Channel[] ends = kind.make().apply(Duration.ofSeconds(20));
+        try {
+            long[] delaysMicros = {0, 0, 20_000, 0, 10, 5_000, 0, 30_000, 200, 0};
+            CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < delaysMicros.length; i++) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(delaysMicros[i] * 1000);
+                    ends[0].send(new byte[] {(byte) i});
+                }
+            });
+            for (int i = 0; i < delaysMicros.length; i++) {
+                assertArrayEquals(new byte[] {(byte) i}, ends[1].receive(), kind + ": message " + i);
+            }
+            sender.get(30, TimeUnit.SECONDS);
+        } finally {
+            closeAll(ends);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
     void aReceiveWithNothingComingFailsAfterItsTimeout(Kind kind) {
