@@ -100,22 +100,23 @@ final class KernelBench {
     }
 
     /**
-     * The links' own cost: a ping-pong round (both ends exchange 8 bytes, as a protocol round does) and bulk
+     * The links' own cost: a ping-pong round (both ends exchange 8 bytes, as a protocol round does, warm) and bulk
      * throughput (16 MiB each way at once, warm), on the in-memory pair, a simulated LAN and the servers' real
      * WebSocket link (two local servers, mutual TLS).
      */
     private static void links(PrintWriter out) {
-        Table t = new Table(List.of("link (two threads; a round: both ends exchange 8 B at once)", "per round",
+        Table t = new Table(List.of("link (two threads; a round: both ends exchange 8 B at once)",
+                "per round (median block, range)",
                 "bulk, 16 MiB each way at once"), false, true, true);
         java.time.Duration timeout = java.time.Duration.ofSeconds(30);
-        linkRow(t, "in-memory", InMemoryChannel.pair(timeout), 5000);
+        linkRow(t, "in-memory", InMemoryChannel.pair(timeout), 10_000, 5000);
         InMemoryChannel[] lanPair = InMemoryChannel.pair(timeout);
         linkRow(t, "simulated lan over in-memory (0.25 ms one way, 1 Gbit/s)", new io.sonic.engine.net.Channel[] {
-                LinkProfile.LAN.wrap(lanPair[0]), LinkProfile.LAN.wrap(lanPair[1])}, 1000);
+                LinkProfile.LAN.wrap(lanPair[0]), LinkProfile.LAN.wrap(lanPair[1])}, 1000, 500);
         try (io.sonic.cloud.client.LocalCloud cloud = io.sonic.cloud.client.LocalCloud.start(null)) {
             java.util.UUID id = java.util.UUID.randomUUID();
             linkRow(t, "WebSocket link, TLS, loopback (two local servers)", new io.sonic.engine.net.Channel[] {
-                    cloud.server(0).link().open(id, timeout), cloud.server(1).link().open(id, timeout)}, 3000);
+                    cloud.server(0).link().open(id, timeout), cloud.server(1).link().open(id, timeout)}, 15_000, 2000);
         } catch (Exception e) {
             t.row("WebSocket link: could not start two local servers (" + e.getMessage() + ")", "-", "-");
         }
@@ -125,27 +126,17 @@ final class KernelBench {
     /** 16 MiB exchanges to warm a link's bulk path up (its JIT), then those measured. */
     private static final int BULK_WARMUP = 10;
     private static final int BULK_RUNS = 10;
+    /** Blocks of rounds measured after as many rounds to warm up: a link's round path takes some 10,000 to compile. */
+    private static final int ROUND_BLOCKS = 5;
 
     /**
-     * The mean time of a round over {@code rounds} back-to-back rounds (after as many to warm up), and the
-     * median of {@value #BULK_RUNS} 16 MiB exchanges after {@value #BULK_WARMUP} to warm up.
+     * The mean time of a round in each of {@value #ROUND_BLOCKS} blocks of {@code rounds} back-to-back rounds (the
+     * median block, and the spread of the blocks), measured after {@code warmRounds} rounds and the bulk exchanges to
+     * warm up; and the median of {@value #BULK_RUNS} 16 MiB exchanges after {@value #BULK_WARMUP} to warm up.
      */
-    private static void linkRow(Table t, String name, io.sonic.engine.net.Channel[] ends, int rounds) {
+    private static void linkRow(Table t, String name, io.sonic.engine.net.Channel[] ends, int warmRounds, int rounds) {
         try {
-            CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < 2 * rounds; i++) {
-                    ends[1].exchange("ping", new byte[8]);
-                }
-            });
-            long s = 0;
-            for (int i = 0; i < 2 * rounds; i++) {
-                if (i == rounds) {
-                    s = System.nanoTime();
-                }
-                ends[0].exchange("ping", new byte[8]);
-            }
-            double perRound = (System.nanoTime() - s) / 1e6 / rounds;
-            echo.join();
+            pings(ends, warmRounds);
             int size = 16 << 20;
             double[] secs = new double[BULK_RUNS];
             for (int rep = 0; rep < BULK_WARMUP + BULK_RUNS; rep++) {
@@ -159,11 +150,33 @@ final class KernelBench {
                 }
             }
             java.util.Arrays.sort(secs);
-            t.row(name, ms(perRound), String.format("%.0f MB/s each way", size / 1e6 / secs[BULK_RUNS / 2]));
+            double[] perRound = new double[ROUND_BLOCKS];
+            for (int b = 0; b < ROUND_BLOCKS; b++) {
+                perRound[b] = pings(ends, rounds) / 1e6 / rounds;
+            }
+            java.util.Arrays.sort(perRound);
+            t.row(name, String.format("%s (%s–%s)", ms(perRound[ROUND_BLOCKS / 2]), ms(perRound[0]),
+                    ms(perRound[ROUND_BLOCKS - 1])), String.format("%.0f MB/s each way", size / 1e6 / secs[BULK_RUNS / 2]));
         } finally {
             ends[0].close();
             ends[1].close();
         }
+    }
+
+    /** Nanoseconds of {@code rounds} back-to-back rounds of 8 bytes each way. */
+    private static long pings(io.sonic.engine.net.Channel[] ends, int rounds) {
+        CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < rounds; i++) {
+                ends[1].exchange("ping", new byte[8]);
+            }
+        });
+        long s = System.nanoTime();
+        for (int i = 0; i < rounds; i++) {
+            ends[0].exchange("ping", new byte[8]);
+        }
+        long nanos = System.nanoTime() - s;
+        echo.join();
+        return nanos;
     }
 
     private static long relu(SecureConfig cfg, long[] x) {
@@ -198,6 +211,9 @@ final class KernelBench {
     }
 
     private static String ms(double v) {
+        if (v < 0.01) {
+            return String.format("%.1f us", v * 1000);
+        }
         return v < 1 ? String.format("%.0f us", v * 1000) : String.format("%.2f ms", v);
     }
 }
