@@ -52,6 +52,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "30", description = "unmeasured runs first")
     int warmup;
 
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "5", description = "the warm-up goes on"
+            + " until it has also run this long (the JIT compiles the protocols over the first thousand or so"
+            + " queries of a small model; not on a simulated link). Default: ${DEFAULT-VALUE}")
+    double warmupSeconds;
+
     @Option(names = "--out", paramLabel = "DIR", description = "where bench.json and bench.csv go"
             + " (default: docs/benchmarks of a checkout; for an installed app, sonic-bench in the current folder)")
     Path out;
@@ -90,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
     record Row(String model, String suite, String linear, String link, int batch, long onlineBytes, long rounds,
                long offlineBytes,
                double medianMs, double p90Ms, Double predictedMs, double medianOfflineMs, double perSecond, long relus,
-               double reluBytes, long paperOnlineBytes, long paperOfflineBytes, long setupBytes) {
+               double reluBytes, long paperOnlineBytes, long paperOfflineBytes, long setupBytes, int warmupRuns) {
     }
 
     /** Runs on a simulated link take a second or more each: at most this many warm-up and measured runs there. */
@@ -125,8 +130,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
-        if (runs < 1 || warmup < 0) {
-            throw new UserInputException("--runs must be at least 1 and --warmup at least 0");
+        if (runs < 1 || warmup < 0 || !(warmupSeconds >= 0)) {
+            throw new UserInputException("--runs must be at least 1, --warmup and --warmup-seconds at least 0");
         }
         if (kernels) {
             KernelBench.run(o);
@@ -173,8 +178,9 @@ final class BenchCommand implements Callable<Integer> {
         List<SecureConfig.Suite> suites = spec.commandLine().getParseResult().hasMatchedOption("--suite") || ot
                 ? List.of(base.suite()) : List.of(SecureConfig.Suite.values());
         List<LinkProfile> links = secure.links();
-        o.printf("%d warm-up and %d measured runs per model and mode (on a simulated link at most %d and %d);"
-                        + " truncation %s, output %s, f = %d%n%n", warmup, runs, Math.min(warmup, SIMULATED_WARMUP),
+        o.printf("%d warm-up runs (and more until %s s of warm-up) and %d measured runs per model and mode (on a"
+                        + " simulated link at most %d and %d); truncation %s, output %s, f = %d%n%n", warmup,
+                new java.text.DecimalFormat("0.###").format(warmupSeconds), runs, Math.min(warmup, SIMULATED_WARMUP),
                 Math.min(runs, SIMULATED_RUNS), base.truncation().name().toLowerCase(),
                 base.output().name().toLowerCase(), base.fractionBits());
         if (ot) {
@@ -311,9 +317,13 @@ final class BenchCommand implements Callable<Integer> {
         double[] total = new double[runs];
         InferenceResult last = null;
         long setup;
+        long warmUntil = System.nanoTime() + (cfg.link().simulated() ? 0 : Math.round(warmupSeconds * 1e9));
         try (SecureInference s = new SecureInference(g, cfg)) {
             setup = s.setupTraffic().bytes();
             for (int i = 0; i < warmup + runs; i++) {
+                if (i == warmup && System.nanoTime() - warmUntil < 0) {
+                    warmup++;
+                }
                 InferenceResult r;
                 if (batch == 1) {
                     r = s.infer(inputs.get(i % inputs.size()));
@@ -371,7 +381,7 @@ final class BenchCommand implements Callable<Integer> {
                 batchOnline.bytes(), batchOnline.rounds(), (last.offlineBytes() + last.preprocessing().bytes()) * batch,
                 median(online),
                 percentile(online, 0.9), predicted, median(offline), batch * 1000.0 / median(total), relus, relus == 0 ? 0 : reluBytes / (double) relus, paperOnline,
-                paperOffline, setup);
+                paperOffline, setup, warmup);
     }
 
     private static long dotLength(Layer l) {

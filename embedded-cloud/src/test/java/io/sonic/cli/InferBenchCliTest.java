@@ -171,7 +171,7 @@ class InferBenchCliTest {
     @Test
     void benchWritesJsonAndCsvWithPaperFigures(@TempDir Path dir) throws Exception {
         SonicCliTest.Run r = run("bench", "--only-given", "--model", sample("breast-cancer").toString(), "--runs", "3",
-                "--warmup", "1", "--out", dir.toString());
+                "--warmup", "1", "--warmup-seconds", "0", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("breast-cancer") && r.out().contains("paper online"), r.out());
         JsonNode j = new ObjectMapper().readTree(dir.resolve("bench.json").toFile());
@@ -189,6 +189,25 @@ class InferBenchCliTest {
         List<String> csv = Files.readAllLines(dir.resolve("bench.csv"));
         assertEquals(5, csv.size());
         assertTrue(csv.get(0).startsWith("model,suite,linear,link,batch,online_bytes,rounds"));
+        for (JsonNode row : j.get("results")) {
+            assertEquals(1, row.get("warmupRuns").asInt(), "--warmup-seconds 0 leaves the warm-up at --warmup");
+        }
+    }
+
+    @Test
+    void benchWarmsUpForItsSecondsBeyondItsRuns(@TempDir Path dir) throws Exception {
+        SonicCliTest.Run r = run("bench", "--only-given", "--model", sample("breast-cancer").toString(), "--suite",
+                "sonic", "--linear", "mask-reuse", "--runs", "2", "--warmup", "1", "--warmup-seconds", "0.3", "--out",
+                dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("until 0.3 s of warm-up"), r.out());
+        for (JsonNode row : new ObjectMapper().readTree(dir.resolve("bench.json").toFile()).get("results")) {
+            // a breast-cancer query takes a few milliseconds: 0.3 s of warm-up is far more than one run
+            assertTrue(row.get("warmupRuns").asInt() > 5, row.toString());
+        }
+        SonicCliTest.Run bad = run("bench", "--warmup-seconds", "-1", "--out", dir.toString());
+        assertEquals(SonicCli.EXIT_BAD_INPUT, bad.code());
+        assertTrue(bad.err().contains("--warmup-seconds"), bad.err());
     }
 
     @Test
