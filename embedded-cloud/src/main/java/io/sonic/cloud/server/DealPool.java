@@ -287,6 +287,20 @@ final class DealPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Server 1: forgets a deal server 0 named for a query that then did not use it (its set-up took the slow
+     * path, and server 0 dropped its own part), so that it does not stay here until it expires.
+     */
+    void discard(UUID id) {
+        Entry e;
+        synchronized (this) {
+            e = entries.get(id);
+        }
+        if (e != null) {
+            drop(e, null);
+        }
+    }
+
     // ------------------------------------------------------------------ both
 
     private void fetchInto(Entry e, DealRequest request, ModelStore.Loaded m, List<Need<?>> plan) {

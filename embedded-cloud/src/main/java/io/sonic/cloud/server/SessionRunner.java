@@ -530,6 +530,8 @@ final class SessionRunner implements Consumer<ServerSession> {
                 : held == null ? null : DealRequest.of(party, hash, cfg, held.key(), held.generation());
         boolean single = s.batch == 1 && !ot;
         DealPool.Taken taken = party == 0 && single && expected != null ? pool.take(poolKey(s, expected)) : null;
+        // server 1: the deal server 0 named, until the query takes it or it is dropped with server 0's part
+        UUID named = null;
         try {
             DealPool.Fetched one;
             byte[] maskSeed;
@@ -543,6 +545,7 @@ final class SessionRunner implements Consumer<ServerSession> {
             }
             try (Channel c = cfg.link().wrap(control)) {
                 Sync sync = exchangeSync(c, m.stored, s, taken == null ? null : taken.id(), heldDigest(held));
+                named = party == 1 ? sync.deal() : null;
                 byte[][] v = party == 0 ? new byte[][] {sync.mine(), sync.theirs()}
                         : new byte[][] {sync.theirs(), sync.mine()};
                 String key = null;
@@ -580,6 +583,10 @@ final class SessionRunner implements Consumer<ServerSession> {
                     taken.fetched().ahead().close();
                     taken = null;
                 }
+                if (named != null) {
+                    pool.discard(named);
+                    named = null;
+                }
                 MaskUse use = currentMasks(s.id, c, m, p, cfg, key);
                 maskSeed = use.seed();
                 request = DealRequest.of(party, hash, cfg, use.key(), use.generation());
@@ -589,6 +596,9 @@ final class SessionRunner implements Consumer<ServerSession> {
         } catch (RuntimeException e) {
             if (taken != null) {
                 taken.fetched().ahead().close();
+            }
+            if (named != null) {
+                pool.discard(named);
             }
             throw e;
         }

@@ -117,4 +117,49 @@ class DealPoolTest {
             }
         }
     }
+    /**
+     * A query whose set-up takes the slow path (server 1 no longer holds the opened masks) although server 0 took
+     * a deal fetched ahead: both servers drop that deal, so that afterwards they hold the same deals again
+     * instead of server 1 keeping the one server 0 dropped until it expires.
+     */
+    @Test
+    void aDealTakenForAQueryThatSetsUpAgainIsDroppedOnBothServers() throws Exception {
+        SampleModels m1 = new SampleModels("mnist-m1");
+        ModelGraph g = m1.graph();
+        SecureConfig cfg = SecureConfig.DEFAULT.withLinear(SecureConfig.LinearMode.MASK_REUSE);
+        client.upload(g, "m1-drop", "owner", cfg.fixedPoint(), m1.inputRange());
+        client.infer("m1-drop", m1.inputs().get(0), cfg, e -> { });
+        awaitReady(DealPool.DEPTH);
+        awaitSameDeals("before");
+        // server 1 forgets its opened masks (as when its cache let the model go): the next query sets them up again
+        ModelStore store = cloud.server(1).store();
+        ModelStore.Loaded l = store.acquire("m1-drop");
+        try {
+            l.masks(null);
+        } finally {
+            store.release(l);
+        }
+        int before = deals(0).size();
+        InferenceResult r = client.infer("m1-drop", m1.inputs().get(1), cfg, e -> { });
+        assertEquals(new io.sonic.model.eval.FloatEvaluator(g).run(m1.inputs().get(1)).argmax(), r.predictedLabel());
+        Map<String, String> s0 = deals(0);
+        String session = new ArrayList<>(s0.keySet()).get(before);
+        assertEquals(null, s0.get(session), "the query set up again and used its own deal");
+        awaitReady(DealPool.DEPTH);
+        // server 1 holds exactly the deals server 0 holds: it dropped the one server 0 took and dropped
+        awaitSameDeals("after the query that set up again");
+    }
+
+    /** Waits (at most 20 s) until both servers hold as many deals ahead, three looks in a row. */
+    private static void awaitSameDeals(String when) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        int same = 0;
+        while (same < 3) {
+            int a = client.status(0).dealsAhead();
+            int b = client.status(1).dealsAhead();
+            same = a == b ? same + 1 : 0;
+            assertTrue(System.nanoTime() < deadline, when + ": server 0 holds " + a + " deals ahead, server 1 " + b);
+            Thread.sleep(50);
+        }
+    }
 }
