@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * link's delay, a paused step) turns the spinning off until a message comes quickly again.
  */
 public final class InMemoryChannel implements Channel {
-    static final long SPIN_NANOS = 50_000;
+    private static final long SPIN_NANOS = 50_000;
     private static final byte[] CLOSED = new byte[0];
     private static final byte[] ABORTED = new byte[0];
 

@@ -124,6 +124,7 @@ class DealPoolTest {
             }
         }
     }
+
     /**
      * A query whose set-up takes the slow path (server 1 no longer holds the opened masks) although server 0 took
      * a deal fetched ahead: both servers drop that deal, so that afterwards they hold the same deals again

@@ -322,21 +322,17 @@ class MaskReuseKeyTest {
         String why = "server 0 and server 1 hold different uploads of model 'mixed' (their mask keys differ); upload it"
                 + " again to both servers";
         assertTrue(e.getMessage().contains(why), e.getMessage());
+        java.util.function.Predicate<String> failedWhy = l -> l.contains(" failed: ") && l.contains(why);
         for (int p = 0; p < 2; p++) {
             // the client's answer may come from one server before the other has logged its own failure
             long deadline = System.nanoTime() + 10_000_000_000L;
             List<String> lines;
-            while (true) {
+            do {
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
                 lines = cloud.server(p).log().after(p == 0 ? before0 : before1, 1000).entries().stream()
                         .map(LogEntry::text).toList();
-                if (lines.stream().anyMatch(l -> l.contains(" failed: ") && l.contains(why))
-                        || System.nanoTime() > deadline) {
-                    break;
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-            }
-            assertTrue(lines.stream().anyMatch(l -> l.contains(" failed: ") && l.contains(why)),
-                    "server " + p + " logs the reason within 10 s: " + lines);
+            } while (lines.stream().noneMatch(failedWhy) && System.nanoTime() < deadline);
+            assertTrue(lines.stream().anyMatch(failedWhy), "server " + p + " logs the reason within 10 s: " + lines);
         }
         // faithful mode uses no mask, but two different shares would still give a silently wrong result
         CloudException f = assertThrows(CloudException.class, () -> client.infer("mixed", input(52),
