@@ -196,6 +196,40 @@ class LauncherScriptIT {
     }
 
     @Test
+    void aModelWithItsWeightsInAnExternalDataFileRunsAndAMissingDataFileIsNamed() throws Exception {
+        ModelProto.Builder m = ModelProto.parseFrom(Files.readAllBytes(
+                root.resolve("sample-models/breast-cancer/breast-cancer.onnx"))).toBuilder();
+        GraphProto.Builder g = m.getGraphBuilder();
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            TensorProto t = g.getInitializer(i);
+            if (t.hasRawData()) {
+                int offset = data.size();
+                t.getRawData().writeTo(data);
+                g.setInitializer(i, t.toBuilder().clearRawData().setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                        .addExternalData(entry("location", "weights.bin"))
+                        .addExternalData(entry("offset", Integer.toString(offset)))
+                        .addExternalData(entry("length", Integer.toString(t.getRawData().size()))));
+            }
+        }
+        Path folder = Files.createDirectories(dir.resolve("external"));
+        Path onnx = Files.write(folder.resolve("model.onnx"), m.build().toByteArray());
+        Files.write(folder.resolve("weights.bin"), data.toByteArray());
+        Run r = sonic("infer", "--in-memory", "--model", onnx.toString(), "--input",
+                "sample-models/breast-cancer/inputs.csv", "--limit", "4");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("labels agree with the float model on 4 of 4 samples"), r.out());
+        Files.delete(folder.resolve("weights.bin"));
+        badInput(sonic("inspect", "--model", onnx.toString()), "keeps its data in the file 'weights.bin'",
+                "which is not in " + folder, "copy that file beside the .onnx file");
+    }
+
+    private static io.sonic.model.onnx.proto.OnnxProto.StringStringEntryProto entry(String key, String value) {
+        return io.sonic.model.onnx.proto.OnnxProto.StringStringEntryProto.newBuilder().setKey(key).setValue(value)
+                .build();
+    }
+
+    @Test
     void helpListsTheCommandsOnStdout() throws Exception {
         Run r = sonic("--help");
         assertEquals(0, r.exit(), r.err());

@@ -126,10 +126,10 @@ record Const(int dataType, int[] shape, double[] values) {
      * bytes that declare a huge tensor cost nothing.
      */
     static Const fromProto(TensorProto t, String where) {
-        if ((t.hasDataLocation() && t.getDataLocation() == TensorProto.DataLocation.EXTERNAL)
-                || t.getExternalDataCount() > 0) {
-            throw new UnsupportedModelException(where + " keeps its data in an external file, which Sonic does not read;"
-                    + " re-save the model with all tensors inside the .onnx file");
+        if (ExternalData.external(t)) {
+            throw new UnsupportedModelException(where + " keeps its data in an external file, which Sonic reads only"
+                    + " when it opens the model from its file (the data file beside it); re-save the model with all"
+                    + " tensors inside the .onnx file to read it from anywhere");
         }
         if (t.hasSegment()) {
             throw new UnsupportedModelException(where + " is one segment of a split tensor, which Sonic does not read;"

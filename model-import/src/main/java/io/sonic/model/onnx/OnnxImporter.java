@@ -78,7 +78,8 @@ public final class OnnxImporter {
                 throw new ModelException(file + " is a directory, not an ONNX model file");
             }
             if (Files.size(file) > MAX_FILE_BYTES) {
-                throw new ModelException(file + " is larger than 2 GiB, the limit of an ONNX file without external data");
+                throw new ModelException(file + " is larger than 2 GiB, the limit of an ONNX file (a larger model"
+                        + " keeps its weights in external data files beside it)");
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
@@ -86,19 +87,32 @@ public final class OnnxImporter {
         } catch (IOException e) {
             throw new ModelException("cannot read " + file + ": " + e.getMessage());
         }
-        return read(bytes, file.getFileName().toString(), options);
+        Path folder = file.toAbsolutePath().getParent();
+        return read(bytes, file.getFileName().toString(), options, folder);
     }
 
     /**
      * Reads a model from its bytes; {@code sourceName} names it in messages. Whatever the bytes, this
-     * returns a graph or throws one {@link ModelException}.
+     * returns a graph or throws one {@link ModelException}. A model with external data needs its folder:
+     * read it with {@link #read(Path, Options)}.
      */
     public static ModelGraph read(byte[] bytes, String sourceName, Options options) {
+        return read(bytes, sourceName, options, null);
+    }
+
+    /** Reads a model from its bytes, its external data (if any) from files in {@code folder} (null: refused). */
+    private static ModelGraph read(byte[] bytes, String sourceName, Options options, Path folder) {
         String source = Names.clean(sourceName);
         Builder builder = null;
         try {
             ModelProto model = parse(bytes, source);
-            builder = new Builder(model, source, options, bytes.length);
+            long external = 0;
+            if (folder != null) {
+                ExternalData.Inlined inlined = ExternalData.inline(model, folder, source);
+                model = inlined.model();
+                external = inlined.externalBytes();
+            }
+            builder = new Builder(model, source, options, bytes.length + external);
             return builder.build();
         } catch (ModelException e) {
             throw e;
