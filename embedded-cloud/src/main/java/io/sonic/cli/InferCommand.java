@@ -112,6 +112,9 @@ final class InferCommand implements Callable<Integer> {
                 out.printf("model %s, input %s, %d sample(s); %s, f = %d%n%n", g.name(),
                         Shapes.format(g.inputShape()), samples.size(), cfg.summary(), cfg.fractionBits());
                 out.println(s.describe());
+                if (g.leftOutNote() != null) {
+                    out.println("note: " + g.leftOutNote());
+                }
                 out.println("input range " + s.inputRange() + " (" + s.rangeSource() + ")");
                 String risk = check.truncationRisk(s.inputRange());
                 if (risk != null) {

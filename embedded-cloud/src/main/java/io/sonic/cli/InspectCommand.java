@@ -73,6 +73,9 @@ final class InspectCommand implements Runnable {
                 g.opset());
         out.printf("input   %s %s%n", Names.clean(g.inputName()), Shapes.format(g.inputShape()));
         out.printf("output  %s %s%n", Names.clean(g.outputName()), Shapes.format(g.outputShape()));
+        if (g.leftOutNote() != null) {
+            out.printf("note    %s%n", g.leftOutNote());
+        }
         out.printf("layers  %d, parameters %,d, multiply-accumulates %,d%n", g.layers().size(), g.parameterCount(),
                 g.multiplyAccumulates());
         if (range != null) {
@@ -118,6 +121,7 @@ final class InspectCommand implements Runnable {
         root.set("inputShape", shape(m, g.inputShape()));
         root.put("output", g.outputName());
         root.set("outputShape", shape(m, g.outputShape()));
+        root.put("leftOutFinalOp", g.leftOutFinalOp());
         root.put("parameters", g.parameterCount());
         root.put("multiplyAccumulates", g.multiplyAccumulates());
         root.put("fractionBits", fp.fractionBits());

@@ -10,12 +10,33 @@ import java.util.List;
  * float evaluator, the fixed-point evaluator and the secure engine.
  */
 public record ModelGraph(String name, String producer, int opset, String inputName, int[] inputShape,
-                         String outputName, int[] outputShape, List<Layer> layers) {
+                         String outputName, int[] outputShape, List<Layer> layers, String leftOutFinalOp) {
 
+    /**
+     * @param leftOutFinalOp the model's final {@code Softmax} or {@code LogSoftmax}, which the graph leaves out
+     *                       (its output is the logits that operator read; it does not change the label), or ""
+     */
     public ModelGraph {
         inputShape = inputShape.clone();
         outputShape = outputShape.clone();
         layers = List.copyOf(layers);
+        leftOutFinalOp = leftOutFinalOp == null ? "" : leftOutFinalOp;
+    }
+
+    /** A graph that leaves nothing out at its end. */
+    public ModelGraph(String name, String producer, int opset, String inputName, int[] inputShape,
+                      String outputName, int[] outputShape, List<Layer> layers) {
+        this(name, producer, opset, inputName, inputShape, outputName, outputShape, layers, "");
+    }
+
+    /**
+     * What the graph leaves out at its end, for users, or null when nothing: its output is then the logits, and
+     * the probabilities are their softmax, which the user computes after reconstruction.
+     */
+    public String leftOutNote() {
+        return leftOutFinalOp.isEmpty() ? null : "the model's final " + leftOutFinalOp + " is left out: Sonic computes"
+                + " the logits it reads securely (the label is the same; their softmax gives the class probabilities,"
+                + " which the user computes after reconstructing them)";
     }
 
     @Override

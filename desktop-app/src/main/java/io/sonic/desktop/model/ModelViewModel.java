@@ -141,7 +141,8 @@ public final class ModelViewModel {
                 g.inputName(), Shapes.format(g.inputShape()), Shapes.format(g.outputShape()),
                 g.layers().size(), g.parameterCount(), g.multiplyAccumulates(),
                 unsupported == 0 ? "; every layer has a secure protocol" : "; " + unsupported
-                        + " layer(s) without a secure protocol"));
+                        + " layer(s) without a secure protocol") + (g.leftOutNote() == null ? ""
+                        : ". Note: " + g.leftOutNote()));
         java.util.List<io.sonic.engine.protocol.ProtocolId> protocols = SecureParty.protocols(g, SecureConfig.DEFAULT);
         layers.setAll(IntStream.range(0, g.layers().size()).mapToObj(i -> row(g, i, protocols.get(i))).toList());
     }

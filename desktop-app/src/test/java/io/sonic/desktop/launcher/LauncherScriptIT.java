@@ -123,12 +123,12 @@ class LauncherScriptIT {
     @Test
     void everyUnsupportedOperatorIsNamedInTheOneErrorLineWithAHint() throws Exception {
         GraphProto.Builder g = GraphProto.newBuilder().setName("g").addInput(value("x", 1, 4)).addOutput(value("y", 1, 4));
-        String[][] nodes = {{"Sigmoid", "x", "a"}, {"Tanh", "a", "b"}, {"Softmax", "b", "y"}};
+        String[][] nodes = {{"Sigmoid", "x", "a"}, {"Softmax", "a", "b"}, {"Tanh", "b", "y"}};
         for (String[] n : nodes) {
             g.addNode(NodeProto.newBuilder().setOpType(n[0]).setName("n_" + n[0]).addInput(n[1]).addOutput(n[2]));
         }
         badInput(sonic("inspect", "--model", model(g).toString()), "3 unsupported operators", "'Sigmoid' in node 'n_Sigmoid'",
-                "'Tanh' in node 'n_Tanh'", "'Softmax' in node 'n_Softmax'", "A Softmax at the end does not change the label");
+                "'Tanh' in node 'n_Tanh'", "'Softmax' in node 'n_Softmax'", "only as the model's last operator is it left out");
     }
 
     @Test
@@ -222,6 +222,22 @@ class LauncherScriptIT {
         Files.delete(folder.resolve("weights.bin"));
         badInput(sonic("inspect", "--model", onnx.toString()), "keeps its data in the file 'weights.bin'",
                 "which is not in " + folder, "copy that file beside the .onnx file");
+    }
+
+    @Test
+    void aClassifierEndingInSoftmaxRunsOnItsLogitsAndSaysSo() throws Exception {
+        ModelProto.Builder m = ModelProto.parseFrom(Files.readAllBytes(
+                root.resolve("sample-models/breast-cancer/breast-cancer.onnx"))).toBuilder();
+        GraphProto.Builder g = m.getGraphBuilder();
+        g.addNode(NodeProto.newBuilder().setOpType("Softmax").setName("probs").addInput(g.getOutput(0).getName())
+                .addOutput("probabilities"));
+        g.setOutput(0, g.getOutput(0).toBuilder().setName("probabilities"));
+        Path onnx = Files.write(dir.resolve("softmax.onnx"), m.build().toByteArray());
+        Run r = sonic("infer", "--in-memory", "--model", onnx.toString(), "--input",
+                "sample-models/breast-cancer/inputs.csv", "--limit", "3");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("note: the model's final Softmax is left out")
+                && r.out().contains("labels agree with the float model on 3 of 3 samples"), r.out());
     }
 
     private static io.sonic.model.onnx.proto.OnnxProto.StringStringEntryProto entry(String key, String value) {

@@ -37,6 +37,25 @@ class ModelViewModelTest {
     }
 
     @Test
+    void aModelEndingInSoftmaxOpensAndSaysTheSoftmaxIsLeftOut(@TempDir Path dir) throws Exception {
+        var m = io.sonic.model.onnx.proto.OnnxProto.ModelProto.parseFrom(Files.readAllBytes(sample("breast-cancer")))
+                .toBuilder();
+        var g = m.getGraphBuilder();
+        String logits = g.getOutput(0).getName();
+        g.addNode(io.sonic.model.onnx.proto.OnnxProto.NodeProto.newBuilder().setOpType("Softmax").setName("probs")
+                .addInput(logits).addOutput("probabilities"));
+        g.setOutput(0, g.getOutput(0).toBuilder().setName("probabilities"));
+        Path file = Files.write(dir.resolve("with-softmax.onnx"), m.build().toByteArray());
+        ModelViewModel vm = new ModelViewModel(new AppState());
+        vm.show(ModelViewModel.load(file));
+        assertEquals("", vm.errorProperty().get());
+        String summary = vm.summaryProperty().get();
+        assertTrue(summary.contains("every layer has a secure protocol") && summary.contains("Note: the model's final"
+                + " Softmax is left out"), summary);
+        assertEquals(5, vm.layers().size());
+    }
+
+    @Test
     void aBadFileShowsItsMessageAndTheOpenModelStaysOpenAndOnScreen(@TempDir Path dir) throws Exception {
         AppState state = new AppState();
         ModelViewModel vm = new ModelViewModel(state);

@@ -41,8 +41,10 @@ import java.util.TreeSet;
 public final class OnnxImporter {
     /** What to do about operators users commonly meet, beside the list of supported ones. */
     private static final java.util.Map<String, String> UNSUPPORTED_HINTS = java.util.Map.of(
-            "Softmax", "A Softmax at the end does not change the label: export the model without it (its logits).",
-            "LogSoftmax", "A LogSoftmax at the end does not change the label: export the model without it (its logits).",
+            "Softmax", "A Softmax has no secure protocol here; only as the model's last operator is it left out"
+                    + " (it does not change the label, and the user applies it to the reconstructed logits).",
+            "LogSoftmax", "A LogSoftmax has no secure protocol here; only as the model's last operator is it left out"
+                    + " (it does not change the label, and the user applies it to the reconstructed logits).",
             "Sigmoid", "Sigmoid and Tanh have no secure protocol here; ReLU networks run.",
             "Tanh", "Sigmoid and Tanh have no secure protocol here; ReLU networks run.",
             "Erf", "'Erf' comes from GELU, which has no secure protocol here; use ReLU.",
@@ -53,11 +55,13 @@ public final class OnnxImporter {
     private static final long MAX_FILE_BYTES = 2L * 1024 * 1024 * 1024 - 1;
 
     /**
-     * @param boundInputs graph inputs to treat as constants (their values given here), e.g. the
-     *                    weights that ONNX's operator tests pass as inputs
+     * @param boundInputs      graph inputs to treat as constants (their values given here), e.g. the
+     *                         weights that ONNX's operator tests pass as inputs
+     * @param keepFinalSoftmax read a final Softmax or LogSoftmax as any other operator (refused: it has no secure
+     *                         protocol) instead of leaving it out; for tests of the operators' own semantics
      */
-    public record Options(Map<String, FloatTensor> boundInputs) {
-        public static final Options DEFAULT = new Options(Map.of());
+    public record Options(Map<String, FloatTensor> boundInputs, boolean keepFinalSoftmax) {
+        public static final Options DEFAULT = new Options(Map.of(), false);
 
         public Options {
             boundInputs = Map.copyOf(boundInputs);
@@ -212,7 +216,9 @@ public final class OnnxImporter {
                 consts.put(t.getName(), Const.fromProto(t, "initializer " + Names.quote(t.getName())));
             }
             String input = chooseInput();
-            refuseUnsupported(order);
+            int finalSoftmax = options.keepFinalSoftmax() ? -1 : finalSoftmax();
+            refuseUnsupported(order, finalSoftmax);
+            String leftOut = "";
             for (int i : order) {
                 NodeProto node = graph.getNode(i);
                 String where = GraphCheck.where(node, i);
@@ -222,7 +228,12 @@ public final class OnnxImporter {
                     throw new UnsupportedModelException("unsupported operator " + Names.quote(domain + "." + node.getOpType())
                             + " in " + where + ": only the standard ONNX domain is read. " + Converters.supportedList());
                 }
-                convert(node, i, where);
+                if (i == finalSoftmax) {
+                    leaveOutFinalSoftmax(node, i, where);
+                    leftOut = node.getOpType();
+                } else {
+                    convert(node, i, where);
+                }
             }
             current = null;
             String output = chooseOutput();
@@ -233,17 +244,79 @@ public final class OnnxImporter {
             String producer = model.getProducerName() + (model.getProducerVersion().isEmpty() ? ""
                     : " " + model.getProducerVersion());
             return new ModelGraph(name, Names.clean(producer), opset, input, inputShape, output, shapes.get(output),
-                    optimized);
+                    optimized, leftOut);
+        }
+
+        /**
+         * The index of a {@code Softmax} or {@code LogSoftmax} of the standard domain that writes the graph's one
+         * output, which no other node reads; -1 when there is none. Such a node does not change the label (the
+         * largest output), and the user can apply it to the reconstructed logits, so the graph leaves it out.
+         */
+        private int finalSoftmax() {
+            if (graph.getOutputCount() != 1) {
+                return -1;
+            }
+            String out = graph.getOutput(0).getName();
+            int found = -1;
+            for (int i = 0; i < graph.getNodeCount(); i++) {
+                NodeProto n = graph.getNode(i);
+                if (n.getInputList().contains(out)) {
+                    return -1;
+                }
+                boolean standard = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
+                if (standard && (n.getOpType().equals("Softmax") || n.getOpType().equals("LogSoftmax"))
+                        && n.getOutputCount() == 1 && n.getOutput(0).equals(out) && n.getInputCount() == 1) {
+                    found = i;
+                }
+            }
+            return found;
+        }
+
+        /**
+         * Leaves the final Softmax out: its output becomes another name of its input. Only when it normalises over
+         * every axis longer than 1 (the class scores of one sample), so that the largest output stays the same.
+         */
+        private void leaveOutFinalSoftmax(NodeProto node, int index, String where) {
+            String in = resolve(node.getInput(0));
+            int[] shape = shapes.get(in);
+            if (shape == null) {
+                // a constant, or nothing computes it: the usual messages
+                convert(node, index, where);
+                return;
+            }
+            if (layers.isEmpty()) {
+                throw new UnsupportedModelException(where + ": the model is only a " + node.getOpType() + " of its"
+                        + " input, which Sonic leaves out at the end of a model; there is nothing to compute securely");
+            }
+            Attributes at = new Attributes(node, where);
+            int rank = shape.length;
+            long axis = at.getInt("axis", opset < 13 ? 1 : -1, -Math.max(rank, 1), Math.max(rank - 1, 0));
+            at.checkAllRead();
+            int a = (int) (axis < 0 ? axis + rank : axis);
+            for (int d = 0; d < rank; d++) {
+                boolean reduced = opset < 13 ? d >= a : d == a;
+                if (!reduced && shape[d] != 1) {
+                    throw new UnsupportedModelException(where + ": this final " + node.getOpType() + " normalises"
+                            + " over axis " + axis + " of shape " + io.sonic.model.Shapes.format(shape) + " only, not"
+                            + " over all the outputs at once, so leaving it out could change which output is largest;"
+                            + " Sonic computes one label over the whole output. Export the model without it (its"
+                            + " logits)");
+                }
+            }
+            aliases.put(node.getOutput(0), in);
         }
 
         /**
          * Names every standard operator of the graph that Sonic cannot run at all (no converter, not foldable on
          * constants), all at once, so that a user fixes them in one export rather than one per attempt.
          */
-        private void refuseUnsupported(int[] order) {
+        private void refuseUnsupported(int[] order, int leftOut) {
             List<String> found = new ArrayList<>();
             java.util.Set<String> hints = new java.util.LinkedHashSet<>();
             for (int i : order) {
+                if (i == leftOut) {
+                    continue;
+                }
                 NodeProto node = graph.getNode(i);
                 String op = node.getOpType();
                 boolean standard = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");

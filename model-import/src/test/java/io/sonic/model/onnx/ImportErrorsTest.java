@@ -87,13 +87,14 @@ class ImportErrorsTest {
     void everyUnsupportedOperatorIsNamedAtOnceWithHintsForCommonOnes() {
         byte[] bytes = OnnxModels.create().input("x", 1, 4).output("y", 1, 4)
                 .node("Erf", "gelu_erf", new String[] {"x"}, new String[] {"a"})
-                .node("Relu", "r", new String[] {"a"}, new String[] {"b"})
-                .node("Softmax", "probs", new String[] {"b"}, new String[] {"y"}).bytes();
+                .node("Softmax", "probs", new String[] {"a"}, new String[] {"b"})
+                .node("Relu", "r", new String[] {"b"}, new String[] {"y"}).bytes();
         String m = fails(bytes).getMessage();
         assertTrue(m.startsWith("2 unsupported operators: 'Erf' in node 'gelu_erf' (Erf), 'Softmax' in node 'probs'"
                 + " (Softmax). Sonic supports: "), m);
         assertTrue(m.contains("Replace the operators or export the model without them."), m);
-        assertTrue(m.contains("'Erf' comes from GELU") && m.contains("A Softmax at the end does not change the label"), m);
+        assertTrue(m.contains("'Erf' comes from GELU") && m.contains("only as the model's last operator is it left"
+                + " out"), m);
     }
 
     @Test
