@@ -60,12 +60,7 @@ final class ResultCheck {
     Sample check(float[] x, InferenceResult r, FloatTensor plain) {
         long[] want = ideal.run(ideal.encodeInput(x), LayerListener.NONE);
         double[] wantDecoded = fp.decode(want);
-        int fixedLabel = 0;
-        for (int i = 1; i < wantDecoded.length; i++) {
-            if (wantDecoded[i] > wantDecoded[fixedLabel]) {
-                fixedLabel = i;
-            }
-        }
+        int fixedLabel = io.sonic.model.Scores.label(wantDecoded);
         long units = -1;
         double err = -1;
         double fixedErr = -1;

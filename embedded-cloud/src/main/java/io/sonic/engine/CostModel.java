@@ -66,7 +66,7 @@ public final class CostModel {
             costs.add(of(g, i, cfg, r));
         }
         if (cfg.output() == SecureConfig.OutputMode.LABEL) {
-            costs.add(argmax(g.outputSize(), cfg));
+            costs.add(argmax(io.sonic.model.Scores.classes(g.outputSize()), cfg));
         }
         return costs;
     }

@@ -2,6 +2,7 @@ package io.sonic.engine;
 
 import io.sonic.engine.net.Round;
 import io.sonic.engine.net.Traffic;
+import io.sonic.model.Scores;
 
 import java.util.List;
 
@@ -32,17 +33,8 @@ public record InferenceResult(double[] output, Integer label, long[] outputRing,
         }
     }
 
-    /** The predicted label: the secure argmax, or the argmax of the reconstructed logits. */
+    /** The predicted label: the secure argmax, or the label of the reconstructed logits ({@link Scores#label}). */
     public int predictedLabel() {
-        if (label != null) {
-            return label;
-        }
-        int best = 0;
-        for (int i = 1; i < output.length; i++) {
-            if (output[i] > output[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return label != null ? label : Scores.label(output);
     }
 }

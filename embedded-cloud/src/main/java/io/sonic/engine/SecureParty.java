@@ -147,7 +147,7 @@ public final class SecureParty {
             try (MeteredChannel.Scope scope = channel.scope("output")) {
                 listener.started(index, null, protocol);
                 long start = System.nanoTime();
-                long label = ctx.suite().argmax(ctx, index, out);
+                long label = ctx.suite().argmax(ctx, index, io.sonic.model.Scores.of(out));
                 listener.finished(index, null, protocol, scope.traffic(), scope.rounds(), System.nanoTime() - start);
                 return new SharedTensor(party, new int[] {1}, new long[] {label});
             }

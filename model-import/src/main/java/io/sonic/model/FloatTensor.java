@@ -48,15 +48,9 @@ public final class FloatTensor {
         return data.clone();
     }
 
-    /** Index of the first largest value (the predicted class of a logits vector). */
+    /** The predicted class of an output ({@link Scores#label}: one value is a binary classifier's logit). */
     public int argmax() {
-        int best = 0;
-        for (int i = 1; i < data.length; i++) {
-            if (data[i] > data[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return Scores.label(data);
     }
 
     public FloatTensor reshape(int... newShape) {

@@ -13,8 +13,9 @@ public record ModelGraph(String name, String producer, int opset, String inputNa
                          String outputName, int[] outputShape, List<Layer> layers, String leftOutFinalOp) {
 
     /**
-     * @param leftOutFinalOp the model's final {@code Softmax} or {@code LogSoftmax}, which the graph leaves out
-     *                       (its output is the logits that operator read; it does not change the label), or ""
+     * @param leftOutFinalOp the model's final {@code Softmax}, {@code LogSoftmax} or {@code Sigmoid}, which the graph
+     *                       leaves out (its output is the logits that operator read; it does not change the label,
+     *                       {@link Scores}), or ""
      */
     public ModelGraph {
         inputShape = inputShape.clone();
@@ -31,12 +32,12 @@ public record ModelGraph(String name, String producer, int opset, String inputNa
 
     /**
      * What the graph leaves out at its end, for users, or null when nothing: its output is then the logits, and
-     * the probabilities are their softmax, which the user computes after reconstruction.
+     * the class probabilities are {@link Scores#probabilities} of them, which the user computes after reconstruction.
      */
     public String leftOutNote() {
         return leftOutFinalOp.isEmpty() ? null : "the model's final " + leftOutFinalOp + " is left out: Sonic computes"
-                + " the logits it reads securely (the label is the same; their softmax gives the class probabilities,"
-                + " which the user computes after reconstructing them)";
+                + " the logits it reads securely (the label is the same; the user computes the class probabilities from"
+                + " them after reconstructing them)";
     }
 
     @Override

@@ -114,7 +114,7 @@ public record OpenModel(String key, String name, Path file, ModelGraph graph, in
         Path dir = file.toAbsolutePath().getParent();
         String name = card.map(ModelCard::name).filter(n -> !n.isBlank()).orElseGet(() -> baseName(file));
         boolean random = card.map(ModelCard::randomWeights).orElse(Boolean.FALSE);
-        int classCount = graph.outputShape().length == 0 ? 1 : graph.outputShape()[graph.outputShape().length - 1];
+        int classCount = io.sonic.model.Scores.classes(graph.outputSize());
         List<String> classes = null;
         String classesSource;
         if (card.isPresent() && card.get().classes() != null && card.get().classes().size() == classCount) {
@@ -159,10 +159,9 @@ public record OpenModel(String key, String name, Path file, ModelGraph graph, in
         return classes != null && k >= 0 && k < classes.size() ? classes.get(k) : Integer.toString(k);
     }
 
-    /** The number of output classes (the size of the output's last dimension). */
+    /** The number of classes ({@link io.sonic.model.Scores#classes}: one output value is a binary classifier). */
     public int classCount() {
-        int[] s = graph.outputShape();
-        return s.length == 0 ? 1 : s[s.length - 1];
+        return io.sonic.model.Scores.classes(graph.outputSize());
     }
 
     private static Samples samples(Path dir, ModelGraph g, boolean random) {

@@ -17,6 +17,7 @@ import io.sonic.engine.net.LinkProfile;
 import io.sonic.engine.net.Traffic;
 import io.sonic.engine.ring.SharedTensor;
 import io.sonic.model.ModelException;
+import io.sonic.model.Scores;
 import io.sonic.model.data.InputCsv;
 import io.sonic.model.eval.FloatEvaluator;
 import io.sonic.model.layer.Layer;
@@ -125,19 +126,12 @@ public final class InferenceViewModel {
 
         /** The secure class probabilities (softmax of the reconstructed logits), or null in label mode or without a result. */
         public double[] secureProbabilities() {
-            return result == null || result.output().length == 0 ? null : softmax(result.output());
+            return result == null || result.output().length == 0 ? null : Scores.probabilities(result.output());
         }
 
         /** The float model's class probabilities for the same input, or null when it was not computed. */
         public double[] plainProbabilities() {
-            if (plain == null) {
-                return null;
-            }
-            double[] z = new double[plain.length];
-            for (int i = 0; i < z.length; i++) {
-                z[i] = plain[i];
-            }
-            return softmax(z);
+            return plain == null ? null : Scores.probabilities(plain);
         }
 
         /** Whether the secure label equals the float model's (false without a result). */
@@ -634,7 +628,7 @@ public final class InferenceViewModel {
                     pipeline.get(s.index()).done(s, cfg.link());
                 }
             }
-            int plainLabel = argmax(f.plain());
+            int plainLabel = Scores.label(f.plain());
             RunOutcome o = new RunOutcome(m, cfg, x, f.plain(), plainLabel, f.result(), Ending.DONE, "");
             outcome.set(o);
             status.set("Done. Step through the layers with Next / Previous to see what each protocol did.");
@@ -657,7 +651,7 @@ public final class InferenceViewModel {
         String why = f.failure() == null ? "" : Tasks.message(f.failure());
         String msg = cancelled ? "Cancelled. Both servers stopped and dropped the session; no result was revealed."
                 : "Secure inference failed: " + stripPrefix(why);
-        outcome.set(new RunOutcome(m, cfg, x, f.plain(), f.plain() == null ? -1 : argmax(f.plain()), null,
+        outcome.set(new RunOutcome(m, cfg, x, f.plain(), f.plain() == null ? -1 : Scores.label(f.plain()), null,
                 cancelled ? Ending.CANCELLED : Ending.FAILED, msg));
         status.set(msg);
     }
@@ -1057,33 +1051,6 @@ public final class InferenceViewModel {
     static String splitText(LinkProfile.Split s) {
         return "compute " + Bytes.millis(s.computeNanos() / 1e6) + " · latency " + Bytes.millis(s.latencyNanos() / 1e6)
                 + " · transfer " + Bytes.millis(s.transferNanos() / 1e6);
-    }
-
-    static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    static double[] softmax(double[] z) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : z) {
-            max = Math.max(max, v);
-        }
-        double[] e = new double[z.length];
-        double sum = 0;
-        for (int i = 0; i < z.length; i++) {
-            e[i] = Math.exp(z[i] - max);
-            sum += e[i];
-        }
-        for (int i = 0; i < e.length; i++) {
-            e[i] /= sum;
-        }
-        return e;
     }
 
     /** Stops a running query or batch (the window closes). */

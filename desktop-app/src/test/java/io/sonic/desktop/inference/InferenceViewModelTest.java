@@ -87,7 +87,7 @@ class InferenceViewModelTest {
         assertEquals(trueLabel, o.input().trueLabel());
         InferenceResult r = o.result();
         double[] secure = o.secureProbabilities();
-        double[] want = InferenceViewModel.softmax(r.output());
+        double[] want = io.sonic.model.Scores.probabilities(r.output());
         assertArrayEquals(want, secure, 0);
         assertEquals(r.predictedLabel() == plainLabel, o.agree());
         String text = o.text();

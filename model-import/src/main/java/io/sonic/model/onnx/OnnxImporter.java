@@ -39,13 +39,17 @@ import java.util.TreeSet;
  * {@link ImportLimits}.
  */
 public final class OnnxImporter {
+    /** Operators that, as a model's last, are left out (the label is the same): see {@code finalActivation}. */
+    private static final Set<String> LEFT_OUT_AT_THE_END = Set.of("Softmax", "LogSoftmax", "Sigmoid");
+
     /** What to do about operators users commonly meet, beside the list of supported ones. */
     private static final java.util.Map<String, String> UNSUPPORTED_HINTS = java.util.Map.of(
             "Softmax", "A Softmax has no secure protocol here; only as the model's last operator is it left out"
                     + " (it does not change the label, and the user applies it to the reconstructed logits).",
             "LogSoftmax", "A LogSoftmax has no secure protocol here; only as the model's last operator is it left out"
                     + " (it does not change the label, and the user applies it to the reconstructed logits).",
-            "Sigmoid", "Sigmoid and Tanh have no secure protocol here; ReLU networks run.",
+            "Sigmoid", "Sigmoid and Tanh have no secure protocol here (a Sigmoid after a binary classifier's one"
+                    + " logit, as the model's last operator, is left out); ReLU networks run.",
             "Tanh", "Sigmoid and Tanh have no secure protocol here; ReLU networks run.",
             "Erf", "'Erf' comes from GELU, which has no secure protocol here; use ReLU.",
             "LeakyRelu", "LeakyReLU has no secure protocol here; use ReLU.");
@@ -216,8 +220,8 @@ public final class OnnxImporter {
                 consts.put(t.getName(), Const.fromProto(t, "initializer " + Names.quote(t.getName())));
             }
             String input = chooseInput();
-            int finalSoftmax = options.keepFinalSoftmax() ? -1 : finalSoftmax();
-            refuseUnsupported(order, finalSoftmax);
+            int finalActivation = options.keepFinalSoftmax() ? -1 : finalActivation();
+            refuseUnsupported(order, finalActivation);
             String leftOut = "";
             for (int i : order) {
                 NodeProto node = graph.getNode(i);
@@ -228,8 +232,8 @@ public final class OnnxImporter {
                     throw new UnsupportedModelException("unsupported operator " + Names.quote(domain + "." + node.getOpType())
                             + " in " + where + ": only the standard ONNX domain is read. " + Converters.supportedList());
                 }
-                if (i == finalSoftmax) {
-                    leaveOutFinalSoftmax(node, i, where);
+                if (i == finalActivation) {
+                    leaveOutFinalActivation(node, i, where);
                     leftOut = node.getOpType();
                 } else {
                     convert(node, i, where);
@@ -248,11 +252,12 @@ public final class OnnxImporter {
         }
 
         /**
-         * The index of a {@code Softmax} or {@code LogSoftmax} of the standard domain that writes the graph's one
-         * output, which no other node reads; -1 when there is none. Such a node does not change the label (the
-         * largest output), and the user can apply it to the reconstructed logits, so the graph leaves it out.
+         * The index of a {@code Softmax}, {@code LogSoftmax} or {@code Sigmoid} of the standard domain that writes
+         * the graph's one output, which no other node reads; -1 when there is none. Such a node does not change
+         * the label ({@link io.sonic.model.Scores}), and the user can apply it to the reconstructed logits, so the
+         * graph leaves it out.
          */
-        private int finalSoftmax() {
+        private int finalActivation() {
             if (graph.getOutputCount() != 1) {
                 return -1;
             }
@@ -264,8 +269,7 @@ public final class OnnxImporter {
                     return -1;
                 }
                 boolean standard = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
-                if (standard && (n.getOpType().equals("Softmax") || n.getOpType().equals("LogSoftmax"))
-                        && n.getOutputCount() == 1 && n.getOutput(0).equals(out) && n.getInputCount() == 1) {
+                if (standard && LEFT_OUT_AT_THE_END.contains(n.getOpType()) && n.getOutputCount() == 1 && n.getOutput(0).equals(out) && n.getInputCount() == 1) {
                     found = i;
                 }
             }
@@ -273,10 +277,11 @@ public final class OnnxImporter {
         }
 
         /**
-         * Leaves the final Softmax out: its output becomes another name of its input. Only when it normalises over
-         * every axis longer than 1 (the class scores of one sample), so that the largest output stays the same.
+         * Leaves the final Softmax, LogSoftmax or Sigmoid out: its output becomes another name of its input. A
+         * Softmax only when it normalises over every axis longer than 1 (the class scores of one sample), so that
+         * the largest output stays the same; a Sigmoid only on a binary classifier's one logit.
          */
-        private void leaveOutFinalSoftmax(NodeProto node, int index, String where) {
+        private void leaveOutFinalActivation(NodeProto node, int index, String where) {
             String in = resolve(node.getInput(0));
             int[] shape = shapes.get(in);
             if (shape == null) {
@@ -284,9 +289,22 @@ public final class OnnxImporter {
                 convert(node, index, where);
                 return;
             }
+            boolean sigmoid = node.getOpType().equals("Sigmoid");
+            if (sigmoid && io.sonic.model.Shapes.size(shape) != 1) {
+                throw new UnsupportedModelException("unsupported operator 'Sigmoid' in " + where + ": as the model's"
+                        + " last operator it gives " + io.sonic.model.Shapes.size(shape) + " independent probabilities"
+                        + " (shape " + io.sonic.model.Shapes.format(shape) + "), not one label, and Sonic leaves a"
+                        + " final Sigmoid out only after a binary classifier's one logit. " + Converters.supportedList()
+                        + " Replace the operator or export the model without it (its logits).");
+            }
             if (layers.isEmpty()) {
                 throw new UnsupportedModelException(where + ": the model is only a " + node.getOpType() + " of its"
                         + " input, which Sonic leaves out at the end of a model; there is nothing to compute securely");
+            }
+            if (sigmoid) {
+                new Attributes(node, where).checkAllRead();
+                aliases.put(node.getOutput(0), in);
+                return;
             }
             Attributes at = new Attributes(node, where);
             int rank = shape.length;

@@ -12,9 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A model's last operator, when it is a Softmax or LogSoftmax over the whole output, is left out: the graph
- * ends at the logits it reads (the label is the same) and says so; anywhere else, or over part of the output,
- * it is refused as before.
+ * A model's last operator, when it is a Softmax or LogSoftmax over the whole output, or a Sigmoid after one
+ * logit, is left out: the graph ends at the logits it reads (the label is the same) and says so; anywhere
+ * else, or over part of the output, it is refused as before.
  */
 class FinalSoftmaxTest {
     private static final float[] W = {0.5f, -1f, 2f, 0.25f, 1.5f, -0.5f, -2f, 1f, 0.75f, 0.1f, -0.3f, 0.9f};
@@ -50,6 +50,25 @@ class FinalSoftmaxTest {
         // an explicit axis over the classes, either way of writing it
         assertEquals("Softmax", mlp(13, "Softmax", OnnxModels.intAttr("axis", 1)).leftOutFinalOp());
         assertEquals("Softmax", mlp(13, "Softmax", OnnxModels.intAttr("axis", -1)).leftOutFinalOp());
+    }
+
+    @Test
+    void aFinalSigmoidIsLeftOutOnlyAfterOneLogit() {
+        byte[] binary = OnnxModels.create().input("x", -1, 4).output("y", -1, 1)
+                .weight("W", new float[] {0.5f, -1f, 2f, 0.25f}, 1, 4)
+                .node("Gemm", "fc", new String[] {"x", "W"}, new String[] {"z"}, OnnxModels.intAttr("transB", 1))
+                .node("Sigmoid", "p", new String[] {"z"}, new String[] {"y"}).bytes();
+        ModelGraph g = OnnxImporter.read(binary, "b.onnx", OnnxImporter.Options.DEFAULT);
+        assertEquals("Sigmoid", g.leftOutFinalOp());
+        float[] x = {1f, 0f, 0f, 0f};
+        assertArrayEquals(new float[] {0.5f}, new FloatEvaluator(g).run(x).values(), "the logit, not its sigmoid");
+        assertEquals(1, new FloatEvaluator(g).run(x).argmax(), "class 1: the logit is positive");
+        assertEquals(0, new FloatEvaluator(g).run(new float[] {0f, 1f, 0f, 0f}).argmax());
+        // three independent probabilities are not one label
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+                () -> mlp(13, "Sigmoid"));
+        assertTrue(e.getMessage().startsWith("unsupported operator 'Sigmoid' in node 'probs'")
+                && e.getMessage().contains("it gives 3 independent probabilities"), e.getMessage());
     }
 
     @Test
