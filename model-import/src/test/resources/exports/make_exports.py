@@ -11,6 +11,10 @@ Each model normalises its input inside forward(), as exporters commonly leave it
 * ``mlp-normalise.onnx``: the same task with an explicit ``(x - mean) / std`` and two Linear layers.
 * ``cnn-rescale.onnx``: a small CNN on 8x8 images in [0, 1] that starts with ``x * 2.0 - 1.0``
   (random weights, seeded).
+* ``cnn-channels-last.onnx``: a small CNN on channels-last 8x8x2 inputs, as converters of Keras models
+  write them: a Transpose to channels-first before the convolutions, one back before the Flatten, and a
+  final Softmax (random weights, seeded). Its ``-expected.csv`` holds the logits before that Softmax,
+  which Sonic leaves out.
 
 For each model, ``NAME-inputs.csv`` holds a handful of inputs (one per line, flattened) and
 ``NAME-expected.csv`` PyTorch's logits for them.
@@ -23,11 +27,14 @@ rounding cannot flip a label.
 
 Usage (Debian: python3-torch, python3-onnx)::
 
-    /usr/bin/python3 model-import/src/test/resources/exports/make_exports.py
+    /usr/bin/python3 model-import/src/test/resources/exports/make_exports.py [NAME ...]
+
+With names, only those models are exported (each from its own seed, so the others stay as they are).
 """
 
 import csv
 import os
+import sys
 
 import torch
 
@@ -96,6 +103,22 @@ class RescaledCnn(torch.nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
+class ChannelsLastCnn(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(2, 4, 3, padding=1)
+        self.conv2 = torch.nn.Conv2d(4, 5, 3)
+        self.fc = torch.nn.Linear(3 * 3 * 5, 3)
+
+    def logits(self, x):
+        x = torch.relu(self.conv1(x.permute(0, 3, 1, 2)))
+        x = torch.nn.functional.max_pool2d(torch.relu(self.conv2(x)), 2)
+        return self.fc(x.permute(0, 2, 3, 1).reshape(x.shape[0], -1))
+
+    def forward(self, x):
+        return torch.softmax(self.logits(x), -1)
+
+
 def train(model, x, y, steps=300):
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     for _ in range(steps):
@@ -105,7 +128,7 @@ def train(model, x, y, steps=300):
         opt.step()
 
 
-def export(model, name, inputs):
+def export(model, name, inputs, logits_of=None):
     model.eval()
     path = os.path.join(HERE, name + ".onnx")
     example = inputs[:1]
@@ -113,7 +136,7 @@ def export(model, name, inputs):
                       input_names=["input"], output_names=["logits"],
                       dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}})
     with torch.no_grad():
-        logits = model(inputs)
+        logits = (logits_of or model)(inputs)
     write(os.path.join(HERE, name + "-inputs.csv"), inputs.reshape(len(inputs), -1))
     write(os.path.join(HERE, name + "-expected.csv"), logits)
 
@@ -124,10 +147,8 @@ def write(path, rows):
             f.write(",".join(format(v, ".9g") for v in row) + "\n")
 
 
-def main():
+def export_mlps_and_cnn():
     torch.manual_seed(20240917)
-    torch.use_deterministic_algorithms(True)
-    torch.set_num_threads(1)
     raw, labels, mean, std = breast_cancer_raw()
     train_x, train_y = raw[:80], labels[:80]
     held_out = raw[80:80 + SAMPLES]
@@ -147,6 +168,29 @@ def main():
         top = torch.topk(cnn(candidates), 2).values
     keep = candidates[(top[:, 0] - top[:, 1]) >= 0.01][:SAMPLES]
     export(cnn, "cnn-rescale", keep)
+
+
+def export_channels_last():
+    torch.manual_seed(20261207)
+    cnn = ChannelsLastCnn()
+    cnn.eval()
+    candidates = torch.randn(64, 8, 8, 2)
+    with torch.no_grad():
+        top = torch.topk(cnn.logits(candidates), 2).values
+    keep = candidates[(top[:, 0] - top[:, 1]) >= 0.01][:SAMPLES]
+    export(cnn, "cnn-channels-last", keep, cnn.logits)
+
+
+EXPORTS = {"mlp-standardise": export_mlps_and_cnn, "mlp-normalise": export_mlps_and_cnn,
+           "cnn-rescale": export_mlps_and_cnn, "cnn-channels-last": export_channels_last}
+
+
+def main():
+    torch.use_deterministic_algorithms(True)
+    torch.set_num_threads(1)
+    names = sys.argv[1:] or list(EXPORTS)
+    for run in dict.fromkeys(EXPORTS[n] for n in names):
+        run()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import io.sonic.model.layer.MaxPoolLayer;
 import io.sonic.model.layer.PadLayer;
 import io.sonic.model.layer.ReluLayer;
 import io.sonic.model.layer.ReshapeLayer;
+import io.sonic.model.layer.TransposeLayer;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -391,6 +392,14 @@ public final class RangeAnalysis {
             return add(x, l.inputShape(0), iv.get(l.inputs().get(1)), l.inputShape(1), l.outputShape());
         } else if (l instanceof ReshapeLayer) {
             return x;
+        } else if (l instanceof TransposeLayer t) {
+            int[] table = t.sourceTable();
+            double[][] y = new double[2][table.length];
+            for (int k = 0; k < table.length; k++) {
+                y[0][k] = x[0][table[k]];
+                y[1][k] = x[1][table[k]];
+            }
+            return y;
         } else if (l instanceof PadLayer pad) {
             double fill = encodeAll(fp, new float[] {pad.value()}, fp.fractionBits(), l, "pad value")[0];
             int[] t = pad.sourceTable();

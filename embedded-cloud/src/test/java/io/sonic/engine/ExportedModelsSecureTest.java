@@ -23,7 +23,7 @@ class ExportedModelsSecureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp-standardise", "mlp-normalise", "cnn-rescale"})
+    @ValueSource(strings = {"mlp-standardise", "mlp-normalise", "cnn-rescale", "cnn-channels-last"})
     void secureLabelsEqualPyTorchs(String name) {
         ModelGraph g = OnnxImporter.read(exports().resolve(name + ".onnx"));
         List<float[]> inputs = InputCsv.read(exports().resolve(name + "-inputs.csv"), g.inputSize(), -1);

@@ -27,6 +27,7 @@ import io.sonic.model.layer.MaxPoolLayer;
 import io.sonic.model.layer.PadLayer;
 import io.sonic.model.layer.ReluLayer;
 import io.sonic.model.layer.ReshapeLayer;
+import io.sonic.model.layer.TransposeLayer;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -92,7 +93,7 @@ public final class GraphCodec {
     static final int MAX_WINDOW_ATTRIBUTE = 1 << 15;
 
     private static final Set<String> KINDS = Set.of("matmul", "conv", "add", "bias-add", "affine", "relu",
-            "maxpool", "avgpool", "reshape", "pad");
+            "maxpool", "avgpool", "reshape", "pad", "transpose");
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -242,6 +243,8 @@ public final class GraphCodec {
             o.put("channels", a.channels());
         } else if (l instanceof BiasAddLayer b) {
             o.set("biasShape", ints(b.bias().shape()));
+        } else if (l instanceof TransposeLayer t) {
+            o.set("perm", ints(t.perm()));
         } else if (l instanceof PadLayer p) {
             o.set("pads", ints(p.pads()));
             float v = p.value();
@@ -437,6 +440,14 @@ public final class GraphCodec {
             case "pad": {
                 int[] pads = f.ints("pads", 2 * in.length, -(int) MAX_TENSOR_ELEMENTS, (int) MAX_TENSOR_ELEMENTS);
                 return new PadLayer(name, sourceOp, x, in, output, pads, f.floatValue("value"));
+            }
+            case "transpose": {
+                int[] perm = f.ints("perm", in.length, 0, in.length - 1);
+                String problem = TransposeLayer.problem(perm, in.length);
+                if (problem != null) {
+                    throw new BadPayloadException(f.where + ": " + problem + " of its input " + Shapes.format(in));
+                }
+                return new TransposeLayer(name, sourceOp, x, in, output, perm);
             }
             case "reshape": {
                 int[] target = f.shape("outputShape");

@@ -36,7 +36,8 @@ public final class LayerProtocols {
             LocalLayerProtocol.biasAdd(),
             LocalLayerProtocol.add(),
             LocalLayerProtocol.reshape(),
-            LocalLayerProtocol.pad()
+            LocalLayerProtocol.pad(),
+            LocalLayerProtocol.transpose()
     ).collect(Collectors.toUnmodifiableMap(LayerProtocol::kind, Function.identity()));
 
     private LayerProtocols() {

@@ -10,6 +10,7 @@ import io.sonic.model.layer.BiasAddLayer;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.PadLayer;
 import io.sonic.model.layer.ReshapeLayer;
+import io.sonic.model.layer.TransposeLayer;
 
 import java.util.function.BiFunction;
 
@@ -31,6 +32,11 @@ final class LocalLayerProtocol<L extends Layer> implements LayerProtocol<L> {
 
     static LocalLayerProtocol<ReshapeLayer> reshape() {
         return new LocalLayerProtocol<>(ReshapeLayer.class, (s, l) -> s.input(), false);
+    }
+
+    static LocalLayerProtocol<TransposeLayer> transpose() {
+        return new LocalLayerProtocol<>(TransposeLayer.class, (s, l) -> RingKernels.gather(l.sourceTable(), s.input(), 0),
+                false);
     }
 
     static LocalLayerProtocol<PadLayer> pad() {

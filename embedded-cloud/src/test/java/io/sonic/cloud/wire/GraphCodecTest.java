@@ -303,6 +303,10 @@ class GraphCodecTest {
                 "layer 7 (add 'residual') lists 1 inputs and 2 input shapes; add layers read 2");
         assertBad(edit(all, r -> layer(r, 5).put("countIncludePad", false).set("pads", JsonTree.ints(2, 2, 2, 2))),
                 "a pooling window lies entirely on padding");
+        assertBad(edit(all, r -> layer(r, 17).set("perm", JsonTree.ints(0, 1, 1))),
+                "layer 17 (transpose 'swap'): 'perm' [0,1,1] is not a permutation of the 3 axes");
+        assertBad(edit(all, r -> layer(r, 17).set("perm", JsonTree.ints(0, 2))), "'perm' has 2 values, expected 3");
+        assertBad(edit(all, r -> layer(r, 17).set("perm", JsonTree.ints(0, 1, 2))), "swap");
         // a pad value that is not finite travels as a string
         ModelGraph g = WireFixtures.everyKind(3);
         List<Layer> ls = new ArrayList<>(g.layers());
@@ -413,6 +417,9 @@ class GraphCodecTest {
                 assertArrayEquals(pa2.pads(), ((PadLayer) b).pads(), where);
                 assertEquals(pa2.value(), ((PadLayer) b).value(), where);
                 assertArrayEquals(pa2.sourceTable(), ((PadLayer) b).sourceTable(), where);
+            } else if (a instanceof io.sonic.model.layer.TransposeLayer t) {
+                assertArrayEquals(t.perm(), ((io.sonic.model.layer.TransposeLayer) b).perm(), where);
+                assertArrayEquals(t.sourceTable(), ((io.sonic.model.layer.TransposeLayer) b).sourceTable(), where);
             }
         }
     }

@@ -17,6 +17,7 @@ import io.sonic.model.layer.MaxPoolLayer;
 import io.sonic.model.layer.PadLayer;
 import io.sonic.model.layer.ReluLayer;
 import io.sonic.model.layer.ReshapeLayer;
+import io.sonic.model.layer.TransposeLayer;
 import io.sonic.model.onnx.OnnxImporter;
 
 import java.nio.file.Path;
@@ -55,7 +56,8 @@ final class WireFixtures {
      * a non-zero value, a grouped strided convolution with automatic (SAME_UPPER) padding, a
      * per-channel affine, a ceil-mode max pooling, an average pooling counting its padding, a
      * bias-free convolution, a residual addition, global max and average pooling, a product with the
-     * weight on the left of a transposed input, a bias addition and a product with a broadcast bias.
+     * weight on the left of a transposed input, a bias addition, a product with a broadcast bias
+     * and a transpose.
      * Weights are drawn from {@code seed}.
      */
     static ModelGraph everyKind(long seed) {
@@ -95,9 +97,11 @@ final class WireFixtures {
                 random(r, 0.2f, 3, 1)));
         layers.add(new ReshapeLayer("row", "Reshape", "l0", new int[] {3, 1}, "l1", new int[] {1, 3}));
         layers.add(new BiasAddLayer("shift", "Add", "l1", new int[] {1, 3}, "b0", random(r, 0.2f, 3)));
-        layers.add(new MatMulLayer("fc", "MatMul", "b0", new int[] {1, 3}, "logits", random(r, 0.5f, 3, 5), false,
-                false, random(r, 0.2f, 1, 5)));
-        return new ModelGraph("every-kind", "wire tests", 13, "x", x, "logits", new int[] {1, 5}, layers);
+        layers.add(new MatMulLayer("fc", "MatMul", "b0", new int[] {1, 3}, "z", random(r, 0.5f, 3, 6), false,
+                false, random(r, 0.2f, 1, 6)));
+        layers.add(new ReshapeLayer("grid", "Reshape", "z", new int[] {1, 6}, "z2", new int[] {1, 2, 3}));
+        layers.add(new TransposeLayer("swap", "Transpose", "z2", new int[] {1, 2, 3}, "logits", new int[] {0, 2, 1}));
+        return new ModelGraph("every-kind", "wire tests", 13, "x", x, "logits", new int[] {1, 3, 2}, layers);
     }
 
     static float[] randomInput(ModelGraph g, long seed) {

@@ -15,6 +15,7 @@ import io.sonic.model.layer.MaxPoolLayer;
 import io.sonic.model.layer.PadLayer;
 import io.sonic.model.layer.ReluLayer;
 import io.sonic.model.layer.ReshapeLayer;
+import io.sonic.model.layer.TransposeLayer;
 
 import java.util.HashMap;
 import java.util.List;
@@ -165,6 +166,8 @@ public final class FixedPointEvaluator {
             return truncate(RingKernels.addBias(a, RingKernels.channelScale(p[0], x, a.innerSize()), p[1], null), seen);
         } else if (l instanceof ReshapeLayer) {
             return x;
+        } else if (l instanceof TransposeLayer t) {
+            return RingKernels.gather(t.sourceTable(), x, 0);
         } else if (l instanceof PadLayer pad) {
             return RingKernels.gather(pad.sourceTable(), x, p[0][0]);
         }

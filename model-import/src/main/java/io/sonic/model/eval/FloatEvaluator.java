@@ -19,6 +19,7 @@ import io.sonic.model.layer.MaxPoolLayer;
 import io.sonic.model.layer.PadLayer;
 import io.sonic.model.layer.ReluLayer;
 import io.sonic.model.layer.ReshapeLayer;
+import io.sonic.model.layer.TransposeLayer;
 
 import java.util.HashMap;
 import java.util.List;
@@ -106,6 +107,13 @@ public final class FloatEvaluator {
             return y;
         } else if (l instanceof ReshapeLayer) {
             return x;
+        } else if (l instanceof TransposeLayer t) {
+            int[] table = t.sourceTable();
+            float[] y = new float[table.length];
+            for (int i = 0; i < table.length; i++) {
+                y[i] = x[table[i]];
+            }
+            return y;
         } else if (l instanceof PadLayer pad) {
             int[] t = pad.sourceTable();
             float[] y = new float[t.length];

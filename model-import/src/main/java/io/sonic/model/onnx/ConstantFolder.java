@@ -11,6 +11,7 @@ import io.sonic.model.eval.FloatEvaluator;
 import io.sonic.model.layer.ConvLayer;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.PadLayer;
+import io.sonic.model.layer.TransposeLayer;
 import io.sonic.model.onnx.Converters.Context;
 import io.sonic.model.onnx.proto.OnnxProto.TensorProto;
 import io.sonic.model.onnx.proto.OnnxProto.TensorProto.DataType;
@@ -236,51 +237,12 @@ final class ConstantFolder {
 
     private static Const transpose(Context c) {
         Const a = c.constant(0, "data");
-        int[] s = a.shape();
-        int r = s.length;
-        int[] perm = c.at.getInts("perm", null);
-        if (perm == null) {
-            perm = new int[r];
-            for (int i = 0; i < r; i++) {
-                perm[i] = r - 1 - i;
-            }
-        }
-        boolean[] seen = new boolean[r];
-        boolean valid = perm.length == r;
-        for (int p : perm) {
-            valid &= p >= 0 && p < r && !seen[p];
-            if (valid) {
-                seen[p] = true;
-            }
-        }
-        if (!valid) {
-            throw c.invalid("has attribute 'perm' " + Shapes.format(perm) + ", which is not a permutation of the "
-                    + r + " axes of its input " + Shapes.format(s) + " (it must list each of 0 to " + (r - 1)
-                    + " once)");
-        }
-        int[] out = new int[r];
-        for (int i = 0; i < r; i++) {
-            out[i] = s[perm[i]];
-        }
-        int[] inStrides = Shapes.strides(s);
-        int[] permStrides = new int[r];
-        for (int i = 0; i < r; i++) {
-            permStrides[i] = inStrides[perm[i]];
-        }
+        int[] perm = Converters.perm(c, a.shape());
+        int[] out = TransposeLayer.permuted(a.shape(), perm);
+        int[] table = TransposeLayer.sourceTable(a.shape(), perm);
         double[] v = allocate(c, out, "its result");
-        int[] counter = new int[r];
         for (int k = 0; k < v.length; k++) {
-            int src = 0;
-            for (int d = 0; d < r; d++) {
-                src += counter[d] * permStrides[d];
-            }
-            v[k] = a.values()[src];
-            for (int d = r - 1; d >= 0; d--) {
-                if (++counter[d] < out[d]) {
-                    break;
-                }
-                counter[d] = 0;
-            }
+            v[k] = a.values()[table[k]];
         }
         return new Const(a.dataType(), out, v);
     }

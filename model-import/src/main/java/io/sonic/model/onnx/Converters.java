@@ -20,6 +20,7 @@ import io.sonic.model.layer.MaxPoolLayer;
 import io.sonic.model.layer.PadLayer;
 import io.sonic.model.layer.ReluLayer;
 import io.sonic.model.layer.ReshapeLayer;
+import io.sonic.model.layer.TransposeLayer;
 import io.sonic.model.onnx.proto.OnnxProto.AttributeProto.AttributeType;
 import io.sonic.model.onnx.proto.OnnxProto.NodeProto;
 
@@ -287,6 +288,7 @@ final class Converters {
                 c.activation(0), c.output(), PoolGeometry.global(c.shape(0)))));
         REGISTRY.put("Flatten", Converters::flatten);
         REGISTRY.put("Reshape", Converters::reshape);
+        REGISTRY.put("Transpose", Converters::transpose);
         REGISTRY.put("Pad", Converters::pad);
         REGISTRY.put("Squeeze", Converters::squeeze);
         REGISTRY.put("Unsqueeze", Converters::unsqueeze);
@@ -660,6 +662,36 @@ final class Converters {
         int[] in = c.shape(0);
         int[] out = ConstantFolder.reshapeTarget(c, in);
         c.emit(new ReshapeLayer(c.layerName(), "Reshape", c.activation(0), in, c.output(), out));
+    }
+
+    /** A Transpose's 'perm' for an input of {@code shape}: the attribute, or the axes reversed (ONNX's default). */
+    static int[] perm(Context c, int[] shape) {
+        int r = shape.length;
+        int[] perm = c.at.getInts("perm", null);
+        if (perm == null) {
+            perm = new int[r];
+            for (int i = 0; i < r; i++) {
+                perm[i] = r - 1 - i;
+            }
+        }
+        String problem = TransposeLayer.problem(perm, r);
+        if (problem != null) {
+            throw c.invalid("has attribute " + problem + " of its input " + Shapes.format(shape));
+        }
+        return perm;
+    }
+
+    /**
+     * Transpose of values computed from the input: a public permutation of the elements (a reshape when only axes
+     * of size 1 move, as in a channels-last model's [1,H,W,1] ↔ [1,1,H,W]).
+     */
+    private static void transpose(Context c) {
+        int[] in = c.shape(0);
+        int[] perm = perm(c, in);
+        int[] out = TransposeLayer.permuted(in, perm);
+        c.emit(TransposeLayer.keepsOrder(in, perm)
+                ? new ReshapeLayer(c.layerName(), "Transpose", c.activation(0), in, c.output(), out)
+                : new TransposeLayer(c.layerName(), "Transpose", c.activation(0), in, c.output(), perm));
     }
 
     private static void pad(Context c) {

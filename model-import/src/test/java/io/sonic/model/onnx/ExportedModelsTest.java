@@ -37,7 +37,8 @@ class ExportedModelsTest {
     @CsvSource(delimiter = '|', value = {
             "mlp-standardise | MatMul+Add,Relu,MatMul+Add",
             "mlp-normalise   | Sub+Div+Gemm,Relu,Gemm",
-            "cnn-rescale     | Mul+Sub+Conv,Relu,Conv,Relu,MaxPool,Flatten,Gemm"})
+            "cnn-rescale     | Mul+Sub+Conv,Relu,Conv,Relu,MaxPool,Flatten,Gemm",
+            "cnn-channels-last | Transpose,Conv,Relu,Conv,Relu,MaxPool,Transpose,Reshape,Gemm"})
     void importsFoldsTheNormalisationAndMatchesPyTorch(String name, String ops) {
         ModelGraph g = OnnxImporter.read(resource(name + ".onnx"));
         assertEquals(Arrays.asList(ops.split(",")), g.layers().stream().map(Layer::sourceOp).toList(),
