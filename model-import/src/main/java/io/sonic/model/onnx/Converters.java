@@ -674,9 +674,9 @@ final class Converters {
                 perm[i] = r - 1 - i;
             }
         }
-        String problem = TransposeLayer.problem(perm, r);
-        if (problem != null) {
-            throw c.invalid("has attribute " + problem + " of its input " + Shapes.format(shape));
+        if (TransposeLayer.problem(perm, r) != null) {
+            throw c.invalid("has attribute 'perm' " + Shapes.format(perm) + ", which is not a permutation of the " + r
+                    + " axes of its input " + Shapes.format(shape) + " (it must list each of 0 to " + (r - 1) + " once)");
         }
         return perm;
     }

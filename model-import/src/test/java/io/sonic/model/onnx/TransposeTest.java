@@ -73,7 +73,7 @@ class TransposeTest {
                 .output("y", 1, 2, 3)
                 .node("Transpose", "bad", new String[] {"x"}, new String[] {"t"}, OnnxModels.ints("perm", 0, 1, 1))
                 .node("Relu", "r", new String[] {"t"}, new String[] {"y"})));
-        assertTrue(e.getMessage().contains("node 'bad'") && e.getMessage().contains("'perm' [0,1,1] is not a"
-                + " permutation of the 3 axes"), e.getMessage());
+        assertTrue(e.getMessage().contains("node 'bad'") && e.getMessage().contains("'perm' [0,1,1], which is not a"
+                + " permutation of the 3 axes of its input [1,2,3]"), e.getMessage());
     }
 }
