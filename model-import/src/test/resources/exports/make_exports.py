@@ -15,6 +15,8 @@ Each model normalises its input inside forward(), as exporters commonly leave it
   write them: a Transpose to channels-first before the convolutions, one back before the Flatten, and a
   final Softmax (random weights, seeded). Its ``-expected.csv`` holds the logits before that Softmax,
   which Sonic leaves out.
+* ``cnn-activations.onnx``: a small CNN with the activations Sonic builds from ReLUs: LeakyReLU (slope
+  0.1), ReLU6, a clamp from below and Hardtanh (random weights, seeded).
 
 For each model, ``NAME-inputs.csv`` holds a handful of inputs (one per line, flattened) and
 ``NAME-expected.csv`` PyTorch's logits for them.
@@ -119,6 +121,20 @@ class ChannelsLastCnn(torch.nn.Module):
         return torch.softmax(self.logits(x), -1)
 
 
+class ActivationsCnn(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(1, 3, 3)
+        self.conv2 = torch.nn.Conv2d(3, 4, 3, padding=1)
+        self.fc = torch.nn.Linear(4 * 3 * 3, 3)
+
+    def forward(self, x):
+        x = torch.nn.functional.leaky_relu(self.conv1(x), 0.1)
+        x = torch.nn.functional.relu6(self.conv2(x) * 3)
+        x = torch.clamp(torch.nn.functional.max_pool2d(x, 2), min=-0.5)
+        return self.fc(torch.nn.functional.hardtanh(x - 1.0).flatten(1))
+
+
 def train(model, x, y, steps=300):
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     for _ in range(steps):
@@ -147,6 +163,13 @@ def write(path, rows):
             f.write(",".join(format(v, ".9g") for v in row) + "\n")
 
 
+def confident(logits_of, candidates):
+    """The first SAMPLES candidates whose two largest logits differ by at least 0.01."""
+    with torch.no_grad():
+        top = torch.topk(logits_of(candidates), 2).values
+    return candidates[(top[:, 0] - top[:, 1]) >= 0.01][:SAMPLES]
+
+
 def export_mlps_and_cnn():
     torch.manual_seed(20240917)
     raw, labels, mean, std = breast_cancer_raw()
@@ -163,26 +186,26 @@ def export_mlps_and_cnn():
 
     cnn = RescaledCnn()
     cnn.eval()
-    candidates = torch.rand(64, 1, 8, 8)
-    with torch.no_grad():
-        top = torch.topk(cnn(candidates), 2).values
-    keep = candidates[(top[:, 0] - top[:, 1]) >= 0.01][:SAMPLES]
-    export(cnn, "cnn-rescale", keep)
+    export(cnn, "cnn-rescale", confident(cnn, torch.rand(64, 1, 8, 8)))
 
 
 def export_channels_last():
     torch.manual_seed(20261207)
     cnn = ChannelsLastCnn()
     cnn.eval()
-    candidates = torch.randn(64, 8, 8, 2)
-    with torch.no_grad():
-        top = torch.topk(cnn.logits(candidates), 2).values
-    keep = candidates[(top[:, 0] - top[:, 1]) >= 0.01][:SAMPLES]
-    export(cnn, "cnn-channels-last", keep, cnn.logits)
+    export(cnn, "cnn-channels-last", confident(cnn.logits, torch.randn(64, 8, 8, 2)), cnn.logits)
+
+
+def export_activations():
+    torch.manual_seed(20261208)
+    cnn = ActivationsCnn()
+    cnn.eval()
+    export(cnn, "cnn-activations", confident(cnn, torch.randn(64, 1, 8, 8)))
 
 
 EXPORTS = {"mlp-standardise": export_mlps_and_cnn, "mlp-normalise": export_mlps_and_cnn,
-           "cnn-rescale": export_mlps_and_cnn, "cnn-channels-last": export_channels_last}
+           "cnn-rescale": export_mlps_and_cnn, "cnn-channels-last": export_channels_last,
+           "cnn-activations": export_activations}
 
 
 def main():

@@ -23,7 +23,8 @@ class ExportedModelsSecureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp-standardise", "mlp-normalise", "cnn-rescale", "cnn-channels-last"})
+    @ValueSource(strings = {"mlp-standardise", "mlp-normalise", "cnn-rescale", "cnn-channels-last",
+            "cnn-activations"})
     void secureLabelsEqualPyTorchs(String name) {
         ModelGraph g = OnnxImporter.read(exports().resolve(name + ".onnx"));
         List<float[]> inputs = InputCsv.read(exports().resolve(name + "-inputs.csv"), g.inputSize(), -1);

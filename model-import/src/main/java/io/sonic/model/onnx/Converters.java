@@ -280,6 +280,8 @@ final class Converters {
             legacyInPlace(c);
             c.emit(new ReluLayer(c.layerName(), "Relu", c.activation(0), c.shape(0), c.output()));
         });
+        REGISTRY.put("LeakyRelu", Converters::leakyRelu);
+        REGISTRY.put("Clip", Converters::clip);
         REGISTRY.put("MaxPool", Converters::maxPool);
         REGISTRY.put("AveragePool", Converters::averagePool);
         REGISTRY.put("GlobalAveragePool", c -> c.emit(new AvgPoolLayer(c.layerName(), "GlobalAveragePool",
@@ -470,6 +472,96 @@ final class Converters {
         c.emit(new AffineLayer(c.extraLayerName("/negate"), "Sub", x, xs, negated, minusOne,
                 c.derived(channels, () -> new float[channels[0]], "the shift")));
         c.emit(new AddLayer(c.layerName(), "Sub", a, c.shape(0), negated, xs, c.output()));
+    }
+
+    /**
+     * LeakyRelu(x) = α·x + (1 − α)·ReLU(x), from layers Sonic has: a ReLU, two per-channel scales (the constants α and
+     * 1 − α are shared like any weight) and a residual addition.
+     */
+    private static void leakyRelu(Context c) {
+        float alpha = c.at.getFloat("alpha", 0.01f);
+        String x = c.activation(0);
+        int[] xs = c.shape(0);
+        requireChannelAxis(c, xs, "LeakyRelu");
+        int[] channels = {xs[1]};
+        String relu = c.freshName(c.output() + "/relu");
+        c.emit(new ReluLayer(c.extraLayerName("/relu"), "LeakyRelu", x, xs, relu));
+        String positive = c.freshName(c.output() + "/positive");
+        c.emit(new AffineLayer(c.extraLayerName("/positive"), "LeakyRelu", relu, xs, positive,
+                c.derived(channels, () -> filled(channels[0], 1f - alpha), "the scale 1 − alpha"),
+                c.derived(channels, () -> new float[channels[0]], "the shift")));
+        String slope = c.freshName(c.output() + "/slope");
+        c.emit(new AffineLayer(c.extraLayerName("/slope"), "LeakyRelu", x, xs, slope,
+                c.derived(channels, () -> filled(channels[0], alpha), "the scale alpha"),
+                c.derived(channels, () -> new float[channels[0]], "the shift")));
+        c.emit(new AddLayer(c.layerName(), "LeakyRelu", positive, xs, slope, xs, c.output()));
+    }
+
+    /**
+     * Clip(x, lo, hi) (ReLU6 is Clip(x, 0, 6)) from ReLUs: max(x, lo) = lo + ReLU(x − lo), then
+     * min(m, hi) = hi − ReLU(hi − m), with the shifts as bias additions and the negations as per-channel scales
+     * of −1; a bound that is absent (or infinite) costs nothing.
+     */
+    private static void clip(Context c) {
+        legacyInPlace(c);
+        double lo;
+        double hi;
+        if (c.opset() < 11) {
+            lo = c.at.getFloat("min", Float.NEGATIVE_INFINITY);
+            hi = c.at.getFloat("max", Float.POSITIVE_INFINITY);
+        } else {
+            lo = c.present(1) ? c.constant(1, "minimum").scalar(c.where + ": the minimum") : Double.NEGATIVE_INFINITY;
+            hi = c.present(2) ? c.constant(2, "maximum").scalar(c.where + ": the maximum") : Double.POSITIVE_INFINITY;
+        }
+        if (Double.isNaN(lo) || Double.isNaN(hi) || lo > hi) {
+            throw c.invalid("clips to [" + lo + ", " + hi + "]; the minimum must be a number not above the maximum");
+        }
+        String x = c.activation(0);
+        int[] xs = c.shape(0);
+        boolean low = lo != Double.NEGATIVE_INFINITY;
+        boolean high = hi != Double.POSITIVE_INFINITY;
+        if (!low && !high) {
+            c.alias(c.output(), x);
+            return;
+        }
+        if (high) {
+            requireChannelAxis(c, xs, "Clip with a maximum");
+        }
+        String cur = x;
+        if (low) {
+            String out = high ? c.freshName(c.output() + "/at-least") : c.output();
+            cur = shifted(c, cur, xs, -lo, "/below");
+            String r = lo == 0 ? out : c.freshName(c.output() + "/relu-low");
+            c.emit(new ReluLayer(lo == 0 && !high ? c.layerName() : c.extraLayerName("/relu-low"), "Clip", cur, xs, r));
+            if (lo != 0) {
+                c.emit(new BiasAddLayer(high ? c.extraLayerName("/at-least") : c.layerName(), "Clip", r, xs, out,
+                        c.derived(new int[0], () -> new float[] {(float) lo}, "the minimum")));
+            }
+            cur = out;
+        }
+        if (high) {
+            int[] channels = {xs[1]};
+            String room = c.freshName(c.output() + "/room");
+            c.emit(new AffineLayer(c.extraLayerName("/room"), "Clip", cur, xs, room,
+                    c.derived(channels, () -> filled(channels[0], -1f), "the scale −1"),
+                    c.derived(channels, () -> filled(channels[0], (float) hi), "the maximum")));
+            String r = c.freshName(c.output() + "/relu-high");
+            c.emit(new ReluLayer(c.extraLayerName("/relu-high"), "Clip", room, xs, r));
+            c.emit(new AffineLayer(c.layerName(), "Clip", r, xs, c.output(),
+                    c.derived(channels, () -> filled(channels[0], -1f), "the scale −1"),
+                    c.derived(channels, () -> filled(channels[0], (float) hi), "the maximum")));
+        }
+    }
+
+    /** x + shift as a bias addition (x itself when the shift is 0). */
+    private static String shifted(Context c, String x, int[] xs, double shift, String suffix) {
+        if (shift == 0) {
+            return x;
+        }
+        String out = c.freshName(c.output() + suffix);
+        c.emit(new BiasAddLayer(c.extraLayerName(suffix), "Clip", x, xs, out,
+                c.derived(new int[0], () -> new float[] {(float) shift}, "the shifted minimum")));
+        return out;
     }
 
     private static void mul(Context c) {

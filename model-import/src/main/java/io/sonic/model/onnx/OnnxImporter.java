@@ -51,8 +51,7 @@ public final class OnnxImporter {
             "Sigmoid", "Sigmoid and Tanh have no secure protocol here (a Sigmoid after a binary classifier's one"
                     + " logit, as the model's last operator, is left out); ReLU networks run.",
             "Tanh", "Sigmoid and Tanh have no secure protocol here; ReLU networks run.",
-            "Erf", "'Erf' comes from GELU, which has no secure protocol here; use ReLU.",
-            "LeakyRelu", "LeakyReLU has no secure protocol here; use ReLU.");
+            "Erf", "'Erf' comes from GELU, which has no secure protocol here; use ReLU.");
 
     public static final int MIN_OPSET = 1;
     public static final int MAX_OPSET = 21;
