@@ -15,6 +15,9 @@ Each model normalises its input inside forward(), as exporters commonly leave it
   write them: a Transpose to channels-first before the convolutions, one back before the Flatten, and a
   final Softmax (random weights, seeded). Its ``-expected.csv`` holds the logits before that Softmax,
   which Sonic leaves out.
+* ``cnn-mean.onnx``: a small CNN ending, as Keras models converted from channels-last do, in a global
+  average pooling written as a mean over the spatial axes of an NHWC tensor (ReduceMean over axes 1
+  and 2; random weights, seeded).
 * ``cnn-activations.onnx``: a small CNN with the activations Sonic builds from ReLUs: LeakyReLU (slope
   0.1), ReLU6, a clamp from below and Hardtanh (random weights, seeded).
 
@@ -121,6 +124,17 @@ class ChannelsLastCnn(torch.nn.Module):
         return torch.softmax(self.logits(x), -1)
 
 
+class MeanCnn(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(2, 6, 3)
+        self.fc = torch.nn.Linear(6, 3)
+
+    def forward(self, x):
+        x = torch.relu(self.conv(x)).permute(0, 2, 3, 1)
+        return self.fc(x.mean((1, 2)))
+
+
 class ActivationsCnn(torch.nn.Module):
     def __init__(self):
         super().__init__()
@@ -203,9 +217,16 @@ def export_activations():
     export(cnn, "cnn-activations", confident(cnn, torch.randn(64, 1, 8, 8)))
 
 
+def export_mean():
+    torch.manual_seed(20261209)
+    cnn = MeanCnn()
+    cnn.eval()
+    export(cnn, "cnn-mean", confident(cnn, torch.randn(64, 2, 8, 8)))
+
+
 EXPORTS = {"mlp-standardise": export_mlps_and_cnn, "mlp-normalise": export_mlps_and_cnn,
            "cnn-rescale": export_mlps_and_cnn, "cnn-channels-last": export_channels_last,
-           "cnn-activations": export_activations}
+           "cnn-activations": export_activations, "cnn-mean": export_mean}
 
 
 def main():

@@ -24,7 +24,7 @@ class ExportedModelsSecureTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mlp-standardise", "mlp-normalise", "cnn-rescale", "cnn-channels-last",
-            "cnn-activations"})
+            "cnn-activations", "cnn-mean"})
     void secureLabelsEqualPyTorchs(String name) {
         ModelGraph g = OnnxImporter.read(exports().resolve(name + ".onnx"));
         List<float[]> inputs = InputCsv.read(exports().resolve(name + "-inputs.csv"), g.inputSize(), -1);

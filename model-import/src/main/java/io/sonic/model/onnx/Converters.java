@@ -284,6 +284,7 @@ final class Converters {
         REGISTRY.put("Clip", Converters::clip);
         REGISTRY.put("MaxPool", Converters::maxPool);
         REGISTRY.put("AveragePool", Converters::averagePool);
+        REGISTRY.put("ReduceMean", Converters::reduceMean);
         REGISTRY.put("GlobalAveragePool", c -> c.emit(new AvgPoolLayer(c.layerName(), "GlobalAveragePool",
                 c.activation(0), c.output(), PoolGeometry.global(c.shape(0)))));
         REGISTRY.put("GlobalMaxPool", c -> c.emit(new MaxPoolLayer(c.layerName(), "GlobalMaxPool",
@@ -844,6 +845,76 @@ final class Converters {
             return;
         }
         c.emit(new PadLayer(c.layerName(), "Pad", c.activation(0), in, c.output(), p, value));
+    }
+
+    /**
+     * ReduceMean (e.g. {@code x.mean((2, 3))}, or the global average pooling of a channels-last model over axes 1
+     * and 2) as a global average pooling: the kept axes move to the front (a transpose, when the reduced ones are
+     * not already last), the values are read as [1, K, R] (K kept, R reduced), pooled over R with the public
+     * divisor R, and reshaped to the output.
+     */
+    private static void reduceMean(Context c) {
+        int[] in = c.shape(0);
+        int r = in.length;
+        boolean keep = c.at.getBool("keepdims", true);
+        int[] given;
+        if (c.opset() < 18) {
+            given = c.at.getInts("axes", null);
+        } else {
+            given = c.present(1) ? c.constant(1, "axes").vector(c.where + ": axes").toInts(c.where + ": axes") : null;
+            if ((given == null || given.length == 0) && c.at.getBool("noop_with_empty_axes", false)) {
+                c.alias(c.output(), c.activation(0));
+                return;
+            }
+        }
+        boolean[] reduced = new boolean[r];
+        if (given == null || given.length == 0) {
+            java.util.Arrays.fill(reduced, true);
+        } else {
+            for (int a : Axes.axes(given, r, c.where + ": axis")) {
+                reduced[a] = true;
+            }
+        }
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        int[] perm = new int[r];
+        int k = 0;
+        long kept = 1;
+        long count = 1;
+        for (int d = 0; d < r; d++) {
+            if (!reduced[d]) {
+                perm[k++] = d;
+                kept *= in[d];
+                out.add(in[d]);
+            } else if (keep) {
+                out.add(1);
+            }
+        }
+        for (int d = 0; d < r; d++) {
+            if (reduced[d]) {
+                perm[k++] = d;
+                count *= in[d];
+            }
+        }
+        int[] outShape = out.stream().mapToInt(Integer::intValue).toArray();
+        String x = c.activation(0);
+        if (count == 1) {
+            c.emit(new ReshapeLayer(c.layerName(), "ReduceMean", x, in, c.output(), outShape));
+            return;
+        }
+        String cur = x;
+        int[] curShape = in;
+        if (!TransposeLayer.keepsOrder(in, perm)) {
+            cur = c.freshName(c.output() + "/kept-first");
+            curShape = TransposeLayer.permuted(in, perm);
+            c.emit(new TransposeLayer(c.extraLayerName("/kept-first"), "ReduceMean", x, in, cur, perm));
+        }
+        int[] rows = {1, (int) kept, (int) count};
+        String grouped = c.freshName(c.output() + "/rows");
+        c.emit(new ReshapeLayer(c.extraLayerName("/rows"), "ReduceMean", cur, curShape, grouped, rows));
+        String mean = c.freshName(c.output() + "/mean");
+        c.emit(new AvgPoolLayer(c.extraLayerName("/mean"), "ReduceMean", grouped, mean, PoolGeometry.global(rows)));
+        c.emit(new ReshapeLayer(c.layerName(), "ReduceMean", mean, new int[] {1, (int) kept, 1}, c.output(),
+                outShape));
     }
 
     private static void squeeze(Context c) {

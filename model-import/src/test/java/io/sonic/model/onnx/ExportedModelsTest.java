@@ -40,7 +40,8 @@ class ExportedModelsTest {
             "cnn-rescale     | Mul+Sub+Conv,Relu,Conv,Relu,MaxPool,Flatten,Gemm",
             "cnn-channels-last | Transpose,Conv,Relu,Conv,Relu,MaxPool,Transpose,Reshape,Gemm",
             "cnn-activations | Conv,LeakyRelu,LeakyRelu,LeakyRelu,LeakyRelu,Conv+Mul,Relu,Clip,Clip,Clip,Clip,MaxPool,"
-                    + "Clip,Clip,Clip,Sub,Clip,Clip,Clip,Clip,Clip,Clip,Flatten,Gemm"})
+                    + "Clip,Clip,Clip,Sub,Clip,Clip,Clip,Clip,Clip,Clip,Flatten,Gemm",
+            "cnn-mean | Conv,Relu,Transpose,ReduceMean,ReduceMean,ReduceMean,ReduceMean,Gemm"})
     void importsFoldsTheNormalisationAndMatchesPyTorch(String name, String ops) {
         ModelGraph g = OnnxImporter.read(resource(name + ".onnx"));
         assertEquals(Arrays.asList(ops.split(",")), g.layers().stream().map(Layer::sourceOp).toList(),
