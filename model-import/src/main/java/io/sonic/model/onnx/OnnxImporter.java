@@ -60,10 +60,11 @@ public final class OnnxImporter {
     /**
      * @param boundInputs      graph inputs to treat as constants (their values given here), e.g. the
      *                         weights that ONNX's operator tests pass as inputs
-     * @param keepFinalSoftmax read a final Softmax or LogSoftmax as any other operator (refused: it has no secure
-     *                         protocol) instead of leaving it out; for tests of the operators' own semantics
+     * @param keepFinalActivation read a final Softmax, LogSoftmax or Sigmoid as any other operator (refused: it has
+     *                         no secure protocol) instead of leaving it out; for tests of the operators' own
+     *                         semantics
      */
-    public record Options(Map<String, FloatTensor> boundInputs, boolean keepFinalSoftmax) {
+    public record Options(Map<String, FloatTensor> boundInputs, boolean keepFinalActivation) {
         public static final Options DEFAULT = new Options(Map.of(), false);
 
         public Options {
@@ -219,7 +220,7 @@ public final class OnnxImporter {
                 consts.put(t.getName(), Const.fromProto(t, "initializer " + Names.quote(t.getName())));
             }
             String input = chooseInput();
-            int finalActivation = options.keepFinalSoftmax() ? -1 : finalActivation();
+            int finalActivation = options.keepFinalActivation() ? -1 : finalActivation();
             refuseUnsupported(order, finalActivation);
             String leftOut = "";
             for (int i : order) {
@@ -268,7 +269,8 @@ public final class OnnxImporter {
                     return -1;
                 }
                 boolean standard = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
-                if (standard && LEFT_OUT_AT_THE_END.contains(n.getOpType()) && n.getOutputCount() == 1 && n.getOutput(0).equals(out) && n.getInputCount() == 1) {
+                if (standard && LEFT_OUT_AT_THE_END.contains(n.getOpType()) && n.getOutputCount() == 1
+                        && n.getOutput(0).equals(out) && n.getInputCount() == 1) {
                     found = i;
                 }
             }
