@@ -11,6 +11,7 @@ import io.sonic.model.layer.AddLayer;
 import io.sonic.model.layer.AffineLayer;
 import io.sonic.model.layer.AvgPoolLayer;
 import io.sonic.model.layer.BiasAddLayer;
+import io.sonic.model.layer.ConcatLayer;
 import io.sonic.model.layer.ConvLayer;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.MatMulLayer;
@@ -392,6 +393,10 @@ public final class RangeAnalysis {
             return add(x, l.inputShape(0), iv.get(l.inputs().get(1)), l.inputShape(1), l.outputShape());
         } else if (l instanceof ReshapeLayer) {
             return x;
+        } else if (l instanceof ConcatLayer cat) {
+            int n = io.sonic.model.Shapes.size(l.outputShape());
+            return new double[][] {cat.join(l.inputs().stream().map(in -> iv.get(in)[0]).toList(), new double[n]),
+                    cat.join(l.inputs().stream().map(in -> iv.get(in)[1]).toList(), new double[n])};
         } else if (l instanceof TransposeLayer t) {
             int[] table = t.sourceTable();
             double[][] y = new double[2][table.length];

@@ -20,6 +20,7 @@ import io.sonic.model.layer.AddLayer;
 import io.sonic.model.layer.AffineLayer;
 import io.sonic.model.layer.AvgPoolLayer;
 import io.sonic.model.layer.BiasAddLayer;
+import io.sonic.model.layer.ConcatLayer;
 import io.sonic.model.layer.ConvLayer;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.MatMulLayer;
@@ -93,7 +94,9 @@ public final class GraphCodec {
     static final int MAX_WINDOW_ATTRIBUTE = 1 << 15;
 
     private static final Set<String> KINDS = Set.of("matmul", "conv", "add", "bias-add", "affine", "relu",
-            "maxpool", "avgpool", "reshape", "pad", "transpose");
+            "maxpool", "avgpool", "reshape", "pad", "transpose", "concat");
+    /** Most inputs of one concatenation. */
+    static final int MAX_CONCAT_INPUTS = 1024;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -245,6 +248,8 @@ public final class GraphCodec {
             o.set("biasShape", ints(b.bias().shape()));
         } else if (l instanceof TransposeLayer t) {
             o.set("perm", ints(t.perm()));
+        } else if (l instanceof ConcatLayer cat) {
+            o.put("axis", cat.axis());
         } else if (l instanceof PadLayer p) {
             o.set("pads", ints(p.pads()));
             float v = p.value();
@@ -311,7 +316,11 @@ public final class GraphCodec {
         List<int[]> inputShapes = f.shapes("inputShapes");
         String output = f.name("output");
         int[] outputShape = f.shape("outputShape");
-        int arity = kind.equals("add") ? 2 : 1;
+        int arity = kind.equals("add") ? 2 : kind.equals("concat") ? inputs.size() : 1;
+        if (kind.equals("concat") && (arity < 1 || arity > MAX_CONCAT_INPUTS)) {
+            throw new BadPayloadException(f.where + " lists " + arity + " inputs; a concatenation reads 1 to "
+                    + MAX_CONCAT_INPUTS);
+        }
         if (inputs.size() != arity || inputShapes.size() != arity) {
             throw new BadPayloadException(f.where + " lists " + inputs.size() + " inputs and " + inputShapes.size()
                     + " input shapes; " + kind + " layers read " + arity);
@@ -440,6 +449,14 @@ public final class GraphCodec {
             case "pad": {
                 int[] pads = f.ints("pads", 2 * in.length, -(int) MAX_TENSOR_ELEMENTS, (int) MAX_TENSOR_ELEMENTS);
                 return new PadLayer(name, sourceOp, x, in, output, pads, f.floatValue("value"));
+            }
+            case "concat": {
+                int axis = f.integer("axis", 0, in.length - 1);
+                try {
+                    return new ConcatLayer(name, sourceOp, inputs, inputShapes, output, axis);
+                } catch (io.sonic.model.ModelException e) {
+                    throw new BadPayloadException(f.where + ": " + e.getMessage());
+                }
             }
             case "transpose": {
                 int[] perm = f.ints("perm", in.length, 0, in.length - 1);

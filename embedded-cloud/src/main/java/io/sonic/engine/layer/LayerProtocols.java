@@ -37,7 +37,8 @@ public final class LayerProtocols {
             LocalLayerProtocol.add(),
             LocalLayerProtocol.reshape(),
             LocalLayerProtocol.pad(),
-            LocalLayerProtocol.transpose()
+            LocalLayerProtocol.transpose(),
+            LocalLayerProtocol.concat()
     ).collect(Collectors.toUnmodifiableMap(LayerProtocol::kind, Function.identity()));
 
     private LayerProtocols() {

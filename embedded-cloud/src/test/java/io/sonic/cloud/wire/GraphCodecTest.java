@@ -307,6 +307,12 @@ class GraphCodecTest {
                 "layer 17 (transpose 'swap'): 'perm' [0,1,1] is not a permutation of the 3 axes");
         assertBad(edit(all, r -> layer(r, 17).set("perm", JsonTree.ints(0, 2))), "'perm' has 2 values, expected 3");
         assertBad(edit(all, r -> layer(r, 17).set("perm", JsonTree.ints(0, 1, 2))), "swap");
+        assertBad(edit(all, r -> layer(r, 19).put("axis", 3)), "layer 19 (concat 'join'): 'axis' must be an integer from 0 to 2");
+        assertBad(edit(all, r -> shape((ObjectNode) layer(r, 19), "outputShape", 1, 3, 5)), "join");
+        assertBad(edit(all, r -> {
+            ((ArrayNode) layer(r, 19).get("inputs")).removeAll();
+            ((ArrayNode) layer(r, 19).get("inputShapes")).removeAll();
+        }), "layer 19 (concat 'join') lists 0 inputs; a concatenation reads 1 to 1024");
         // a pad value that is not finite travels as a string
         ModelGraph g = WireFixtures.everyKind(3);
         List<Layer> ls = new ArrayList<>(g.layers());
@@ -417,6 +423,9 @@ class GraphCodecTest {
                 assertArrayEquals(pa2.pads(), ((PadLayer) b).pads(), where);
                 assertEquals(pa2.value(), ((PadLayer) b).value(), where);
                 assertArrayEquals(pa2.sourceTable(), ((PadLayer) b).sourceTable(), where);
+            } else if (a instanceof io.sonic.model.layer.ConcatLayer cat) {
+                assertEquals(cat.axis(), ((io.sonic.model.layer.ConcatLayer) b).axis(), where);
+                assertEquals(cat.inputs(), b.inputs(), where);
             } else if (a instanceof io.sonic.model.layer.TransposeLayer t) {
                 assertArrayEquals(t.perm(), ((io.sonic.model.layer.TransposeLayer) b).perm(), where);
                 assertArrayEquals(t.sourceTable(), ((io.sonic.model.layer.TransposeLayer) b).sourceTable(), where);

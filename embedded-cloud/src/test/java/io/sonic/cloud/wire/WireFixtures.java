@@ -10,6 +10,7 @@ import io.sonic.model.layer.AddLayer;
 import io.sonic.model.layer.AffineLayer;
 import io.sonic.model.layer.AvgPoolLayer;
 import io.sonic.model.layer.BiasAddLayer;
+import io.sonic.model.layer.ConcatLayer;
 import io.sonic.model.layer.ConvLayer;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.MatMulLayer;
@@ -56,8 +57,8 @@ final class WireFixtures {
      * a non-zero value, a grouped strided convolution with automatic (SAME_UPPER) padding, a
      * per-channel affine, a ceil-mode max pooling, an average pooling counting its padding, a
      * bias-free convolution, a residual addition, global max and average pooling, a product with the
-     * weight on the left of a transposed input, a bias addition, a product with a broadcast bias
-     * and a transpose.
+     * weight on the left of a transposed input, a bias addition, a product with a broadcast bias,
+     * a transpose and a concatenation.
      * Weights are drawn from {@code seed}.
      */
     static ModelGraph everyKind(long seed) {
@@ -100,8 +101,11 @@ final class WireFixtures {
         layers.add(new MatMulLayer("fc", "MatMul", "b0", new int[] {1, 3}, "z", random(r, 0.5f, 3, 6), false,
                 false, random(r, 0.2f, 1, 6)));
         layers.add(new ReshapeLayer("grid", "Reshape", "z", new int[] {1, 6}, "z2", new int[] {1, 2, 3}));
-        layers.add(new TransposeLayer("swap", "Transpose", "z2", new int[] {1, 2, 3}, "logits", new int[] {0, 2, 1}));
-        return new ModelGraph("every-kind", "wire tests", 13, "x", x, "logits", new int[] {1, 3, 2}, layers);
+        layers.add(new TransposeLayer("swap", "Transpose", "z2", new int[] {1, 2, 3}, "z3", new int[] {0, 2, 1}));
+        layers.add(new ReshapeLayer("pairs", "Reshape", "z", new int[] {1, 6}, "z4", new int[] {1, 3, 2}));
+        layers.add(new ConcatLayer("join", "Concat", List.of("z3", "z4"), List.of(new int[] {1, 3, 2}, new int[] {1, 3, 2}),
+                "logits", 2));
+        return new ModelGraph("every-kind", "wire tests", 13, "x", x, "logits", new int[] {1, 3, 4}, layers);
     }
 
     static float[] randomInput(ModelGraph g, long seed) {

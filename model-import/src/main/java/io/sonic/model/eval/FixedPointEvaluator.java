@@ -8,6 +8,7 @@ import io.sonic.model.layer.AddLayer;
 import io.sonic.model.layer.AffineLayer;
 import io.sonic.model.layer.AvgPoolLayer;
 import io.sonic.model.layer.BiasAddLayer;
+import io.sonic.model.layer.ConcatLayer;
 import io.sonic.model.layer.ConvLayer;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.MatMulLayer;
@@ -168,6 +169,8 @@ public final class FixedPointEvaluator {
             return x;
         } else if (l instanceof TransposeLayer t) {
             return RingKernels.gather(t.sourceTable(), x, 0);
+        } else if (l instanceof ConcatLayer cat) {
+            return cat.join(l.inputs().stream().map(values::get).toList(), new long[Shapes.size(l.outputShape())]);
         } else if (l instanceof PadLayer pad) {
             return RingKernels.gather(pad.sourceTable(), x, p[0][0]);
         }

@@ -12,6 +12,7 @@ import io.sonic.model.layer.AddLayer;
 import io.sonic.model.layer.AffineLayer;
 import io.sonic.model.layer.AvgPoolLayer;
 import io.sonic.model.layer.BiasAddLayer;
+import io.sonic.model.layer.ConcatLayer;
 import io.sonic.model.layer.ConvLayer;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.MatMulLayer;
@@ -107,6 +108,8 @@ public final class FloatEvaluator {
             return y;
         } else if (l instanceof ReshapeLayer) {
             return x;
+        } else if (l instanceof ConcatLayer cat) {
+            return cat.join(l.inputs().stream().map(values::get).toList(), new float[Shapes.size(l.outputShape())]);
         } else if (l instanceof TransposeLayer t) {
             int[] table = t.sourceTable();
             float[] y = new float[table.length];

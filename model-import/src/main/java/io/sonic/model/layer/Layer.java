@@ -11,7 +11,7 @@ import java.util.List;
  */
 public abstract sealed class Layer
         permits MatMulLayer, ConvLayer, AddLayer, BiasAddLayer, AffineLayer, ReluLayer, MaxPoolLayer,
-        AvgPoolLayer, ReshapeLayer, PadLayer, TransposeLayer {
+        AvgPoolLayer, ReshapeLayer, PadLayer, TransposeLayer, ConcatLayer {
 
     private final String name;
     private final String sourceOp;

@@ -8,6 +8,7 @@ import io.sonic.model.Names;
 import io.sonic.model.Shapes;
 import io.sonic.model.UnsupportedModelException;
 import io.sonic.model.eval.FloatEvaluator;
+import io.sonic.model.layer.ConcatLayer;
 import io.sonic.model.layer.ConvLayer;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.PadLayer;
@@ -386,25 +387,37 @@ final class ConstantFolder {
     }
 
     private static Const concat(Context c) {
+        List<Const> in = new ArrayList<>();
+        List<int[]> shapes = new ArrayList<>();
+        for (int i = 0; i < c.inputCount(); i++) {
+            in.add(c.constant(i, "input " + i));
+            shapes.add(in.get(i).shape());
+        }
+        int ax = concatAxis(c, shapes);
+        int[] out = ConcatLayer.joined(shapes, ax);
+        double[] v = allocate(c, out, "its result");
+        return new Const(in.get(0).dataType(), out, ConcatLayer.join(shapes, ax,
+                in.stream().map(Const::values).toList(), v));
+    }
+
+    /**
+     * A Concat's axis (the 'axis' attribute, required from opset 4), made non-negative for inputs of
+     * {@code shapes}, which must agree on every other axis; refused naming the node and the input otherwise.
+     */
+    static int concatAxis(Context c, List<int[]> shapes) {
         if (!c.at.has("axis") && c.opset() >= 4) {
             throw c.invalid("is missing the required attribute 'axis'");
         }
         long axis = c.at.getInt("axis", 1);
-        int count = c.inputCount();
-        if (count == 0) {
+        if (shapes.isEmpty()) {
             throw c.invalid("has no inputs");
         }
-        List<Const> in = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            in.add(c.constant(i, "input " + i));
-        }
-        int[] first = in.get(0).shape();
+        int[] first = shapes.get(0);
         int r = first.length;
         int ax = Axes.axis(axis, r, c.where + ": Concat axis");
-        int[] out = first.clone();
         long total = 0;
-        for (int i = 0; i < in.size(); i++) {
-            int[] s = in.get(i).shape();
+        for (int i = 0; i < shapes.size(); i++) {
+            int[] s = shapes.get(i);
             boolean same = s.length == r;
             for (int d = 0; same && d < r; d++) {
                 same = d == ax || s[d] == first[d];
@@ -419,21 +432,7 @@ final class ConstantFolder {
         if (total > Integer.MAX_VALUE) {
             throw c.invalid("would give axis " + ax + " the size " + total);
         }
-        out[ax] = (int) total;
-        double[] v = allocate(c, out, "its result");
-        int outer = 1;
-        for (int i = 0; i < ax; i++) {
-            outer *= first[i];
-        }
-        int pos = 0;
-        for (int o = 0; o < outer; o++) {
-            for (Const k : in) {
-                int chunk = k.size() / outer;
-                System.arraycopy(k.values(), o * chunk, v, pos, chunk);
-                pos += chunk;
-            }
-        }
-        return new Const(in.get(0).dataType(), out, v);
+        return ax;
     }
 
     private static Const gather(Context c) {

@@ -13,6 +13,7 @@ import io.sonic.model.layer.AddLayer;
 import io.sonic.model.layer.AffineLayer;
 import io.sonic.model.layer.AvgPoolLayer;
 import io.sonic.model.layer.BiasAddLayer;
+import io.sonic.model.layer.ConcatLayer;
 import io.sonic.model.layer.ConvLayer;
 import io.sonic.model.layer.Layer;
 import io.sonic.model.layer.MatMulLayer;
@@ -292,6 +293,7 @@ final class Converters {
         REGISTRY.put("Flatten", Converters::flatten);
         REGISTRY.put("Reshape", Converters::reshape);
         REGISTRY.put("Transpose", Converters::transpose);
+        REGISTRY.put("Concat", Converters::concat);
         REGISTRY.put("Pad", Converters::pad);
         REGISTRY.put("Squeeze", Converters::squeeze);
         REGISTRY.put("Unsqueeze", Converters::unsqueeze);
@@ -785,6 +787,26 @@ final class Converters {
         c.emit(TransposeLayer.keepsOrder(in, perm)
                 ? new ReshapeLayer(c.layerName(), "Transpose", c.activation(0), in, c.output(), out)
                 : new TransposeLayer(c.layerName(), "Transpose", c.activation(0), in, c.output(), perm));
+    }
+
+    /**
+     * Concat of values computed from the input (the branches of an Inception or DenseNet block, a U-Net's skip
+     * connection): a public arrangement of the elements. Every input must be such a value; a constant among them
+     * would have to be shared like a weight, which Sonic does not do for Concat.
+     */
+    private static void concat(Context c) {
+        List<String> inputs = new java.util.ArrayList<>();
+        List<int[]> shapes = new java.util.ArrayList<>();
+        for (int i = 0; i < c.inputCount(); i++) {
+            if (c.isConst(i)) {
+                throw c.unsupported("it joins " + c.inputLabel(i) + ", a constant, with values computed from the model"
+                        + " input; Sonic concatenates only such values");
+            }
+            inputs.add(c.activation(i));
+            shapes.add(c.shape(i));
+        }
+        int ax = ConstantFolder.concatAxis(c, shapes);
+        c.emit(new ConcatLayer(c.layerName(), "Concat", inputs, shapes, c.output(), ax));
     }
 
     private static void pad(Context c) {
