@@ -475,9 +475,16 @@ final class ConstantFolder {
         return new Const(data.dataType(), out, v);
     }
 
-    private static Const slice(Context c) {
-        Const data = c.constant(0, "data");
-        int[] s = data.shape();
+    /** What a Slice takes of an input of shape {@code s}: per axis its first index, its step and its count. */
+    record SliceRange(int[] begin, int[] step, int[] count) {
+        /** True when every step is 1: a crop, each axis keeping one run of indices. */
+        boolean contiguous() {
+            return Arrays.stream(step).allMatch(v -> v == 1);
+        }
+    }
+
+    /** A Slice's starts, ends, axes and steps (attributes before opset 10, constant inputs after) for shape {@code s}. */
+    static SliceRange sliceRange(Context c, int[] s) {
         int r = s.length;
         long[] starts;
         long[] ends;
@@ -536,6 +543,17 @@ final class ConstantFolder {
             begin[a] = (int) b;
             step[a] = (int) st;
         }
+        return new SliceRange(begin, step, count);
+    }
+
+    private static Const slice(Context c) {
+        Const data = c.constant(0, "data");
+        int[] s = data.shape();
+        int r = s.length;
+        SliceRange range = sliceRange(c, s);
+        int[] begin = range.begin();
+        int[] step = range.step();
+        int[] count = range.count();
         int[] strides = Shapes.strides(s);
         double[] v = allocate(c, count, "its result");
         int[] counter = new int[r];

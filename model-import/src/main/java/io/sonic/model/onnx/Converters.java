@@ -294,6 +294,7 @@ final class Converters {
         REGISTRY.put("Reshape", Converters::reshape);
         REGISTRY.put("Transpose", Converters::transpose);
         REGISTRY.put("Concat", Converters::concat);
+        REGISTRY.put("Slice", Converters::slice);
         REGISTRY.put("Pad", Converters::pad);
         REGISTRY.put("Squeeze", Converters::squeeze);
         REGISTRY.put("Unsqueeze", Converters::unsqueeze);
@@ -807,6 +808,29 @@ final class Converters {
         }
         int ax = ConstantFolder.concatAxis(c, shapes);
         c.emit(new ConcatLayer(c.layerName(), "Concat", inputs, shapes, c.output(), ax));
+    }
+
+    /**
+     * Slice of values computed from the input with steps of 1 (a crop, e.g. a U-Net's centre crop or {@code x[:, :k]})
+     * as a padding layer with negative pads; other steps are refused.
+     */
+    private static void slice(Context c) {
+        int[] in = c.shape(0);
+        ConstantFolder.SliceRange range = ConstantFolder.sliceRange(c, in);
+        if (!range.contiguous()) {
+            throw c.unsupported("a Slice with steps " + Shapes.format(range.step()) + " of values computed from the"
+                    + " model input; Sonic slices those only with steps of 1");
+        }
+        int r = in.length;
+        int[] pads = new int[2 * r];
+        for (int d = 0; d < r; d++) {
+            if (range.count()[d] == 0) {
+                throw c.unsupported("the slice keeps nothing of axis " + d + " of " + Shapes.format(in));
+            }
+            pads[d] = -range.begin()[d];
+            pads[d + r] = -(in[d] - range.begin()[d] - range.count()[d]);
+        }
+        c.emit(new PadLayer(c.layerName(), "Slice", c.activation(0), in, c.output(), pads, 0f));
     }
 
     private static void pad(Context c) {

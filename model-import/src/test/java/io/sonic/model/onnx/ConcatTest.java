@@ -3,9 +3,6 @@ package io.sonic.model.onnx;
 import io.sonic.model.ModelException;
 import io.sonic.model.ModelGraph;
 import io.sonic.model.UnsupportedModelException;
-import io.sonic.model.eval.FixedPoint;
-import io.sonic.model.eval.FixedPointEvaluator;
-import io.sonic.model.eval.FloatEvaluator;
 import io.sonic.model.layer.ConcatLayer;
 import org.junit.jupiter.api.Test;
 
@@ -30,12 +27,7 @@ class ConcatTest {
     private static final float[] X = {-1f, 2f, 3f, -4f};
 
     private static float[] run(ModelGraph g) {
-        float[] y = new FloatEvaluator(g).run(X).values();
-        double[] fixed = new FixedPointEvaluator(g, new FixedPoint(16)).runDecoded(X);
-        for (int i = 0; i < y.length; i++) {
-            assertEquals(y[i], fixed[i], 0.0, "fixed point, element " + i);
-        }
-        return y;
+        return OnnxModels.runBoth(g, X, 0.0);
     }
 
     @Test

@@ -181,4 +181,18 @@ public final class OnnxModels {
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
                 TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(s))).build();
     }
+
+    /**
+     * The float evaluator's output for {@code x}, after checking that the fixed-point evaluator (f = 16) decodes to
+     * within {@code tolerance} of it on every element.
+     */
+    public static float[] runBoth(io.sonic.model.ModelGraph g, float[] x, double tolerance) {
+        float[] y = new io.sonic.model.eval.FloatEvaluator(g).run(x).values();
+        double[] fixed = new io.sonic.model.eval.FixedPointEvaluator(g, new io.sonic.model.eval.FixedPoint(16))
+                .runDecoded(x);
+        for (int i = 0; i < y.length; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(y[i], fixed[i], tolerance, "fixed point, element " + i);
+        }
+        return y;
+    }
 }
