@@ -39,7 +39,7 @@ public interface Tasks {
     /** Runs {@code r} on the UI thread (now, when already there). */
     void ui(Runnable r);
 
-    /** Stops the threads; jobs still running are interrupted. */
+    /** Stops the threads; jobs still running are interrupted, and nothing more reaches the UI. */
     void shutdown();
 
     /** A job that needs no handle. */
@@ -94,6 +94,8 @@ public interface Tasks {
     final class Pool implements Tasks {
         private final ExecutorService threads;
         private final java.util.concurrent.Executor uiThread;
+        /** Set by {@link #shutdown}: from then on nothing more reaches the UI (late events of a closed window). */
+        private volatile boolean shut;
 
         Pool(int n, java.util.concurrent.Executor ui) {
             this.uiThread = ui;
@@ -135,8 +137,15 @@ public interface Tasks {
 
         @Override
         public void ui(Runnable r) {
+            if (shut) {
+                return;
+            }
             if (uiThread != null) {
-                uiThread.execute(r);
+                try {
+                    uiThread.execute(r);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the UI this pool delivered to has shut down: there is nothing left to update
+                }
             } else if (Platform.isFxApplicationThread()) {
                 r.run();
             } else {
@@ -146,6 +155,7 @@ public interface Tasks {
 
         @Override
         public void shutdown() {
+            shut = true;
             threads.shutdownNow();
             try {
                 threads.awaitTermination(2, TimeUnit.SECONDS);
