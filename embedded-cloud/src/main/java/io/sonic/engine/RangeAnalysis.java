@@ -398,24 +398,22 @@ public final class RangeAnalysis {
             return new double[][] {cat.join(l.inputs().stream().map(in -> iv.get(in)[0]).toList(), new double[n]),
                     cat.join(l.inputs().stream().map(in -> iv.get(in)[1]).toList(), new double[n])};
         } else if (l instanceof TransposeLayer t) {
-            int[] table = t.sourceTable();
-            double[][] y = new double[2][table.length];
-            for (int k = 0; k < table.length; k++) {
-                y[0][k] = x[0][table[k]];
-                y[1][k] = x[1][table[k]];
-            }
-            return y;
+            return gather(t.sourceTable(), x, 0);
         } else if (l instanceof PadLayer pad) {
-            double fill = encodeAll(fp, new float[] {pad.value()}, fp.fractionBits(), l, "pad value")[0];
-            int[] t = pad.sourceTable();
-            double[][] y = new double[2][t.length];
-            for (int k = 0; k < t.length; k++) {
-                y[0][k] = t[k] < 0 ? fill : x[0][t[k]];
-                y[1][k] = t[k] < 0 ? fill : x[1][t[k]];
-            }
-            return y;
+            return gather(pad.sourceTable(), x,
+                    encodeAll(fp, new float[] {pad.value()}, fp.fractionBits(), l, "pad value")[0]);
         }
         throw new IllegalStateException("no range rule for layer kind " + l.kind());
+    }
+
+    /** Bounds of output k: those of input element t[k], or exactly {@code fill} where t[k] &lt; 0. */
+    private static double[][] gather(int[] t, double[][] x, double fill) {
+        double[][] y = new double[2][t.length];
+        for (int k = 0; k < t.length; k++) {
+            y[0][k] = t[k] < 0 ? fill : x[0][t[k]];
+            y[1][k] = t[k] < 0 ? fill : x[1][t[k]];
+        }
+        return y;
     }
 
     private static double[][] add(double[][] a, int[] aShape, double[][] b, int[] bShape, int[] out) {

@@ -450,14 +450,8 @@ public final class GraphCodec {
                 int[] pads = f.ints("pads", 2 * in.length, -(int) MAX_TENSOR_ELEMENTS, (int) MAX_TENSOR_ELEMENTS);
                 return new PadLayer(name, sourceOp, x, in, output, pads, f.floatValue("value"));
             }
-            case "concat": {
-                int axis = f.integer("axis", 0, in.length - 1);
-                try {
-                    return new ConcatLayer(name, sourceOp, inputs, inputShapes, output, axis);
-                } catch (io.sonic.model.ModelException e) {
-                    throw new BadPayloadException(f.where + ": " + e.getMessage());
-                }
-            }
+            case "concat":
+                return new ConcatLayer(name, sourceOp, inputs, inputShapes, output, f.integer("axis", 0, in.length - 1));
             case "transpose": {
                 int[] perm = f.ints("perm", in.length, 0, in.length - 1);
                 String problem = TransposeLayer.problem(perm, in.length);

@@ -111,21 +111,20 @@ public final class FloatEvaluator {
         } else if (l instanceof ConcatLayer cat) {
             return cat.join(l.inputs().stream().map(values::get).toList(), new float[Shapes.size(l.outputShape())]);
         } else if (l instanceof TransposeLayer t) {
-            int[] table = t.sourceTable();
-            float[] y = new float[table.length];
-            for (int i = 0; i < table.length; i++) {
-                y[i] = x[table[i]];
-            }
-            return y;
+            return gather(t.sourceTable(), x, 0f);
         } else if (l instanceof PadLayer pad) {
-            int[] t = pad.sourceTable();
-            float[] y = new float[t.length];
-            for (int i = 0; i < t.length; i++) {
-                y[i] = t[i] < 0 ? pad.value() : x[t[i]];
-            }
-            return y;
+            return gather(pad.sourceTable(), x, pad.value());
         }
         throw new IllegalStateException("no float kernel for " + l.kind());
+    }
+
+    /** Output k is x[t[k]], or {@code fill} where t[k] &lt; 0 (the float twin of {@code RingKernels.gather}). */
+    private static float[] gather(int[] t, float[] x, float fill) {
+        float[] y = new float[t.length];
+        for (int i = 0; i < t.length; i++) {
+            y[i] = t[i] < 0 ? fill : x[t[i]];
+        }
+        return y;
     }
 
     private static float[] matmul(MatMulLayer m, float[] x, float[] w, float[] bias) {

@@ -240,8 +240,8 @@ final class ConstantFolder {
         Const a = c.constant(0, "data");
         int[] perm = Converters.perm(c, a.shape());
         int[] out = TransposeLayer.permuted(a.shape(), perm);
-        int[] table = TransposeLayer.sourceTable(a.shape(), perm);
         double[] v = allocate(c, out, "its result");
+        int[] table = TransposeLayer.sourceTable(a.shape(), perm);
         for (int k = 0; k < v.length; k++) {
             v[k] = a.values()[table[k]];
         }

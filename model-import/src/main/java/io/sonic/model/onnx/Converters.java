@@ -487,17 +487,12 @@ final class Converters {
         String x = c.activation(0);
         int[] xs = c.shape(0);
         requireChannelAxis(c, xs, "LeakyRelu");
-        int[] channels = {xs[1]};
         String relu = c.freshName(c.output() + "/relu");
         c.emit(new ReluLayer(c.extraLayerName("/relu"), "LeakyRelu", x, xs, relu));
         String positive = c.freshName(c.output() + "/positive");
-        c.emit(new AffineLayer(c.extraLayerName("/positive"), "LeakyRelu", relu, xs, positive,
-                c.derived(channels, () -> filled(channels[0], 1f - alpha), "the scale 1 − alpha"),
-                c.derived(channels, () -> new float[channels[0]], "the shift")));
+        c.emit(uniformAffine(c, c.extraLayerName("/positive"), relu, xs, positive, 1f - alpha, 0f));
         String slope = c.freshName(c.output() + "/slope");
-        c.emit(new AffineLayer(c.extraLayerName("/slope"), "LeakyRelu", x, xs, slope,
-                c.derived(channels, () -> filled(channels[0], alpha), "the scale alpha"),
-                c.derived(channels, () -> new float[channels[0]], "the shift")));
+        c.emit(uniformAffine(c, c.extraLayerName("/slope"), x, xs, slope, alpha, 0f));
         c.emit(new AddLayer(c.layerName(), "LeakyRelu", positive, xs, slope, xs, c.output()));
     }
 
@@ -544,17 +539,21 @@ final class Converters {
             cur = out;
         }
         if (high) {
-            int[] channels = {xs[1]};
             String room = c.freshName(c.output() + "/room");
-            c.emit(new AffineLayer(c.extraLayerName("/room"), "Clip", cur, xs, room,
-                    c.derived(channels, () -> filled(channels[0], -1f), "the scale −1"),
-                    c.derived(channels, () -> filled(channels[0], (float) hi), "the maximum")));
+            c.emit(uniformAffine(c, c.extraLayerName("/room"), cur, xs, room, -1f, (float) hi));
             String r = c.freshName(c.output() + "/relu-high");
             c.emit(new ReluLayer(c.extraLayerName("/relu-high"), "Clip", room, xs, r));
-            c.emit(new AffineLayer(c.layerName(), "Clip", r, xs, c.output(),
-                    c.derived(channels, () -> filled(channels[0], -1f), "the scale −1"),
-                    c.derived(channels, () -> filled(channels[0], (float) hi), "the maximum")));
+            c.emit(uniformAffine(c, c.layerName(), r, xs, c.output(), -1f, (float) hi));
         }
+    }
+
+    /** x·scale + shift with the same scale and shift on every channel (axis 1), named after the node's op. */
+    private static AffineLayer uniformAffine(Context c, String name, String x, int[] xs, String out, float scale,
+                                             float shift) {
+        int[] channels = {xs[1]};
+        return new AffineLayer(name, c.op(), x, xs, out,
+                c.derived(channels, () -> filled(channels[0], scale), "the scale " + scale),
+                c.derived(channels, () -> filled(channels[0], shift), "the shift " + shift));
     }
 
     /** x + shift as a bias addition (x itself when the shift is 0). */

@@ -1,6 +1,6 @@
 package io.sonic.model.onnx;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.sonic.model.ModelException;
 import io.sonic.model.Names;
 import io.sonic.model.onnx.proto.OnnxProto.AttributeProto;
@@ -184,7 +184,9 @@ final class ExternalData {
                     + " the SHA-1 checksum the model states; the data file is damaged or belongs to another version"
                     + " of the model");
         }
-        return t.toBuilder().clearExternalData().clearDataLocation().setRawData(ByteString.copyFrom(data)).build();
+        // the buffer is this method's own and never written again: wrapped, not copied
+        return t.toBuilder().clearExternalData().clearDataLocation().setRawData(UnsafeByteOperations.unsafeWrap(data))
+                .build();
     }
 
     /** The file a location names, which must lie inside the model's folder (links followed). */
